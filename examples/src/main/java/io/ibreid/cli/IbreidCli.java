@@ -1,0 +1,108 @@
+package io.ibreid.cli;
+
+import com.google.inject.CreationException;
+import com.google.inject.ProvisionException;
+import io.ibreid.core.IbreidException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code ibreid} command line. Every failure the user can act on prints one line to stderr and exits with
+ * status 2 (usage errors: 2 as well); {@code --debug} adds the stack trace.
+ */
+@Command(name = "ibreid", mixinStandardHelpOptions = true, versionProvider = IbreidCli.Version.class,
+    description = "Variational distillation (VSD, VCD, VML) for visible-infrared person re-identification.",
+    subcommands = {PluginsCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+public final class IbreidCli implements Runnable {
+  /** Shown by {@code --debug}-aware commands. */
+  @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
+  boolean debug;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams; returns the exit status. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    boolean debug = java.util.Arrays.asList(args).contains("--debug");
+    CommandLine cli = new CommandLine(new IbreidCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      Throwable cause = userFacing(e);
+      String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      if (!(cause instanceof IbreidException)) {
+        message = cause.getClass().getSimpleName() + ": " + message;
+      }
+      err.println("ibreid: " + message.lines().findFirst().orElse(message));
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return 2;
+    });
+    cli.setParameterExceptionHandler((e, a) -> {
+      err.println("ibreid: " + e.getMessage());
+      err.flush();
+      return 2;
+    });
+    return cli.execute(args);
+  }
+
+  /** Unwraps Guice and reflection wrappers down to the exception that explains the failure. */
+  static Throwable userFacing(Throwable e) {
+    Throwable t = e;
+    for (int depth = 0; depth < 10 && t != null; depth++) {
+      if (t instanceof IbreidException) {
+        return t;
+      }
+      if (t instanceof ProvisionException p && !p.getErrorMessages().isEmpty()
+          && p.getErrorMessages().iterator().next().getCause() != null) {
+        t = p.getErrorMessages().iterator().next().getCause();
+        continue;
+      }
+      if (t instanceof CreationException c && !c.getErrorMessages().isEmpty()
+          && c.getErrorMessages().iterator().next().getCause() != null) {
+        t = c.getErrorMessages().iterator().next().getCause();
+        continue;
+      }
+      if (t.getCause() == null || t.getCause() == t) {
+        return t;
+      }
+      if (t instanceof java.io.UncheckedIOException || t instanceof java.lang.reflect.InvocationTargetException
+          || t instanceof java.util.concurrent.ExecutionException) {
+        t = t.getCause();
+        continue;
+      }
+      Throwable inner = t.getCause();
+      while (inner != null) {
+        if (inner instanceof IbreidException) {
+          return inner;
+        }
+        inner = inner.getCause() == inner ? null : inner.getCause();
+      }
+      return t;
+    }
+    return t == null ? e : t;
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = IbreidCli.class.getPackage().getImplementationVersion();
+      return new String[] {"ibreid " + (v == null ? "(development build)" : v),
+          "DL4J/ND4J 1.0.0-M2.1, Java " + System.getProperty("java.version")};
+    }
+  }
+}

@@ -1,0 +1,276 @@
+package io.ibreid.core.branch;
+
+import io.ibreid.core.IbreidException;
+import io.ibreid.core.bottleneck.Bottleneck;
+import io.ibreid.core.data.CrossModalBatch;
+import io.ibreid.core.loss.OutputNames;
+import io.ibreid.core.observation.ImageShape;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.weights.WeightInitDistribution;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ISchedule;
+
+/**
+ * The whole network: every configured branch in one {@link ModelGraph}, vertices prefixed with the branch name.
+ * Each branch reads its own image input ({@code visible/image}, ...; the shared branch gets the visible rows
+ * followed by the infrared rows) and exposes identity-tap outputs {@code branch/out_NAME} for v, z, v_logits,
+ * z_logits and its bottleneck's extras. The output order is fixed at build time and named {@code branch.NAME}.
+ */
+public final class ReidModel {
+  /** Graph-wide settings. */
+  public record Options(long seed, DataType dataType, ISchedule learningRate, double weightDecay,
+      WorkspaceMode workspaceMode) {
+    public static Options defaults(long seed) {
+      return new Options(seed, DataType.FLOAT, new org.nd4j.linalg.schedule.FixedSchedule(3.5e-4), 5e-4,
+          WorkspaceMode.ENABLED);
+    }
+  }
+
+  private final ModelGraph graph;
+  private final List<Branch> branches;
+  private final ImageShape shape;
+  private final int numClasses;
+  private final List<String> outputs = new ArrayList<>();
+  private final Map<String, Integer> outputWidths = new LinkedHashMap<>();
+  private final Map<BranchRole, List<Bottleneck.NoiseInput>> noise = new EnumMap<>(BranchRole.class);
+  private final ISchedule learningRate;
+
+  private ReidModel(List<Branch> branches, ImageShape shape, int numClasses, Options options) {
+    if (branches.isEmpty()) {
+      throw new IbreidException("a model needs at least one branch");
+    }
+    this.branches = List.copyOf(branches);
+    this.shape = shape;
+    this.numClasses = numClasses;
+    this.learningRate = options.learningRate();
+    GraphBuilder g = new NeuralNetConfiguration.Builder()
+        .seed(options.seed())
+        .dataType(options.dataType())
+        .updater(new Adam(options.learningRate()))
+        .l2(options.weightDecay())
+        .miniBatch(false) // loss terms return mean-reduced gradients already
+        .trainingWorkspaceMode(options.workspaceMode())
+        .inferenceWorkspaceMode(options.workspaceMode())
+        .cacheMode(CacheMode.NONE)
+        .weightInit(WeightInit.RELU)
+        .activation(Activation.IDENTITY)
+        .graphBuilder();
+    List<InputType> inputTypes = new ArrayList<>();
+    List<String> taps = new ArrayList<>();
+    for (Branch b : this.branches) {
+      String prefix = b.role().prefix();
+      if (noise.containsKey(b.role())) {
+        throw new IbreidException("branch " + b.role().label() + " is configured twice");
+      }
+      String image = prefix + "image";
+      g.addInputs(image);
+      inputTypes.add(InputType.convolutional(shape.height(), shape.width(), shape.channels()));
+      Map<String, String> noiseInputs = new LinkedHashMap<>();
+      for (Bottleneck.NoiseInput n : b.bottleneck().noise()) {
+        g.addInputs(prefix + n.name());
+        inputTypes.add(InputType.feedForward(n.size()));
+        noiseInputs.put(n.name(), prefix + n.name());
+      }
+      noise.put(b.role(), b.bottleneck().noise());
+      String v = b.encoder().addTo(g, image, prefix, shape);
+      Bottleneck.Outputs bo = b.bottleneck().addTo(g, v, b.encoder().observationSize(), prefix, noiseInputs);
+      String vHead = head(g, prefix + "head_v", v);
+      String zHead = head(g, prefix + "head_z", bo.representation());
+      Map<String, String> exposed = new LinkedHashMap<>();
+      exposed.put(OutputNames.V, v);
+      exposed.put(OutputNames.Z, bo.representation());
+      exposed.put(OutputNames.V_LOGITS, vHead);
+      exposed.put(OutputNames.Z_LOGITS, zHead);
+      exposed.putAll(bo.extras());
+      for (Map.Entry<String, String> e : exposed.entrySet()) {
+        String tap = prefix + "out_" + e.getKey();
+        g.addLayer(tap, new ActivationLayer.Builder().activation(Activation.IDENTITY).build(), e.getValue());
+        taps.add(tap);
+        outputs.add(b.role().label() + "." + e.getKey());
+      }
+    }
+    g.setOutputs(taps.toArray(String[]::new));
+    g.setInputTypes(inputTypes.toArray(InputType[]::new));
+    ComputationGraphConfiguration conf = g.build();
+    this.graph = new ModelGraph(conf);
+    graph.init();
+    for (Branch b : this.branches) {
+      b.encoder().initialise(graph, b.role().prefix());
+    }
+    for (int i = 0; i < outputs.size(); i++) {
+      outputWidths.put(outputs.get(i), (int) conf.getLayerActivationTypes(inputTypes.toArray(InputType[]::new))
+          .get(taps.get(i)).arrayElementsPerExample());
+    }
+  }
+
+  private String head(GraphBuilder g, String name, String in) {
+    g.addLayer(name, new DenseLayer.Builder().nOut(numClasses).hasBias(false).activation(Activation.IDENTITY)
+        .weightInit(new WeightInitDistribution(new NormalDistribution(0, 0.001))).build(), in);
+    return name;
+  }
+
+  public static ReidModel build(List<Branch> branches, ImageShape shape, int numClasses, Options options) {
+    return new ReidModel(branches, shape, numClasses, options);
+  }
+
+  /** The learning-rate schedule the graph's Adam updater follows. */
+  public ISchedule learningRate() {
+    return learningRate;
+  }
+
+  public ModelGraph graph() {
+    return graph;
+  }
+
+  public List<Branch> branches() {
+    return branches;
+  }
+
+  public boolean has(BranchRole role) {
+    return noise.containsKey(role);
+  }
+
+  public ImageShape imageShape() {
+    return shape;
+  }
+
+  public int numClasses() {
+    return numClasses;
+  }
+
+  /** Output names in graph order, e.g. {@code visible.v}, {@code shared.z_logits}. */
+  public List<String> outputs() {
+    return List.copyOf(outputs);
+  }
+
+  /** Columns of each output, by name. */
+  public Map<String, Integer> outputWidths() {
+    return Map.copyOf(outputWidths);
+  }
+
+  public int outputIndex(BranchRole role, String output) {
+    return outputs.indexOf(role.label() + "." + output);
+  }
+
+  /** Rows a branch sees in a batch of {@code pairs} visible + {@code pairs} infrared images. */
+  public static int rows(BranchRole role, int pairs) {
+    return role == BranchRole.SHARED ? 2 * pairs : pairs;
+  }
+
+  /** First row and row count of {@code key} within its branch's output, for a batch of {@code pairs} pairs. */
+  public static int[] rowRange(OutputKey key, int pairs) {
+    if (key.branch() == BranchRole.SHARED && key.view() != null) {
+      return new int[] {key.view() == View.VISIBLE ? 0 : pairs, pairs};
+    }
+    return new int[] {0, rows(key.branch(), pairs)};
+  }
+
+  /** Labels of every row a branch sees in {@code batch}. */
+  public static int[] labels(BranchRole role, CrossModalBatch batch) {
+    return switch (role) {
+      case VISIBLE -> batch.visibleLabels();
+      case INFRARED -> batch.infraredLabels();
+      case SHARED -> {
+        int m = batch.pairs();
+        int[] all = new int[2 * m];
+        System.arraycopy(batch.visibleLabels(), 0, all, 0, m);
+        System.arraycopy(batch.infraredLabels(), 0, all, m, m);
+        yield all;
+      }
+    };
+  }
+
+  /** Graph inputs for a training step; noise drawn from ND4J's generator seeded with {@code noiseSeed}. */
+  public INDArray[] trainingInputs(CrossModalBatch batch, long noiseSeed) {
+    List<INDArray> in = new ArrayList<>();
+    Nd4j.getRandom().setSeed(noiseSeed);
+    for (Branch b : branches) {
+      INDArray images = switch (b.role()) {
+        case VISIBLE -> batch.visible();
+        case INFRARED -> batch.infrared();
+        case SHARED -> Nd4j.concat(0, batch.visible(), batch.infrared());
+      };
+      in.add(images.castTo(graph.getConfiguration().getDefaultConfiguration().getDataType()));
+      for (Bottleneck.NoiseInput n : noise.get(b.role())) {
+        in.add(Nd4j.randn(graph.getConfiguration().getDefaultConfiguration().getDataType(), images.size(0), n.size()));
+      }
+    }
+    return in.toArray(INDArray[]::new);
+  }
+
+  /**
+   * Inference (BatchNorm in test mode, bottleneck noise zero) of one branch on a batch of images; returns the
+   * requested outputs by name ({@code v}, {@code z}, ...). Other branches are fed a single zero row.
+   */
+  public Map<String, INDArray> infer(BranchRole role, INDArray images, List<String> names) {
+    if (!has(role)) {
+      throw new IbreidException("the model has no " + role.label() + " branch; it has "
+          + branches.stream().map(b -> b.role().label()).toList());
+    }
+    DataType dt = graph.getConfiguration().getDefaultConfiguration().getDataType();
+    List<INDArray> in = new ArrayList<>();
+    for (Branch b : branches) {
+      long n = b.role() == role ? images.size(0) : 1;
+      in.add(b.role() == role ? images.castTo(dt) : Nd4j.zeros(dt, shape.batchShape(1)));
+      for (Bottleneck.NoiseInput ni : noise.get(b.role())) {
+        in.add(Nd4j.zeros(dt, n, ni.size()));
+      }
+    }
+    List<String> layers = new ArrayList<>();
+    for (String name : names) {
+      if (outputIndex(role, name) < 0) {
+        throw new IbreidException("branch " + role.label() + " has no output [" + name + "]; outputs: " + outputs);
+      }
+      layers.add(role.prefix() + "out_" + name);
+    }
+    INDArray[] out = graph.output(layers, false, in.toArray(INDArray[]::new), null);
+    Map<String, INDArray> result = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      result.put(names.get(i), out[i]);
+    }
+    return result;
+  }
+
+  /** Writes parameters and updater state as a DL4J ModelSerializer zip (readable by plain DL4J). */
+  public void save(Path zip) throws IOException {
+    ModelSerializer.writeModel(graph, zip.toFile(), true);
+  }
+
+  /** Loads parameters and updater state written by {@link #save} for the same configuration. */
+  public void load(Path zip) throws IOException {
+    ComputationGraph saved = ModelSerializer.restoreComputationGraph(zip.toFile(), true);
+    if (saved.params().length() != graph.params().length()) {
+      throw new IbreidException("checkpoint " + zip + " holds " + saved.params().length()
+          + " parameters, the configured model has " + graph.params().length());
+    }
+    graph.params().assign(saved.params());
+    if (saved.getUpdater() != null && saved.getUpdater().getStateViewArray() != null
+        && graph.getUpdater().getStateViewArray() != null) {
+      graph.getUpdater().getStateViewArray().assign(saved.getUpdater().getStateViewArray());
+    }
+    graph.getConfiguration().setIterationCount(saved.getConfiguration().getIterationCount());
+    graph.getConfiguration().setEpochCount(saved.getConfiguration().getEpochCount());
+  }
+}

@@ -1,0 +1,14 @@
+package io.ibreid.core.config;
+
+import io.ibreid.core.IbreidException;
+
+/** A configuration value is missing, unknown, of the wrong type or out of range; the message names the key. */
+public class ConfigException extends IbreidException {
+  public ConfigException(String message) {
+    super(message);
+  }
+
+  public ConfigException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

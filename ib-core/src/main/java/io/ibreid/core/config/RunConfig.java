@@ -1,0 +1,134 @@
+package io.ibreid.core.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training run, as read from YAML. Every field has a default; a key not declared here is an error naming it.
+ * Plug-in {@code params:} blocks are bound later to each plug-in's own parameters class.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"name", "seed", "precision", "data", "input", "sampler", "branches", "losses", "optimizer",
+    "schedule", "checkpoint", "log", "onNonFinite", "evaluation"})
+public final class RunConfig {
+  /** Free text shown in logs. */
+  public String name = "run";
+  /** Seeds parameter init, data order, augmentation and noise. */
+  public long seed = 1;
+  /** {@code float} (default) or {@code double} (for gradient checks). */
+  public String precision = "float";
+  public Data data = new Data();
+  public Input input = new Input();
+  public Sampler sampler = new Sampler();
+  /** Branch name ({@code visible}, {@code infrared}, {@code shared}) → its parts. */
+  public Map<String, BranchSpec> branches = new LinkedHashMap<>();
+  public List<LossSpec> losses = new ArrayList<>();
+  public Optimizer optimizer = new Optimizer();
+  public Schedule schedule = new Schedule();
+  public Checkpoint checkpoint = new Checkpoint();
+  public Log log = new Log();
+  /** What to do when a loss value or gradient is NaN or infinite: {@code stop} or {@code skip} the batch. */
+  public String onNonFinite = "stop";
+  /** Which features represent an image at test time, per modality. */
+  public Evaluation evaluation = new Evaluation();
+
+  /** The training data set. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static final class Data {
+    /** Data set plug-in name, e.g. {@code synthetic-sysu}, {@code sysu}, {@code regdb}. */
+    public String type = "synthetic-sysu";
+    /** Data set root folder. */
+    public String root = "data/synthetic-sysu";
+    /** Loader threads. */
+    public int workers = 2;
+    public Map<String, Object> params = new LinkedHashMap<>();
+  }
+
+  /** Network input size (images are resized to it). */
+  public static final class Input {
+    public int height = 64;
+    public int width = 32;
+  }
+
+  /** P×K sampling: P identities per batch, K images each (K/2 visible + K/2 infrared). */
+  public static final class Sampler {
+    public int identities = 8;
+    public int instances = 4;
+  }
+
+  /** A plug-in reference: its name and parameters. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static final class PluginSpec {
+    public String type;
+    public Map<String, Object> params = new LinkedHashMap<>();
+
+    public PluginSpec() {}
+
+    public PluginSpec(String type) {
+      this.type = type;
+    }
+  }
+
+  /** One branch: encoder and bottleneck. */
+  public static final class BranchSpec {
+    public PluginSpec encoder = new PluginSpec("small-resnet");
+    public PluginSpec bottleneck = new PluginSpec("mlp");
+  }
+
+  /** One weighted loss term. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static final class LossSpec {
+    /** Loss plug-in name. */
+    public String type;
+    /** Label in logs and metrics; defaults to type_branch[_on]. */
+    public String name;
+    public double weight = 1.0;
+    /** Shorthand: let the plug-in bind its slots to this branch's outputs. */
+    public String branch;
+    /** Explicit slot → output-key bindings (override the shorthand). */
+    public Map<String, String> inputs = new LinkedHashMap<>();
+    public Map<String, Object> params = new LinkedHashMap<>();
+  }
+
+  /** Adam with L2 weight decay added to the gradient (as PyTorch's {@code Adam(weight_decay=...)}). */
+  public static final class Optimizer {
+    public double lr = 3.5e-4;
+    public double weightDecay = 5e-4;
+  }
+
+  /** Linear warm-up from {@code warmupFactor·lr} to {@code lr}, then ×gamma at each milestone epoch. */
+  public static final class Schedule {
+    public int epochs = 10;
+    public double warmupEpochs = 1;
+    public double warmupFactor = 0.1;
+    public List<Integer> milestones = new ArrayList<>();
+    public double gamma = 0.1;
+    /** Stop after this many iterations in total (0 = run all epochs). */
+    public long maxIterations = 0;
+    /** Cap on batches per epoch (0 = the data set's own epoch length). */
+    public int batchesPerEpoch = 0;
+  }
+
+  /** Checkpointing. */
+  public static final class Checkpoint {
+    /** Also write a checkpoint every this many iterations (0 = only at epoch ends). */
+    public int everyIterations = 0;
+    /** How many periodic checkpoints to keep (the best one is kept apart). */
+    public int keep = 2;
+  }
+
+  /** Metrics and console cadence. */
+  public static final class Log {
+    public int everyIterations = 10;
+  }
+
+  /** Test-time features: output keys concatenated per modality (each part L2-normalised first). */
+  public static final class Evaluation {
+    public List<String> visible = new ArrayList<>();
+    public List<String> infrared = new ArrayList<>();
+  }
+}

@@ -1,0 +1,11 @@
+package io.ibreid.core.train;
+
+import java.util.Map;
+
+/**
+ * What one training step did: every loss term's unweighted value, the weighted total, the learning rate, the
+ * parameter-gradient norm, throughput and the share of the step spent waiting for data.
+ */
+public record IterationRecord(long iteration, int epoch, double lr, double loss, Map<String, Double> terms,
+    Map<String, Double> diagnostics, double gradientNorm, double imagesPerSecond, double dataWaitFraction,
+    boolean skipped) {}

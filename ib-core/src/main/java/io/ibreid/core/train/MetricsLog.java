@@ -1,0 +1,100 @@
+package io.ibreid.core.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ibreid.core.IbreidException;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code metrics.jsonl}: one JSON object per training step, appended and flushed as it happens. */
+public final class MetricsLog implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path file;
+  private BufferedWriter out;
+
+  public MetricsLog(Path file) {
+    this.file = file;
+  }
+
+  /** Drops lines past {@code iteration} (steps redone after a resume), atomically; then opens for appending. */
+  public void openAfter(long iteration) {
+    try {
+      if (Files.exists(file)) {
+        List<String> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          if (line.isBlank()) {
+            continue;
+          }
+          try {
+            JsonNode n = JSON.readTree(line);
+            if (n.path("iteration").asLong(Long.MAX_VALUE) < iteration) {
+              kept.add(line);
+            }
+          } catch (IOException e) {
+            // a line cut by a crash: dropped
+          }
+        }
+        AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+      }
+      out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new IbreidException("cannot write metrics file " + file + ": " + e.getMessage());
+    }
+  }
+
+  public void write(IterationRecord r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("iteration", r.iteration());
+    m.put("epoch", r.epoch());
+    m.put("lr", r.lr());
+    m.put("loss", r.loss());
+    m.put("terms", r.terms());
+    if (!r.diagnostics().isEmpty()) {
+      m.put("diagnostics", r.diagnostics());
+    }
+    m.put("gradNorm", r.gradientNorm());
+    m.put("imgPerSec", r.imagesPerSecond());
+    m.put("dataWait", r.dataWaitFraction());
+    if (r.skipped()) {
+      m.put("skipped", true);
+    }
+    try {
+      out.write(JSON.writeValueAsString(m));
+      out.write('\n');
+      out.flush();
+    } catch (IOException e) {
+      throw new IbreidException("cannot write metrics file " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** Reads every record of a metrics file as JSON trees (tools, tests). */
+  public static List<JsonNode> read(Path file) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (!line.isBlank()) {
+        out.add(JSON.readTree(line));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    if (out != null) {
+      try {
+        out.close();
+      } catch (IOException ignored) {
+        // nothing left to do
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.ibreid.core.train;
+
+import io.ibreid.core.IbreidException;
+import io.ibreid.core.branch.OutputKey;
+import io.ibreid.core.branch.ReidModel;
+import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.data.CrossModalBatch;
+import io.ibreid.core.loss.LossInput;
+import io.ibreid.core.loss.LossResult;
+import io.ibreid.core.loss.LossTerm;
+import io.ibreid.core.loss.Slot;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The weighted sum of loss terms over a model's outputs. Given the outputs of one forward pass it evaluates every
+ * term on the rows its slots are bound to and returns dTotal/dOutput for each graph output (the external errors),
+ * plus every term's value for logging.
+ */
+public final class Objective {
+  /** A term with its label, weight and slot bindings. */
+  public record BoundTerm(String label, double weight, LossTerm term, List<Slot> slots, Map<String, OutputKey> inputs) {
+    public BoundTerm {
+      inputs = Map.copyOf(inputs);
+      slots = List.copyOf(slots);
+    }
+  }
+
+  /** Result of one evaluation. */
+  public record Evaluation(double total, Map<String, Double> values, Map<String, Double> diagnostics,
+      INDArray[] errors, String nonFiniteTerm) {}
+
+  private final ReidModel model;
+  private final List<BoundTerm> terms;
+  private final long seed;
+
+  public Objective(ReidModel model, List<BoundTerm> terms, long seed) {
+    this.model = model;
+    this.terms = List.copyOf(terms);
+    this.seed = seed;
+    for (BoundTerm t : terms) {
+      for (Slot s : t.slots()) {
+        OutputKey key = t.inputs().get(s.name());
+        if (key == null) {
+          throw new ConfigException("loss term [" + t.label() + "] has no binding for its input [" + s.name() + "]");
+        }
+        if (model.outputIndex(key.branch(), key.output()) < 0) {
+          throw new ConfigException("loss term [" + t.label() + "] reads [" + key + "], which no branch produces; "
+              + "outputs: " + model.outputs());
+        }
+      }
+      for (String slot : t.inputs().keySet()) {
+        if (t.slots().stream().noneMatch(s -> s.name().equals(slot))) {
+          throw new ConfigException("loss term [" + t.label() + "] has no input named [" + slot + "]; its inputs are "
+              + t.slots().stream().map(Slot::name).toList());
+        }
+      }
+    }
+  }
+
+  public List<BoundTerm> terms() {
+    return terms;
+  }
+
+  /**
+   * Evaluates all terms. When a term's value or gradient is not finite, evaluation stops and the result names the
+   * term ({@code nonFiniteTerm}); errors are then zero.
+   */
+  public Evaluation evaluate(INDArray[] outputs, CrossModalBatch batch, long iteration) {
+    int pairs = batch.pairs();
+    INDArray[] errors = new INDArray[outputs.length];
+    for (int i = 0; i < outputs.length; i++) {
+      errors[i] = outputs[i].ulike().assign(0);
+    }
+    Map<String, Double> values = new LinkedHashMap<>();
+    Map<String, Double> diagnostics = new LinkedHashMap<>();
+    double total = 0;
+    for (BoundTerm t : terms) {
+      Map<String, int[]> ranges = new LinkedHashMap<>();
+      Map<String, Integer> index = new LinkedHashMap<>();
+      for (Slot s : t.slots()) {
+        OutputKey key = t.inputs().get(s.name());
+        index.put(s.name(), model.outputIndex(key.branch(), key.output()));
+        ranges.put(s.name(), ReidModel.rowRange(key, pairs));
+      }
+      LossInput input = new LossInput() {
+        @Override
+        public INDArray get(String slot) {
+          int[] r = range(slot);
+          INDArray all = outputs[index.get(slot)];
+          return r[0] == 0 && r[1] == all.rows() ? all : all.get(NDArrayIndex.interval(r[0], r[0] + r[1]),
+              NDArrayIndex.all());
+        }
+
+        @Override
+        public int[] labels(String slot) {
+          int[] r = range(slot);
+          int[] all = ReidModel.labels(t.inputs().get(slot).branch(), batch);
+          return Arrays.copyOfRange(all, r[0], r[0] + r[1]);
+        }
+
+        @Override
+        public long iteration() {
+          return iteration;
+        }
+
+        @Override
+        public Random random() {
+          return new Random(Seeds.derive(seed, iteration, "loss:" + t.label()));
+        }
+
+        private int[] range(String slot) {
+          int[] r = ranges.get(slot);
+          if (r == null) {
+            throw new IllegalArgumentException("loss term " + t.label() + " has no slot " + slot);
+          }
+          return r;
+        }
+      };
+      LossResult result = t.term().compute(input);
+      if (!Double.isFinite(result.value())) {
+        return new Evaluation(Double.NaN, values, diagnostics, errors, t.label());
+      }
+      values.put(t.label(), result.value());
+      result.diagnostics().forEach((k, v) -> diagnostics.put(t.label() + "." + k, v));
+      total += t.weight() * result.value();
+      for (Map.Entry<String, INDArray> g : result.gradients().entrySet()) {
+        Slot slot = t.slots().stream().filter(s -> s.name().equals(g.getKey())).findFirst()
+            .orElseThrow(() -> new IbreidException("loss term [" + t.label() + "] returned a gradient for unknown "
+                + "input [" + g.getKey() + "]"));
+        if (!slot.receivesGradient()) {
+          throw new IbreidException("loss term [" + t.label() + "] returned a gradient for its stop-gradient input ["
+              + slot.name() + "]");
+        }
+        INDArray grad = g.getValue();
+        if (grad.isNaN().any() || grad.isInfinite().any()) {
+          return new Evaluation(Double.NaN, values, diagnostics, errors, t.label());
+        }
+        if (t.weight() == 0) {
+          continue;
+        }
+        int[] r = ranges.get(slot.name());
+        INDArray target = errors[index.get(slot.name())];
+        INDArray rows = r[0] == 0 && r[1] == target.rows() ? target
+            : target.get(NDArrayIndex.interval(r[0], r[0] + r[1]), NDArrayIndex.all());
+        rows.addi(grad.castTo(target.dataType()).mul(t.weight()));
+      }
+    }
+    return new Evaluation(total, values, diagnostics, errors, null);
+  }
+
+  /** Lets terms with their own parameters step them. */
+  public void updateTerms(long iteration, double learningRate) {
+    for (BoundTerm t : terms) {
+      t.term().update(iteration, learningRate);
+    }
+  }
+}

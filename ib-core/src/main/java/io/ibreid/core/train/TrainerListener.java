@@ -1,0 +1,17 @@
+package io.ibreid.core.train;
+
+import java.nio.file.Path;
+
+/** Callbacks from the {@link Trainer}, on its thread; all default to doing nothing. */
+public interface TrainerListener {
+  /** Training starts (or resumes) at {@code startIteration} of {@code totalIterations}. */
+  default void onStart(long startIteration, long totalIterations, String description) {}
+
+  default void onIteration(IterationRecord record) {}
+
+  default void onCheckpoint(Path checkpoint) {}
+
+  default void onEpochEnd(int epoch, IterationRecord last) {}
+
+  default void onFinish(TrainingSummary summary) {}
+}
