@@ -192,7 +192,8 @@ public final class ConfigLoader {
           node = arr.get(idx);
         }
       } else {
-        throw new ConfigException("override [" + override + "]: [" + prefix + "] is a value, not a mapping");
+        throw new ConfigException("override [" + override + "]: [" + String.join(".", java.util.Arrays.copyOf(parts, i))
+            + "] is a value, not a mapping");
       }
     }
   }

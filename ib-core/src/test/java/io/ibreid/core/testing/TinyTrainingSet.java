@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A small in-memory cross-modal data set for tests: each identity has a random colour template; a visible image is
+ * A small in-memory cross-modal data set for tests: each identity has a colour plus a random pattern; a visible image is
  * the template plus noise, an infrared image the template's channel mean (three equal channels) plus noise. Batches
  * are a pure function of (seed, epoch, batch).
  */
@@ -36,8 +36,10 @@ public final class TinyTrainingSet implements TrainingSet {
     this.seed = seed;
     this.noise = noise;
     Nd4j.getRandom().setSeed(seed);
+    // A per-identity colour (what global pooling can see) plus a weaker spatial pattern.
+    INDArray colour = Nd4j.rand(DataType.FLOAT, classes, shape.channels(), 1, 1).subi(0.5).muli(2);
     this.templates = Nd4j.rand(DataType.FLOAT, classes, shape.channels(), shape.height(), shape.width()).subi(0.5)
-        .muli(2);
+        .addi(colour.broadcast(classes, shape.channels(), shape.height(), shape.width()));
   }
 
   public static TinyTrainingSet small(long seed) {
