@@ -58,6 +58,7 @@ public final class ConfigValidator {
         "an integer >= 0");
     require(c.checkpoint.keep >= 1, "checkpoint.keep", c.checkpoint.keep, "an integer >= 1");
     require(c.log.everyIterations >= 1, "log.everyIterations", c.log.everyIterations, "an integer >= 1");
+    require(c.validation.everyEpochs >= 1, "validation.everyEpochs", c.validation.everyEpochs, "an integer >= 1");
     require(List.of("stop", "skip").contains(c.onNonFinite), "onNonFinite", c.onNonFinite, "one of [stop, skip]");
     Set<String> seen = new HashSet<>();
     for (var l : c.losses) {

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"name", "seed", "precision", "data", "input", "sampler", "branches", "losses", "optimizer",
-    "schedule", "checkpoint", "log", "onNonFinite", "evaluation"})
+    "schedule", "checkpoint", "log", "onNonFinite", "validation", "evaluation"})
 public final class RunConfig {
   /** Free text shown in logs. */
   public String name = "run";
@@ -33,6 +33,8 @@ public final class RunConfig {
   public Log log = new Log();
   /** What to do when a loss value or gradient is NaN or infinite: {@code stop} or {@code skip} the batch. */
   public String onNonFinite = "stop";
+  /** How often the validation split scores the model (when a validator is bound) to keep the best checkpoint. */
+  public Validation validation = new Validation();
   /** Which features represent an image at test time, per modality. */
   public Evaluation evaluation = new Evaluation();
 
@@ -124,6 +126,11 @@ public final class RunConfig {
   /** Metrics and console cadence. */
   public static final class Log {
     public int everyIterations = 10;
+  }
+
+  /** Validation cadence. */
+  public static final class Validation {
+    public int everyEpochs = 1;
   }
 
   /** Test-time features: output keys concatenated per modality (each part L2-normalised first). */

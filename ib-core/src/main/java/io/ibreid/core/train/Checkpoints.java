@@ -164,18 +164,71 @@ public final class Checkpoints {
 
   /** Restores model parameters, updater state and term state; returns the saved state and extras. */
   public static Map<String, Object> restore(Path ckpt, ReidModel model, Objective objective) {
+    Map<String, Object> state = readState(ckpt);
+    try {
+      model.load(ckpt.resolve(MODEL));
+      readTerms(ckpt.resolve(TERMS), objective);
+      return state;
+    } catch (IOException e) {
+      throw new IbreidException("checkpoint " + ckpt + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** The {@code state.json} of a sound checkpoint. */
+  public static Map<String, Object> readState(Path ckpt) {
     Optional<String> problem = verify(ckpt);
     if (problem.isPresent()) {
       throw new IbreidException("checkpoint " + ckpt + " is unusable: " + problem.get());
     }
     try {
-      model.load(ckpt.resolve(MODEL));
-      readTerms(ckpt.resolve(TERMS), objective);
       @SuppressWarnings("unchecked")
       Map<String, Object> state = JSON.readValue(ckpt.resolve(STATE).toFile(), Map.class);
       return state;
     } catch (IOException e) {
       throw new IbreidException("checkpoint " + ckpt + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Copies a sound checkpoint to {@code checkpoints/best} (through a temporary folder and an atomic rename) and
+   * records why in {@code best.json}.
+   */
+  public void saveBest(Path checkpoint, Map<String, Object> why) {
+    Path best = dir.resolve("best");
+    Path tmp = dir.resolve(".best.tmp");
+    try {
+      AtomicFiles.deleteTree(tmp);
+      Files.createDirectories(tmp);
+      for (String f : List.of(MODEL, TERMS, STATE, MANIFEST)) {
+        Files.copy(checkpoint.resolve(f), tmp.resolve(f));
+        AtomicFiles.sync(tmp.resolve(f));
+      }
+      Path old = dir.resolve(".best.old");
+      AtomicFiles.deleteTree(old);
+      if (Files.exists(best)) {
+        Files.move(best, old);
+      }
+      AtomicFiles.move(tmp, best);
+      AtomicFiles.deleteTree(old);
+      AtomicFiles.write(dir.resolve("best.json"), JSON.writeValueAsBytes(why));
+    } catch (IOException e) {
+      throw new IbreidException("cannot write the best checkpoint " + best + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** What {@link #saveBest} recorded, or empty. */
+  public Optional<Map<String, Object>> best() {
+    Path f = dir.resolve("best.json");
+    if (!Files.isRegularFile(f) || verify(dir.resolve("best")).isPresent()) {
+      return Optional.empty();
+    }
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = JSON.readValue(f.toFile(), Map.class);
+      return Optional.of(m);
+    } catch (IOException e) {
+      LOG.warn("ignoring {}: {}", f, e.getMessage());
+      return Optional.empty();
     }
   }
 

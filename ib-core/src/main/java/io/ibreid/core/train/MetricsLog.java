@@ -76,6 +76,21 @@ public final class MetricsLog implements AutoCloseable {
     }
   }
 
+  /** A validation record: {@code {"iteration": i, "epoch": e, "validation": {...}}}. */
+  public void writeValidation(long iteration, int epoch, Map<String, Double> scores) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("iteration", iteration);
+    m.put("epoch", epoch);
+    m.put("validation", scores);
+    try {
+      out.write(JSON.writeValueAsString(m));
+      out.write('\n');
+      out.flush();
+    } catch (IOException e) {
+      throw new IbreidException("cannot write metrics file " + file + ": " + e.getMessage());
+    }
+  }
+
   /** Reads every record of a metrics file as JSON trees (tools, tests). */
   public static List<JsonNode> read(Path file) throws IOException {
     List<JsonNode> out = new ArrayList<>();

@@ -8,9 +8,21 @@ public final class NonFiniteException extends IbreidException {
   private final long iteration;
 
   public NonFiniteException(String term, long iteration, String what) {
-    super(what + " of loss term [" + term + "] is not finite at iteration " + iteration);
+    super(what + " of " + describe(term) + " is not finite at iteration " + iteration);
     this.term = term;
     this.iteration = iteration;
+  }
+
+  /** The same failure, with what the user should know about their checkpoints. */
+  public NonFiniteException(String term, long iteration, String what, String checkpointNote) {
+    super(what + " of " + describe(term) + " is not finite at iteration " + iteration + "; training stopped, "
+        + checkpointNote);
+    this.term = term;
+    this.iteration = iteration;
+  }
+
+  private static String describe(String term) {
+    return "parameter gradient".equals(term) ? "the parameter gradient" : "loss term [" + term + "]";
   }
 
   public String term() {

@@ -32,9 +32,12 @@ public final class Trainer {
   private final TrainingSet data;
   private final RunDirectory run;
   private final int batchesPerEpoch;
+  private final Optional<Validator> validator;
 
   @Inject
-  public Trainer(RunConfig config, ReidModel model, Objective objective, TrainingSet data, RunDirectory run) {
+  public Trainer(RunConfig config, ReidModel model, Objective objective, TrainingSet data, RunDirectory run,
+      Optional<Validator> validator) {
+    this.validator = validator;
     this.config = config;
     this.model = model;
     this.objective = objective;
@@ -103,7 +106,13 @@ public final class Trainer {
           }
           CrossModalBatch batch = batches.next();
           long tData = System.nanoTime();
-          last = step(batch, iteration, epoch);
+          try {
+            last = step(batch, iteration, epoch);
+          } catch (NonFiniteException e) {
+            throw new NonFiniteException(e.term(), e.iteration(), "the value or gradient",
+                lastCheckpoint == null ? "no checkpoint was written yet"
+                    : "the last good checkpoint is " + lastCheckpoint);
+          }
           long tEnd = System.nanoTime();
           double stepSeconds = (tEnd - tStep) / 1e9;
           int n = 2 * batch.pairs();
@@ -127,8 +136,13 @@ public final class Trainer {
           if (epochEnd || periodic || iteration == total) {
             TrainingState next = epochEnd ? new TrainingState(epoch + 1, 0, iteration)
                 : new TrainingState(epoch, b + 1, iteration);
-            lastCheckpoint = checkpoints.save(next, model, objective, Map.of("seed", config.seed));
+            lastCheckpoint = checkpoints.save(next, model, objective, Map.of("seed", config.seed,
+                "numClasses", model.numClasses(), "batchesPerEpoch", batchesPerEpoch));
             listener.onCheckpoint(lastCheckpoint);
+            if (epochEnd && validator.isPresent() && ((epoch + 1) % config.validation.everyEpochs == 0
+                || epoch + 1 == config.schedule.epochs || iteration == total)) {
+              validate(epoch, iteration, lastCheckpoint, checkpoints, metrics, listener);
+            }
           }
         }
         if (last != null) {
@@ -141,6 +155,32 @@ public final class Trainer {
         images / Math.max(seconds, 1e-9), waitedNanos / 1e9 / Math.max(seconds, 1e-9), skipped, lastCheckpoint);
     listener.onFinish(summary);
     return summary;
+  }
+
+  private void validate(int epoch, long iteration, Path checkpoint, Checkpoints checkpoints, MetricsLog metrics,
+      TrainerListener listener) {
+    Validator v = validator.orElseThrow();
+    Map<String, Double> scores = v.validate(model);
+    Double score = scores.get(v.metric());
+    if (score == null) {
+      throw new IbreidException("validator returned no [" + v.metric() + "] score; it returned " + scores.keySet());
+    }
+    LOG.info("validation after epoch {}: {}", epoch + 1, scores);
+    metrics.writeValidation(iteration - 1, epoch, scores);
+    listener.onValidation(epoch, scores);
+    double best = checkpoints.best().map(b -> ((Number) b.get("score")).doubleValue())
+        .orElse(Double.NEGATIVE_INFINITY);
+    if (score > best) {
+      Map<String, Object> why = new java.util.LinkedHashMap<>();
+      why.put("metric", v.metric());
+      why.put("score", score);
+      why.put("epoch", epoch + 1);
+      why.put("iteration", iteration);
+      why.put("checkpoint", checkpoint.getFileName().toString());
+      why.put("scores", scores);
+      checkpoints.saveBest(checkpoint, why);
+      LOG.info("new best {} {} at epoch {}", v.metric(), score, epoch + 1);
+    }
   }
 
   /** One optimisation step on {@code batch}; returns its record (throughput fields filled by the caller). */

@@ -13,5 +13,8 @@ public interface TrainerListener {
 
   default void onEpochEnd(int epoch, IterationRecord last) {}
 
+  /** Validation scores after {@code epoch} (0-based). */
+  default void onValidation(int epoch, java.util.Map<String, Double> scores) {}
+
   default void onFinish(TrainingSummary summary) {}
 }

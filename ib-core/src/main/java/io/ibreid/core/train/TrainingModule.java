@@ -31,6 +31,7 @@ public final class TrainingModule extends AbstractModule {
     install(new PluginModule());
     bind(RunConfig.class).toInstance(config);
     bind(RunDirectory.class).toInstance(new RunDirectory(runDir));
+    com.google.inject.multibindings.OptionalBinder.newOptionalBinder(binder(), Validator.class);
   }
 
   @Provides
