@@ -64,6 +64,6 @@ public final class CameraModel {
   }
 
   private static float[] sceneColour(Random r) {
-    return Person.hsv(r.nextFloat(), (float) Person.uniform(r, 0.0, 0.5), (float) Person.uniform(r, 0.3, 0.9));
+    return Person.hsv(r.nextFloat(), (float) Person.uniform(r, 0.0, 0.3), (float) Person.uniform(r, 0.3, 0.85));
   }
 }

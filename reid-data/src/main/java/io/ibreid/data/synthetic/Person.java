@@ -58,8 +58,8 @@ public final class Person {
 
   private Person(int pid, Random r) {
     this.pid = pid;
-    heightFrac = uniform(r, 0.74, 0.94);
-    shoulderFrac = uniform(r, 0.20, 0.32);
+    heightFrac = uniform(r, 0.8, 0.96);
+    shoulderFrac = uniform(r, 0.24, 0.36);
     headFrac = uniform(r, 0.11, 0.15);
     torsoFrac = uniform(r, 0.30, 0.40);
     legFrac = uniform(r, 0.06, 0.09);
