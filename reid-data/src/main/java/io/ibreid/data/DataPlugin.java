@@ -8,7 +8,10 @@ import io.ibreid.data.training.SyntheticDataset;
 import io.ibreid.data.training.SysuDataset;
 import java.util.List;
 
-/** reid-data's plug-ins: the {@code sysu}, {@code regdb}, {@code synthetic-sysu} and {@code synthetic-regdb} data sets. */
+/**
+ * reid-data's plug-ins: the {@code sysu}, {@code regdb}, {@code synthetic-sysu} and {@code synthetic-regdb} data
+ * sets.
+ */
 @AutoService(IbreidPlugin.class)
 public final class DataPlugin implements IbreidPlugin {
   @Override

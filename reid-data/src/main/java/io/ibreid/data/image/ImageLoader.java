@@ -18,8 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link INDArray}. Thread-safe. A missing, empty, non-image or corrupt file fails with an
  * {@link io.ibreid.core.IbreidException} naming it.
  *
- * <p>Typical use in evaluation: {@code new ImageLoader(shape).batchOfRecords(records.subList(i, j), pool)} for each chunk of
- * the query or gallery list.
+ * <p>Typical use in evaluation: {@code new ImageLoader(shape).batchOfRecords(records.subList(i, j), pool)} for
+ * each chunk of the query or gallery list.
  */
 public final class ImageLoader {
   private final ImageShape shape;

@@ -13,7 +13,8 @@ import java.util.function.IntFunction;
 /**
  * Yields {@code make(from) .. make(to - 1)} in order while up to {@code depth} of the next items are being made on
  * a thread pool: a bounded read-ahead queue. Without a pool, items are made on the calling thread. An exception
- * thrown while making an item is rethrown by {@link #next()} (unwrapped); {@link #close()} cancels the read-ahead.
+ * thrown while making an item is rethrown by {@link #next()} (unwrapped); {@link #close()} cancels the read-ahead
+ * and may be called from another thread. One thread consumes.
  */
 final class Prefetcher<T> implements Iterator<T>, AutoCloseable {
   private final ExecutorService pool;
@@ -39,9 +40,11 @@ final class Prefetcher<T> implements Iterator<T>, AutoCloseable {
     if (pool == null) {
       return;
     }
-    while (!closed && ahead.size() < depth && nextToSubmit < to) {
-      int index = nextToSubmit++;
-      ahead.add(pool.submit(() -> make.apply(index)));
+    synchronized (ahead) {
+      while (!closed && ahead.size() < depth && nextToSubmit < to) {
+        int index = nextToSubmit++;
+        ahead.add(pool.submit(() -> make.apply(index)));
+      }
     }
   }
 
@@ -59,7 +62,13 @@ final class Prefetcher<T> implements Iterator<T>, AutoCloseable {
     if (pool == null) {
       return make.apply(index);
     }
-    Future<T> f = ahead.poll();
+    Future<T> f;
+    synchronized (ahead) {
+      f = ahead.poll();
+    }
+    if (f == null) {
+      throw new IllegalStateException("batch " + index + " was cancelled (the data set was closed)");
+    }
     try {
       T item = f.get();
       fill();
@@ -86,15 +95,19 @@ final class Prefetcher<T> implements Iterator<T>, AutoCloseable {
 
   /** Items made or being made ahead of the consumer. */
   int readAhead() {
-    return ahead.size();
+    synchronized (ahead) {
+      return ahead.size();
+    }
   }
 
   @Override
   public void close() {
     closed = true;
-    for (Future<T> f : ahead) {
-      f.cancel(true);
+    synchronized (ahead) {
+      for (Future<T> f : ahead) {
+        f.cancel(true);
+      }
+      ahead.clear();
     }
-    ahead.clear();
   }
 }

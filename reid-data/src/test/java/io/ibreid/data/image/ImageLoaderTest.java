@@ -89,6 +89,10 @@ class ImageLoaderTest {
     }
   }
 
+  private static INDArray row(INDArray batch, int i) {
+    return batch.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).dup().reshape(-1);
+  }
+
   @Test
   void batchIsFloatNchwInOrderWithOrWithoutAPool() {
     Path a = io.ibreid.data.Fixtures.write(dir.resolve("a.jpg"), 40, 20, 1);
@@ -99,8 +103,8 @@ class ImageLoaderTest {
     assertThat(seq.dataType()).isEqualTo(DataType.FLOAT);
     float[] first = loader.load(a);
     float[] second = loader.load(b);
-    assertThat(seq.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0)).dup().reshape(-1).toFloatVector()).containsExactly(first);
-    assertThat(seq.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1)).dup().reshape(-1).toFloatVector()).containsExactly(second);
+    assertThat(row(seq, 0).toFloatVector()).containsExactly(first);
+    assertThat(row(seq, 1).toFloatVector()).containsExactly(second);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       assertThat(loader.batch(List.of(a, b, a), pool)).isEqualTo(seq);
