@@ -96,6 +96,28 @@ class DataPluginTest {
   }
 
   @Test
+  void dataSourcesOpenTheReaderBehindAConfigWithTheSameHoldoutAndTrial() {
+    Path root = dir.resolve("eval-sysu");
+    Map<String, Object> params = new java.util.HashMap<>(TINY);
+    params.put("holdout", 1);
+    CrossModalSource source = DataSources.open("synthetic-sysu", root, params, 1);
+    try (TrainingSet set = Plugins.discover().dataset("synthetic-sysu").openFromMap(params, "data.params",
+        context(root))) {
+      assertThat(source.train().numClasses()).isEqualTo(set.numClasses()).isEqualTo(3);
+    }
+    assertThat(source.holdoutIds()).hasSize(1);
+    assertThat(source.testIds()).hasSize(2).doesNotContainAnyElementsOf(source.holdoutIds());
+    assertThat(source.testRecords()).isNotEmpty();
+    Map<String, Object> regdb = new java.util.HashMap<>(TINY);
+    regdb.put("trial", 4);
+    CrossModalSource r = DataSources.open("synthetic-regdb", dir.resolve("eval-regdb"), regdb, 1);
+    assertThat(((io.ibreid.data.regdb.RegDb) r).trial()).isEqualTo(4);
+    IbreidException unknown = catchThrowableOfType(IbreidException.class,
+        () -> DataSources.open("market1501", root, Map.of(), 1));
+    assertThat(unknown.getMessage()).contains("data.type [market1501]");
+  }
+
+  @Test
   void badParametersAndMissingDataGiveOneLine() {
     Plugins plugins = Plugins.discover();
     ConfigException unknown = catchThrowableOfType(ConfigException.class,
