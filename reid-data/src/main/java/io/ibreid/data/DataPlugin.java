@@ -1,0 +1,22 @@
+package io.ibreid.data;
+
+import com.google.auto.service.AutoService;
+import io.ibreid.core.data.DatasetFactory;
+import io.ibreid.core.plugin.IbreidPlugin;
+import io.ibreid.data.training.RegdbDataset;
+import io.ibreid.data.training.SyntheticDataset;
+import io.ibreid.data.training.SysuDataset;
+import java.util.List;
+
+/**
+ * reid-data's plug-ins: the {@code sysu}, {@code regdb}, {@code synthetic-sysu} and {@code synthetic-regdb} data
+ * sets.
+ */
+@AutoService(IbreidPlugin.class)
+public final class DataPlugin implements IbreidPlugin {
+  @Override
+  public List<DatasetFactory<?>> datasets() {
+    return List.of(new SysuDataset.Factory(), new RegdbDataset.Factory(), new SyntheticDataset.SysuFactory(),
+        new SyntheticDataset.RegdbFactory());
+  }
+}

@@ -1,0 +1,187 @@
+package io.ibreid.data.synthetic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.ibreid.core.IbreidException;
+import io.ibreid.core.branch.View;
+import io.ibreid.data.Fixtures;
+import io.ibreid.data.ImageRecord;
+import io.ibreid.data.image.FloatImage;
+import io.ibreid.data.image.ImageFiles;
+import io.ibreid.data.image.Pixels;
+import io.ibreid.data.regdb.RegDb;
+import io.ibreid.data.synthetic.SyntheticGenerator.Layout;
+import io.ibreid.data.synthetic.SyntheticGenerator.Spec;
+import io.ibreid.data.sysu.SysuMm01;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyntheticGeneratorTest {
+  @TempDir
+  Path dir;
+
+  private static Spec tiny(Layout layout, long seed) {
+    return new Spec(layout, 6, 3, 32, 16, 2, 0.75, seed);
+  }
+
+  /** Relative path -> bytes of every file under {@code root}. */
+  private static Map<String, byte[]> files(Path root) throws IOException {
+    Map<String, byte[]> out = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        out.put(root.relativize(p).toString(), Files.readAllBytes(p));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void sameSeedGivesByteIdenticalFilesWhateverTheThreads() throws IOException {
+    for (Layout layout : Layout.values()) {
+      Path a = dir.resolve(layout.label() + "-a");
+      Path b = dir.resolve(layout.label() + "-b");
+      Path c = dir.resolve(layout.label() + "-c");
+      SyntheticGenerator.generate(tiny(layout, 42), a, 1);
+      SyntheticGenerator.generate(tiny(layout, 42), b, 3);
+      SyntheticGenerator.generate(tiny(layout, 43), c, 2);
+      Map<String, byte[]> fa = files(a);
+      Map<String, byte[]> fb = files(b);
+      assertThat(fa.keySet()).isEqualTo(fb.keySet());
+      fa.forEach((k, v) -> assertThat(fb.get(k)).as(k).isEqualTo(v));
+      Map<String, byte[]> fc = files(c);
+      long differing = fa.keySet().stream().filter(k -> fc.containsKey(k) && !java.util.Arrays.equals(fa.get(k),
+          fc.get(k))).count();
+      assertThat(differing).as("another seed draws other images").isGreaterThan(fa.size() / 2);
+    }
+  }
+
+  @Test
+  void sysuLayoutHasTheRealStructure() throws IOException {
+    Path root = dir.resolve("s");
+    SyntheticGenerator.Summary sum = SyntheticGenerator.generate(tiny(Layout.SYSU, 1), root, 2);
+    assertThat(root.resolve("exp/train_id.txt")).isRegularFile();
+    assertThat(root.resolve("exp/val_id.txt")).isRegularFile();
+    assertThat(Files.readString(root.resolve("exp/test_id.txt")).strip()).matches("\\d+(,\\d+)*");
+    for (int c = 1; c <= 6; c++) {
+      assertThat(root.resolve("cam" + c)).isDirectory();
+    }
+    SysuMm01 s = SysuMm01.open(root, SysuMm01.Options.defaults());
+    assertThat(s.train().numClasses()).isEqualTo(6);
+    assertThat(s.testIds()).hasSize(3);
+    assertThat(s.train().records()).allMatch(r -> r.path().toString().endsWith(".jpg"));
+    // every identity has at least one visible and one infrared camera
+    for (int pid : s.train().pids()) {
+      assertThat(s.train().records()).anyMatch(r -> r.pid() == pid && r.modality() == View.VISIBLE)
+          .anyMatch(r -> r.pid() == pid && r.modality() == View.INFRARED);
+    }
+    assertThat(sum.images()).isEqualTo(s.train().records().size() + s.testRecords().size());
+    assertThat(Files.readString(root.resolve(SyntheticGenerator.SPEC_FILE))).isEqualTo(tiny(Layout.SYSU, 1)
+        .describe());
+    // no partial folder is left next to it
+    try (Stream<Path> siblings = Files.list(dir)) {
+      assertThat(siblings.map(p -> p.getFileName().toString())).containsExactly("s");
+    }
+  }
+
+  @Test
+  void infraredImagesAreGreyInThreeEqualChannels() {
+    Path root = dir.resolve("r");
+    SyntheticGenerator.generate(tiny(Layout.REGDB, 2), root, 2);
+    RegDb r = RegDb.open(root, RegDb.Options.trial(1));
+    int coloured = 0;
+    for (ImageRecord rec : r.train().records()) {
+      FloatImage f = Pixels.toFloat(ImageFiles.decode(rec.path()));
+      assertThat(f.height()).isEqualTo(32);
+      assertThat(f.width()).isEqualTo(16);
+      boolean grey = true;
+      int plane = f.height() * f.width();
+      for (int i = 0; i < plane; i++) {
+        grey &= f.data()[i] == f.data()[plane + i] && f.data()[i] == f.data()[2 * plane + i];
+      }
+      if (rec.modality() == View.INFRARED) {
+        assertThat(grey).as(rec.path().toString()).isTrue();
+      } else if (!grey) {
+        coloured++;
+      }
+    }
+    assertThat(coloured).isEqualTo(r.train().count(View.VISIBLE));
+  }
+
+  @Test
+  void sysuInfraredJpgsDecodeToEqualChannels() {
+    Path root = dir.resolve("s");
+    SyntheticGenerator.generate(tiny(Layout.SYSU, 3), root, 2);
+    SysuMm01 s = SysuMm01.open(root, SysuMm01.Options.defaults());
+    ImageRecord ir = s.train().records().stream().filter(r -> r.modality() == View.INFRARED).findFirst()
+        .orElseThrow();
+    FloatImage f = Pixels.toFloat(ImageFiles.decode(ir.path()));
+    int plane = f.height() * f.width();
+    for (int i = 0; i < plane; i++) {
+      assertThat(f.data()[plane + i]).isEqualTo(f.data()[i]);
+      assertThat(f.data()[2 * plane + i]).isEqualTo(f.data()[i]);
+    }
+  }
+
+  @Test
+  void refusesANonEmptyOutputAndBadSpecs() {
+    Path out = dir.resolve("full");
+    Fixtures.text(out.resolve("keep.txt"), "mine");
+    IbreidException e = catchThrowableOfType(IbreidException.class,
+        () -> SyntheticGenerator.generate(tiny(Layout.SYSU, 1), out, 1));
+    assertThat(Fixtures.oneLineNaming(e, out)).contains("not empty");
+    assertThat(out.resolve("keep.txt")).hasContent("mine");
+    assertThat(catchThrowableOfType(IbreidException.class, () -> new Spec(Layout.SYSU, 1, 3, 32, 16, 2, 0.75, 1))
+        .getMessage()).contains("at least 2 training identities");
+    assertThat(catchThrowableOfType(IbreidException.class, () -> new Spec(Layout.SYSU, 5, 3, 8, 16, 2, 0.75, 1))
+        .getMessage()).contains("8x16");
+  }
+
+  @Test
+  void anEmptyFolderIsFilled() throws IOException {
+    Path out = Files.createDirectories(dir.resolve("empty"));
+    SyntheticGenerator.generate(tiny(Layout.REGDB, 1), out, 1);
+    assertThat(RegDb.looksLikeDataset(out)).isTrue();
+  }
+
+  @Test
+  void regdbPairsShareTheirPose() {
+    // the visible and thermal image k of a person come from co-located cameras: same geometry, so the silhouettes
+    // (where the person's pixels differ from the background) coincide far more than for different k
+    Spec spec = new Spec(Layout.REGDB, 2, 1, 64, 32, 2, 1, 9);
+    Person p = Person.draw(9, 1);
+    CameraModel vis = CameraModel.draw(9, 1, View.VISIBLE);
+    CameraModel th = CameraModel.draw(9, 1, View.INFRARED);
+    FloatImage a = Renderer.render(p, vis, spec.height(), spec.width(), 77, 1);
+    FloatImage b = Renderer.render(p, th, spec.height(), spec.width(), 77, 2);
+    FloatImage c = Renderer.render(p, th, spec.height(), spec.width(), 78, 2);
+    assertThat(edgeAgreement(a, b)).isGreaterThan(edgeAgreement(a, c));
+  }
+
+  /** Fraction of strong horizontal-gradient pixels of {@code a} that are strong in {@code b} too. */
+  private static double edgeAgreement(FloatImage a, FloatImage b) {
+    int h = a.height();
+    int w = a.width();
+    int both = 0;
+    int inA = 0;
+    for (int y = 0; y < h; y++) {
+      for (int x = 1; x < w; x++) {
+        boolean ea = Math.abs(lum(a, y, x) - lum(a, y, x - 1)) > 0.08;
+        boolean eb = Math.abs(lum(b, y, x) - lum(b, y, x - 1)) > 0.04;
+        inA += ea ? 1 : 0;
+        both += ea && eb ? 1 : 0;
+      }
+    }
+    return (double) both / Math.max(1, inA);
+  }
+
+  private static float lum(FloatImage f, int y, int x) {
+    return (f.get(0, y, x) + f.get(1, y, x) + f.get(2, y, x)) / 3;
+  }
+}
