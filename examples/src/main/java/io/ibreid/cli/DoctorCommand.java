@@ -19,15 +19,58 @@ final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--run", paramLabel = "RUN_DIR", description = "Run directory to examine.")
   Path run;
 
+  @Option(names = "--dataset", paramLabel = "TYPE", description = "Data set type to check at --root: sysu, regdb, "
+      + "synthetic-sysu, synthetic-regdb.")
+  String dataset;
+
+  @Option(names = "--root", paramLabel = "DIR", description = "Data set root to check.")
+  Path root;
+
+  @Option(names = "--trial", description = "RegDB trial (default 1).")
+  int trial = 1;
+
+  @Option(names = "--decode", description = "Also decode every image (slow; finds corrupt files).")
+  boolean decode;
+
   @Override
   public Integer call() {
-    if (run == null) {
-      throw new IbreidException("doctor needs --run RUN_DIR");
+    if (run == null && root == null) {
+      throw new IbreidException("doctor needs --run RUN_DIR and/or --dataset TYPE --root DIR");
     }
     PrintWriter out = spec.commandLine().getOut();
-    List<RunDoctor.Finding> findings = RunDoctor.examine(run);
+    List<RunDoctor.Finding> findings = new java.util.ArrayList<>();
+    if (run != null) {
+      findings.addAll(RunDoctor.examine(run));
+    }
+    if (root != null) {
+      findings.addAll(examineDataset());
+    }
     findings.forEach(f -> out.println(f));
     out.flush();
     return findings.stream().anyMatch(f -> f.level().equals("error")) ? 1 : 0;
+  }
+
+  private List<RunDoctor.Finding> examineDataset() {
+    List<RunDoctor.Finding> out = new java.util.ArrayList<>();
+    if (dataset == null) {
+      throw new IbreidException("doctor --root needs --dataset TYPE (sysu, regdb, synthetic-sysu, synthetic-regdb)");
+    }
+    if (dataset.startsWith("synthetic") && !java.nio.file.Files.isDirectory(root)) {
+      out.add(new RunDoctor.Finding("error", "data set root " + root + " does not exist (doctor does not generate "
+          + "data; bin/ibreid synth does)"));
+      return out;
+    }
+    java.util.Map<String, Object> params = new java.util.LinkedHashMap<>();
+    if (dataset.endsWith("regdb")) {
+      params.put("trial", trial);
+    }
+    params.put("skipCorrupt", decode);
+    try {
+      io.ibreid.data.CrossModalSource source = io.ibreid.data.DataSources.open(dataset, root, params, 2);
+      out.add(new RunDoctor.Finding("ok", source.describe()));
+    } catch (IbreidException e) {
+      out.add(new RunDoctor.Finding("error", e.getMessage()));
+    }
+    return out;
   }
 }
