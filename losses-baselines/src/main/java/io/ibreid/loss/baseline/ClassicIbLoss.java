@@ -45,7 +45,7 @@ public final class ClassicIbLoss implements LossTerm {
   /** Parameters of {@code ib}. */
   public static final class Params {
     /** β, the weight of I(v;z) against the cross-entropy bound of −I(z;y). */
-    public double beta = 1e-2;
+    public double beta = 0.1;
     /** Lower bound on I(v;z) that the critic maximises and the encoder minimises: jsd, nwj or dv. */
     public String estimator = "jsd";
     /** Hidden width of the critic T(v,z). */
@@ -123,8 +123,9 @@ public final class ClassicIbLoss implements LossTerm {
     // Cross-entropy bound on −I(z;y).
     INDArray logP = ProbabilityMath.logSoftmax(logits, 1.0);
     INDArray target = ProbabilityMath.smoothedTargets(input.labels(Z_LOGITS), (int) logits.columns(), epsilon, dt);
-    double ce = -target.mul(logP).sumNumber().doubleValue() / n;
-    INDArray gLogits = Transforms.exp(logP, false).subi(target).divi(n);
+    long rows = logits.rows();
+    double ce = -target.mul(logP).sumNumber().doubleValue() / rows;
+    INDArray gLogits = Transforms.exp(logP, false).subi(target).divi(rows);
 
     // Critic on positives (v_i, z_i) and negatives (v_π(i), z_i).
     int[] perm = derangement(n, input.random());
