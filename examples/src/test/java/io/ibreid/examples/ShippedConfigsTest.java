@@ -1,8 +1,10 @@
 package io.ibreid.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ibreid.core.branch.ReidModel;
+import io.ibreid.core.config.ConfigException;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.data.CrossModalBatch;
@@ -114,6 +116,23 @@ class ShippedConfigsTest {
     JsonNode last = new ObjectMapper().readTree(lines.get(2));
     assertThat(last.toString()).contains("vsd_visible", "vsd_infrared", "vcd_shared", "vml_shared",
         "vcd_shared.kl_v1_z2", "vsd_visible.agreement");
+  }
+
+  /** Terms bound to a branch they do not apply to fail before training, naming the config key. */
+  @Test
+  void misboundTermsFailNamingTheKey() {
+    Plugins plugins = plugins();
+    RunConfig vcdOnVisible = ConfigLoader.load(CONFIGS.resolve("vsd.yaml"),
+        List.of("losses.10={type: vcd, branch: visible}"));
+    assertThatThrownBy(() -> ModelAssembly.check(vcdOnVisible, plugins)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("config key [branch] = [visible]").hasMessageContaining("shared");
+    RunConfig vibOnMlp = ConfigLoader.load(CONFIGS.resolve("baseline-ce.yaml"),
+        List.of("losses.4={type: vib, branch: shared}", "sampler.identities=2", "sampler.instances=2"));
+    ModelAssembly.check(vibOnMlp, plugins);
+    TinyTrainingSet data = data(vibOnMlp);
+    ReidModel model = ModelAssembly.model(vibOnMlp, plugins, data.imageShape(), data.numClasses(), 1);
+    assertThatThrownBy(() -> ModelAssembly.objective(vibOnMlp, plugins, model)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("losses.4.inputs.").hasMessageContaining("shared.mu");
   }
 
   /** A data set named like the real synthetic one, serving TinyTrainingSet batches in the config's shape. */

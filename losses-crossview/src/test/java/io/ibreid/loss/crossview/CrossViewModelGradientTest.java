@@ -74,8 +74,8 @@ class CrossViewModelGradientTest {
     Map<String, INDArray> gFixed = TinyGraphs.gradient(model, fixed, batch);
     gLive.forEach((k, g) -> assertThat(g.sub(gFixed.get(k)).amaxNumber().doubleValue()).as(k).isLessThan(1e-13));
 
-    GradientChecks.Report r = GradientChecks.checkModel(model, fixed, batch, 1e-6, 4, 3);
-    assertThat(r.checked()).isGreaterThan(50);
+    GradientChecks.Report r = GradientChecks.checkModel(model, fixed, batch, 1e-6, 3, 3);
+    assertThat(r.checked()).isGreaterThan(40);
     assertThat(r.maxRelativeError()).as(r.worst()).isLessThan(1e-5);
 
     Map<String, INDArray> only = TinyGraphs.gradient(model, new Objective(model, List.of(vcd(term)), 1), batch);
@@ -90,8 +90,8 @@ class CrossViewModelGradientTest {
     ReidModel model = TinyGraphs.model(BranchRole.SHARED);
     CrossModalBatch batch = TinyGraphs.batch();
     Objective objective = new Objective(model, List.of(ce("shared.z_logits"), vml()), 1);
-    GradientChecks.Report r = GradientChecks.checkModel(model, objective, batch, 1e-6, 4, 5);
-    assertThat(r.checked()).isGreaterThan(50);
+    GradientChecks.Report r = GradientChecks.checkModel(model, objective, batch, 1e-6, 3, 5);
+    assertThat(r.checked()).isGreaterThan(40);
     assertThat(r.maxRelativeError()).as(r.worst()).isLessThan(1e-5);
     // VML alone moves the representation classifier and leaves the observation classifier alone (not on its path).
     Map<String, INDArray> only = TinyGraphs.gradient(model, new Objective(model, List.of(vml()), 1), batch);

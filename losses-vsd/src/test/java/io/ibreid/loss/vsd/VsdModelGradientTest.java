@@ -64,8 +64,8 @@ class VsdModelGradientTest {
     assertThat(gLive.keySet()).isEqualTo(gFixed.keySet());
     gLive.forEach((k, g) -> assertThat(g.sub(gFixed.get(k)).amaxNumber().doubleValue()).as(k).isLessThan(1e-13));
 
-    GradientChecks.Report r = GradientChecks.checkModel(model, fixed, batch, 1e-6, 5, 3);
-    assertThat(r.checked()).isGreaterThan(60);
+    GradientChecks.Report r = GradientChecks.checkModel(model, fixed, batch, 1e-6, 3, 3);
+    assertThat(r.checked()).isGreaterThan(40);
     assertThat(r.maxRelativeError()).as(r.worst()).isLessThan(1e-5);
   }
 
