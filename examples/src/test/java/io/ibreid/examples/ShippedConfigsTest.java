@@ -1,0 +1,164 @@
+package io.ibreid.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ibreid.core.branch.ReidModel;
+import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.config.ConfigLoader;
+import io.ibreid.core.config.RunConfig;
+import io.ibreid.core.data.CrossModalBatch;
+import io.ibreid.core.data.DataContext;
+import io.ibreid.core.data.DatasetFactory;
+import io.ibreid.core.data.TrainingSet;
+import io.ibreid.core.observation.ImageShape;
+import io.ibreid.core.plugin.PluginKind;
+import io.ibreid.core.plugin.Plugins;
+import io.ibreid.core.testing.TinyTrainingSet;
+import io.ibreid.core.train.ModelAssembly;
+import io.ibreid.core.train.Objective;
+import io.ibreid.core.train.RunDirectory;
+import io.ibreid.core.train.Trainer;
+import io.ibreid.core.train.TrainerListener;
+import io.ibreid.core.train.TrainingSummary;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every shipped configuration parses, names plug-ins that exist with parameters that bind, binds every loss term
+ * to outputs its model produces, and evaluates to finite values on a small cross-modal batch. Until the
+ * {@code synthetic-sysu} data plug-in is on the class path, a stand-in of that name serving {@link TinyTrainingSet}
+ * batches satisfies the config check; the batches here always come from {@link TinyTrainingSet}.
+ */
+class ShippedConfigsTest {
+  static final Path CONFIGS = Path.of("").toAbsolutePath().getParent().resolve("configs");
+  /** Smaller batches than the configs' 8 × 4 keep the test fast; the model and the objective are unchanged. */
+  static final List<String> SMALL = List.of("sampler.identities=4", "sampler.instances=4");
+
+  /** The discovered plug-ins, plus a stand-in {@code synthetic-sysu} data set when the real one is absent. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Plugins plugins() {
+    Plugins found = Plugins.discover();
+    Map datasets = new TreeMap<>(found.all(PluginKind.DATASET));
+    datasets.putIfAbsent("synthetic-sysu", new StandIn());
+    return new Plugins((Map) found.all(PluginKind.ENCODER), (Map) found.all(PluginKind.BOTTLENECK),
+        (Map) found.all(PluginKind.LOSS), datasets);
+  }
+
+  static TinyTrainingSet data(RunConfig c) {
+    return new TinyTrainingSet(10, ImageShape.rgb(c.input.height, c.input.width), c.sampler.identities,
+        c.sampler.instances / 2, 3, c.seed, 0.3);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "baseline-ce | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z",
+      "ib          | ce_shared_v, triplet_shared_v, triplet_shared_z, ib_shared",
+      "vib         | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z, vib_shared",
+      "vsd         | ce_visible_v, ce_visible_z, triplet_visible_v, triplet_visible_z, ce_infrared_v, ce_infrared_z, "
+          + "triplet_infrared_v, triplet_infrared_z, vsd_visible, vsd_infrared",
+      "full        | ce_visible_v, ce_visible_z, triplet_visible_v, triplet_visible_z, ce_infrared_v, ce_infrared_z, "
+          + "triplet_infrared_v, triplet_infrared_z, ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z, "
+          + "vsd_visible, vsd_infrared, vcd_shared, vml_shared"})
+  void configResolvesBuildsAndEvaluates(String name, String labels) {
+    RunConfig config = ConfigLoader.load(CONFIGS.resolve(name + ".yaml"), SMALL);
+    assertThat(config.name).isEqualTo(name);
+    assertThat(config.data.type).isEqualTo("synthetic-sysu");
+    assertThat(config.data.root).isEqualTo("data/synthetic-sysu");
+    Plugins plugins = plugins();
+    ModelAssembly.check(config, plugins);
+    TinyTrainingSet data = data(config);
+    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses(),
+        data.batchesPerEpoch());
+    Objective objective = ModelAssembly.objective(config, plugins, model);
+    assertThat(objective.terms()).extracting(Objective.BoundTerm::label)
+        .containsExactly(labels.split(",\\s*"));
+    for (List<String> keys : List.of(config.evaluation.visible, config.evaluation.infrared)) {
+      assertThat(keys).isNotEmpty().allSatisfy(k -> assertThat(model.outputs()).contains(k));
+    }
+    CrossModalBatch batch = data.batch(0, 0);
+    Objective.Evaluation[] eval = new Objective.Evaluation[1];
+    model.graph().forwardBackward(model.trainingInputs(batch, 1), outs -> {
+      eval[0] = objective.evaluate(outs, batch, 0);
+      return eval[0].errors();
+    });
+    assertThat(eval[0].nonFiniteTerm()).isNull();
+    assertThat(eval[0].values().keySet()).containsExactly(labels.split(",\\s*"));
+    assertThat(eval[0].values().values()).allSatisfy(v -> assertThat(v).isFinite());
+    assertThat(eval[0].total()).isFinite().isPositive();
+  }
+
+  /** The full method trains through the real Trainer and logs every term, and the MI/KL diagnostics, per step. */
+  @Test
+  void fullTrainsAndLogsEveryTermPerStep(@TempDir Path dir) throws Exception {
+    RunConfig config = ConfigLoader.load(CONFIGS.resolve("full.yaml"),
+        List.of("sampler.identities=4", "sampler.instances=4", "schedule.maxIterations=3"));
+    Plugins plugins = plugins();
+    ModelAssembly.check(config, plugins);
+    TinyTrainingSet data = data(config);
+    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses(),
+        data.batchesPerEpoch());
+    Objective objective = ModelAssembly.objective(config, plugins, model);
+    TrainingSummary s = new Trainer(config, model, objective, data, new RunDirectory(dir))
+        .train(false, new TrainerListener() {});
+    assertThat(s.iterations()).isEqualTo(3);
+    List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
+    assertThat(lines).hasSize(3);
+    JsonNode last = new ObjectMapper().readTree(lines.get(2));
+    assertThat(last.toString()).contains("vsd_visible", "vsd_infrared", "vcd_shared", "vml_shared",
+        "vcd_shared.kl_v1_z2", "vsd_visible.agreement");
+  }
+
+  /** Terms bound to a branch they do not apply to fail before training, naming the config key. */
+  @Test
+  void misboundTermsFailNamingTheKey() {
+    Plugins plugins = plugins();
+    RunConfig vcdOnVisible = ConfigLoader.load(CONFIGS.resolve("vsd.yaml"),
+        List.of("losses.10={type: vcd, branch: visible}"));
+    assertThatThrownBy(() -> ModelAssembly.check(vcdOnVisible, plugins)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("config key [branch] = [visible]").hasMessageContaining("shared");
+    RunConfig vibOnMlp = ConfigLoader.load(CONFIGS.resolve("baseline-ce.yaml"),
+        List.of("losses.4={type: vib, branch: shared}", "sampler.identities=2", "sampler.instances=2"));
+    ModelAssembly.check(vibOnMlp, plugins);
+    TinyTrainingSet data = data(vibOnMlp);
+    ReidModel model = ModelAssembly.model(vibOnMlp, plugins, data.imageShape(), data.numClasses(), 1);
+    assertThatThrownBy(() -> ModelAssembly.objective(vibOnMlp, plugins, model)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("losses.4.inputs.").hasMessageContaining("shared.mu");
+  }
+
+  /** A data set named like the real synthetic one, serving TinyTrainingSet batches in the config's shape. */
+  static final class StandIn implements DatasetFactory<StandIn.Params> {
+    /** No parameters. */
+    public static final class Params {}
+
+    @Override
+    public String name() {
+      return "synthetic-sysu";
+    }
+
+    @Override
+    public String description() {
+      return "test stand-in for the synthetic cross-modal data set";
+    }
+
+    @Override
+    public Class<Params> parametersType() {
+      return Params.class;
+    }
+
+    @Override
+    public TrainingSet open(Params params, DataContext context) {
+      return new TinyTrainingSet(10, context.imageShape(), context.identitiesPerBatch(),
+          context.imagesPerIdentity() / 2, 3, context.seed(), 0.3);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.ibreid.loss.baseline;
+
+import com.google.auto.service.AutoService;
+import io.ibreid.core.bottleneck.BottleneckFactory;
+import io.ibreid.core.loss.LossFactory;
+import io.ibreid.core.plugin.IbreidPlugin;
+import java.util.List;
+
+/** Registers the baselines: the {@code vib} bottleneck and the {@code ib} and {@code vib} loss terms. */
+@AutoService(IbreidPlugin.class)
+public final class BaselinesPlugin implements IbreidPlugin {
+  @Override
+  public List<BottleneckFactory<?>> bottlenecks() {
+    return List.of(new VibBottleneck.Factory());
+  }
+
+  @Override
+  public List<LossFactory<?>> losses() {
+    return List.of(new ClassicIbLoss.Factory(), new VibLoss.Factory());
+  }
+}

@@ -1,0 +1,39 @@
+package io.ibreid.loss.baseline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ibreid.core.bottleneck.Bottleneck;
+import io.ibreid.core.bottleneck.BottleneckFactory;
+import io.ibreid.core.loss.LossContext;
+import io.ibreid.core.loss.LossFactory;
+import io.ibreid.core.loss.LossTerm;
+import io.ibreid.core.plugin.IbreidPlugin;
+import io.ibreid.core.plugin.Plugins;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+/** The module's plug-in is found by ServiceLoader and creates each plug-in from an empty params block. */
+class BaselinesPluginDiscoveryTest {
+  @Test
+  void serviceLoaderFindsIbAndVib() {
+    List<IbreidPlugin> found = ServiceLoader.load(IbreidPlugin.class).stream().map(ServiceLoader.Provider::get)
+        .filter(p -> p instanceof BaselinesPlugin).toList();
+    assertThat(found).hasSize(1);
+    assertThat(found.get(0).losses()).extracting(LossFactory::name).containsExactly("ib", "vib");
+    assertThat(found.get(0).bottlenecks()).extracting(BottleneckFactory::name).containsExactly("vib");
+    Plugins plugins = Plugins.discover();
+    LossContext context = new LossContext("ib_shared", 1, 10, Map.of("v", 512, "z", 256, "z_logits", 10,
+        "mu", 256, "logvar", 256));
+    assertThat(create(plugins.loss("ib"), context)).isInstanceOf(ClassicIbLoss.class);
+    assertThat(create(plugins.loss("vib"), context)).isInstanceOf(VibLoss.class);
+    Bottleneck b = plugins.bottleneck("vib").createFromMap(Map.of(), "branches.shared.bottleneck.params");
+    assertThat(b.representationSize()).isEqualTo(256);
+    assertThat(b.noise()).containsExactly(new Bottleneck.NoiseInput("eps", 256));
+  }
+
+  private static <P> LossTerm create(LossFactory<P> factory, LossContext context) {
+    return factory.create(factory.bind(Map.of(), "losses.0.params"), context);
+  }
+}

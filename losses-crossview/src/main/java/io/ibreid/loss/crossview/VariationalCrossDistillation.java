@@ -1,0 +1,116 @@
+package io.ibreid.loss.crossview;
+
+import io.ibreid.core.branch.View;
+import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.loss.LossContext;
+import io.ibreid.core.loss.LossFactory;
+import io.ibreid.core.loss.LossInput;
+import io.ibreid.core.loss.LossResult;
+import io.ibreid.core.loss.LossTerm;
+import io.ibreid.core.loss.OutputNames;
+import io.ibreid.core.loss.ProbabilityMath;
+import io.ibreid.core.loss.Slot;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Variational cross-distillation (VCD, Tian et al. 2021): each view's representation is taught by the other view's
+ * observation, {@code L = T² · [ mean_i KL(p(y|v1_i) ‖ p(y|z2_i)) + mean_i KL(p(y|v2_i) ‖ p(y|z1_i)) ]}, where
+ * view 1 is visible and view 2 infrared through the shared branch and row i of both views shows the same identity.
+ * The observation sides are teachers (stop-gradient). It removes information z keeps about one view that the other
+ * view's observation cannot predict. Gradients: {@code dL/dz2_i = (T/N)(softmax(z2_i/T) − softmax(v1_i/T))} and
+ * symmetrically for z1.
+ */
+public final class VariationalCrossDistillation implements LossTerm {
+  /** Parameters of {@code vcd}. */
+  public static final class Params {
+    /** Distillation temperature T &gt; 0; the loss is multiplied by T². */
+    public double temperature = 1.0;
+  }
+
+  /** Observation logits of view 1 (visible): teacher of z2. */
+  public static final String V1 = "v1";
+  /** Representation logits of view 1 (visible): student of v2. */
+  public static final String Z1 = "z1";
+  /** Observation logits of view 2 (infrared): teacher of z1. */
+  public static final String V2 = "v2";
+  /** Representation logits of view 2 (infrared): student of v1. */
+  public static final String Z2 = "z2";
+
+  private final double temperature;
+
+  public VariationalCrossDistillation(double temperature) {
+    if (!(temperature > 0) || Double.isInfinite(temperature)) {
+      throw new ConfigException("vcd: params.temperature must be a finite number > 0, got " + temperature);
+    }
+    this.temperature = temperature;
+  }
+
+  @Override
+  public LossResult compute(LossInput input) {
+    Views.requirePaired("vcd", input, V1, Z2);
+    Views.requirePaired("vcd", input, V2, Z1);
+    Views.requirePaired("vcd", input, Z1, Z2);
+    INDArray z1 = input.get(Z1);
+    INDArray z2 = input.get(Z2);
+    INDArray v1 = input.get(V1).castTo(z2.dataType());
+    INDArray v2 = input.get(V2).castTo(z1.dataType());
+    long n = z1.rows();
+    double t = temperature;
+    INDArray logP1 = ProbabilityMath.logSoftmax(v1, t);
+    INDArray logP2 = ProbabilityMath.logSoftmax(v2, t);
+    INDArray logQ1 = ProbabilityMath.logSoftmax(z1, t);
+    INDArray logQ2 = ProbabilityMath.logSoftmax(z2, t);
+    double kl12 = t * t * ProbabilityMath.klRows(logP1, logQ2).sumNumber().doubleValue() / n;
+    double kl21 = t * t * ProbabilityMath.klRows(logP2, logQ1).sumNumber().doubleValue() / n;
+    INDArray g2 = Transforms.exp(logQ2, true).subi(Transforms.exp(logP1, false)).muli(t / n);
+    INDArray g1 = Transforms.exp(logQ1, true).subi(Transforms.exp(logP2, false)).muli(t / n);
+    return new LossResult(kl12 + kl21, Map.of(Z1, g1, Z2, g2), Map.of("kl_v1_z2", kl12, "kl_v2_z1", kl21));
+  }
+
+  /** The {@code vcd} plug-in. */
+  public static final class Factory implements LossFactory<Params> {
+    @Override
+    public String name() {
+      return "vcd";
+    }
+
+    @Override
+    public String description() {
+      return "variational cross-distillation KL(p(y|v1)||p(y|z2)) + KL(p(y|v2)||p(y|z1)) on the shared branch, "
+          + "v sides stop-gradient (temperature, default 1)";
+    }
+
+    @Override
+    public Class<Params> parametersType() {
+      return Params.class;
+    }
+
+    @Override
+    public List<Slot> slots(Params params) {
+      return List.of(
+          Slot.stopGradient(V1, "visible-view observation logits: teacher of z2, receives no gradient"),
+          Slot.differentiable(Z1, "visible-view representation logits, rows paired with v2"),
+          Slot.stopGradient(V2, "infrared-view observation logits: teacher of z1, receives no gradient"),
+          Slot.differentiable(Z2, "infrared-view representation logits, rows paired with v1"));
+    }
+
+    /** Only {@code shared}: the visible and infrared rows of the shared branch. */
+    @Override
+    public Map<String, String> defaultInputs(String branch, Params params) {
+      Views.requireShared("vcd", branch, "v1/z1/v2/z2");
+      return Map.of(
+          V1, Views.key(View.VISIBLE, OutputNames.V_LOGITS),
+          Z1, Views.key(View.VISIBLE, OutputNames.Z_LOGITS),
+          V2, Views.key(View.INFRARED, OutputNames.V_LOGITS),
+          Z2, Views.key(View.INFRARED, OutputNames.Z_LOGITS));
+    }
+
+    @Override
+    public LossTerm create(Params params, LossContext context) {
+      return new VariationalCrossDistillation(params.temperature);
+    }
+  }
+}

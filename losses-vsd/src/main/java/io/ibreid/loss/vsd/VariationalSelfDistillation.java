@@ -1,0 +1,102 @@
+package io.ibreid.loss.vsd;
+
+import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.loss.LossContext;
+import io.ibreid.core.loss.LossFactory;
+import io.ibreid.core.loss.LossInput;
+import io.ibreid.core.loss.LossResult;
+import io.ibreid.core.loss.LossTerm;
+import io.ibreid.core.loss.OutputNames;
+import io.ibreid.core.loss.ProbabilityMath;
+import io.ibreid.core.loss.Slot;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Variational self-distillation (VSD, Tian et al. 2021, Eq. for one view): the representation's prediction
+ * {@code p(y|z)} is made to match the observation's prediction {@code p(y|v)},
+ * {@code L = T² · mean_i KL( softmax(v_i/T) ‖ softmax(z_i/T) )}, with the observation side as a fixed teacher
+ * (stop-gradient: the observation classifier and, through it, nothing else receives this term's error).
+ *
+ * <p>Both distributions are computed as log-probabilities (max-shifted log-softmax), so the value is the true KL in
+ * nats; the public PyTorch release fed probabilities where log-probabilities belong and got a near-zero loss.
+ * Gradient: {@code dL/dz_i = (T/N) · (softmax(z_i/T) − softmax(v_i/T))}.
+ */
+public final class VariationalSelfDistillation implements LossTerm {
+  /** Parameters of {@code vsd}. */
+  public static final class Params {
+    /** Distillation temperature T &gt; 0; the loss is multiplied by T² so its gradient scale does not depend on T. */
+    public double temperature = 1.0;
+  }
+
+  /** The teacher: logits of the observation classifier p(y|v); stop-gradient. */
+  public static final String TEACHER = "v_logits";
+  /** The student: logits of the representation classifier p(y|z). */
+  public static final String STUDENT = "z_logits";
+
+  private final double temperature;
+
+  public VariationalSelfDistillation(double temperature) {
+    if (!(temperature > 0) || Double.isInfinite(temperature)) {
+      throw new ConfigException("vsd: params.temperature must be a finite number > 0, got " + temperature);
+    }
+    this.temperature = temperature;
+  }
+
+  @Override
+  public LossResult compute(LossInput input) {
+    INDArray z = input.get(STUDENT);
+    INDArray v = input.get(TEACHER).castTo(z.dataType());
+    if (!Arrays.equals(v.shape(), z.shape())) {
+      throw new IllegalArgumentException("vsd: [" + TEACHER + "] is " + Arrays.toString(v.shape()) + " but ["
+          + STUDENT + "] is " + Arrays.toString(z.shape()) + "; both must be rows × classes of the same rows");
+    }
+    long n = z.rows();
+    double t = temperature;
+    INDArray logP = ProbabilityMath.logSoftmax(v, t);
+    INDArray logQ = ProbabilityMath.logSoftmax(z, t);
+    double value = t * t * ProbabilityMath.klRows(logP, logQ).sumNumber().doubleValue() / n;
+    INDArray grad = Transforms.exp(logQ, true).subi(Transforms.exp(logP, false)).muli(t / n);
+    double agreement = v.argMax(1).eq(z.argMax(1)).castTo(z.dataType()).meanNumber().doubleValue();
+    return new LossResult(value, Map.of(STUDENT, grad), Map.of("agreement", agreement));
+  }
+
+  /** The {@code vsd} plug-in. */
+  public static final class Factory implements LossFactory<Params> {
+    @Override
+    public String name() {
+      return "vsd";
+    }
+
+    @Override
+    public String description() {
+      return "variational self-distillation KL(p(y|v) || p(y|z)), v side stop-gradient (temperature, default 1)";
+    }
+
+    @Override
+    public Class<Params> parametersType() {
+      return Params.class;
+    }
+
+    @Override
+    public List<Slot> slots(Params params) {
+      return List.of(
+          Slot.stopGradient(TEACHER, "observation logits p(y|v): the teacher, receives no gradient"),
+          Slot.differentiable(STUDENT, "representation logits p(y|z): the student, same rows as v_logits"));
+    }
+
+    /** Any branch: its own observation and representation classifiers over all its rows. */
+    @Override
+    public Map<String, String> defaultInputs(String branch, Params params) {
+      return Map.of(TEACHER, branch + "." + OutputNames.V_LOGITS, STUDENT, branch + "." + OutputNames.Z_LOGITS);
+    }
+
+    @Override
+    public LossTerm create(Params params, LossContext context) {
+      return new VariationalSelfDistillation(params.temperature);
+    }
+  }
+}
