@@ -8,11 +8,7 @@ import io.ibreid.core.config.ConfigException;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.data.CrossModalBatch;
-import io.ibreid.core.data.DataContext;
-import io.ibreid.core.data.DatasetFactory;
-import io.ibreid.core.data.TrainingSet;
 import io.ibreid.core.observation.ImageShape;
-import io.ibreid.core.plugin.PluginKind;
 import io.ibreid.core.plugin.Plugins;
 import io.ibreid.core.testing.TinyTrainingSet;
 import io.ibreid.core.train.ModelAssembly;
@@ -26,8 +22,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,23 +29,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every shipped configuration parses, names plug-ins that exist with parameters that bind, binds every loss term
- * to outputs its model produces, and evaluates to finite values on a small cross-modal batch. Until the
- * {@code synthetic-sysu} data plug-in is on the class path, a stand-in of that name serving {@link TinyTrainingSet}
- * batches satisfies the config check; the batches here always come from {@link TinyTrainingSet}.
+ * to outputs its model produces, and evaluates to finite values on a small cross-modal batch; the batches come from
+ * {@link TinyTrainingSet} in the config's input shape.
  */
 class ShippedConfigsTest {
   static final Path CONFIGS = Path.of("").toAbsolutePath().getParent().resolve("configs");
   /** Smaller batches than the configs' 8 × 4 keep the test fast; the model and the objective are unchanged. */
   static final List<String> SMALL = List.of("sampler.identities=4", "sampler.instances=4");
 
-  /** The discovered plug-ins, plus a stand-in {@code synthetic-sysu} data set when the real one is absent. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  /** The discovered plug-ins (synthetic-sysu comes from reid-data; check() only looks its name up). */
   static Plugins plugins() {
-    Plugins found = Plugins.discover();
-    Map datasets = new TreeMap<>(found.all(PluginKind.DATASET));
-    datasets.putIfAbsent("synthetic-sysu", new StandIn());
-    return new Plugins((Map) found.all(PluginKind.ENCODER), (Map) found.all(PluginKind.BOTTLENECK),
-        (Map) found.all(PluginKind.LOSS), datasets);
+    return Plugins.discover();
   }
 
   static TinyTrainingSet data(RunConfig c) {
@@ -125,7 +113,8 @@ class ShippedConfigsTest {
     RunConfig vcdOnVisible = ConfigLoader.load(CONFIGS.resolve("vsd.yaml"),
         List.of("losses.10={type: vcd, branch: visible}"));
     assertThatThrownBy(() -> ModelAssembly.check(vcdOnVisible, plugins)).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("config key [branch] = [visible]").hasMessageContaining("shared");
+        .hasMessageStartingWith("config key [losses.10.branch] = [visible]: vcd pairs the visible and infrared")
+        .hasMessageContaining("needs branch: shared");
     RunConfig vibOnMlp = ConfigLoader.load(CONFIGS.resolve("baseline-ce.yaml"),
         List.of("losses.4={type: vib, branch: shared}", "sampler.identities=2", "sampler.instances=2"));
     ModelAssembly.check(vibOnMlp, plugins);
@@ -135,30 +124,4 @@ class ShippedConfigsTest {
         .hasMessageContaining("losses.4.inputs.").hasMessageContaining("shared.mu");
   }
 
-  /** A data set named like the real synthetic one, serving TinyTrainingSet batches in the config's shape. */
-  static final class StandIn implements DatasetFactory<StandIn.Params> {
-    /** No parameters. */
-    public static final class Params {}
-
-    @Override
-    public String name() {
-      return "synthetic-sysu";
-    }
-
-    @Override
-    public String description() {
-      return "test stand-in for the synthetic cross-modal data set";
-    }
-
-    @Override
-    public Class<Params> parametersType() {
-      return Params.class;
-    }
-
-    @Override
-    public TrainingSet open(Params params, DataContext context) {
-      return new TinyTrainingSet(10, context.imageShape(), context.identitiesPerBatch(),
-          context.imagesPerIdentity() / 2, 3, context.seed(), 0.3);
-    }
-  }
 }

@@ -61,7 +61,11 @@ public final class ModelAssembly {
         throw new ConfigException("config key [" + key + ".branch] = [" + spec.branch + "]: no such branch is "
             + "configured; branches: " + config.branches.keySet());
       }
-      raw.putAll(factory.defaultInputs(spec.branch, params));
+      try {
+        raw.putAll(factory.defaultInputs(spec.branch, params));
+      } catch (ConfigException e) {
+        throw new ConfigException("config key [" + key + ".branch] = [" + spec.branch + "]: " + e.getMessage(), e);
+      }
     }
     if (spec.inputs != null) {
       raw.putAll(spec.inputs);

@@ -34,6 +34,11 @@ public final class Trainer {
   private final int batchesPerEpoch;
   private final Optional<Validator> validator;
 
+  /** A trainer without validation: the last checkpoint is the result. */
+  public Trainer(RunConfig config, ReidModel model, Objective objective, TrainingSet data, RunDirectory run) {
+    this(config, model, objective, data, run, Optional.empty());
+  }
+
   @Inject
   public Trainer(RunConfig config, ReidModel model, Objective objective, TrainingSet data, RunDirectory run,
       Optional<Validator> validator) {

@@ -74,7 +74,9 @@ public final class GradientChecks {
         continue;
       }
       INDArray a = x.get(s.name());
-      for (long i = 0; i < a.length(); i++) {
+      for (long linear = 0; linear < a.length(); linear++) {
+        // Gradients may come back 'f'-ordered (e.g. from mmul): address elements by coordinates.
+        long[] i = org.nd4j.linalg.api.shape.Shape.ind2subC(a, linear);
         double orig = a.getDouble(i);
         a.putScalar(i, orig + h);
         double up = term.compute(input(x, labels, 0)).value();
@@ -87,7 +89,7 @@ public final class GradientChecks {
         checked++;
         if (rel > worst) {
           worst = rel;
-          where = s.name() + "[" + i + "] analytic " + analytic + " numeric " + numeric;
+          where = s.name() + java.util.Arrays.toString(i) + " analytic " + analytic + " numeric " + numeric;
         }
       }
     }

@@ -20,11 +20,11 @@ final class Views {
     return SHARED + "." + view.label() + "." + output;
   }
 
-  /** Fails, naming the {@code branch} key, unless the shorthand names the shared branch. */
+  /** Fails unless the shorthand names the shared branch (the caller prefixes the config key). */
   static void requireShared(String term, String branch, String slots) {
     if (!SHARED.equals(branch)) {
-      throw new ConfigException(term + ": config key [branch] = [" + branch + "]: " + term + " pairs the visible and "
-          + "infrared views of one branch, so it needs branch: shared (or explicit inputs." + slots + ")");
+      throw new ConfigException(term + " pairs the visible and infrared views of one branch, so it needs "
+          + "branch: shared (or explicit inputs." + slots + ")");
     }
   }
 

@@ -89,7 +89,7 @@ class VariationalCrossDistillationTest {
         Map.of("v1", "shared.visible.v_logits", "z1", "shared.visible.z_logits",
             "v2", "shared.infrared.v_logits", "z2", "shared.infrared.z_logits"));
     assertThatThrownBy(() -> f.defaultInputs("visible", new VariationalCrossDistillation.Params()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("config key [branch] = [visible]")
+        .isInstanceOf(ConfigException.class).hasMessageContaining("needs branch: shared")
         .hasMessageContaining("shared");
     assertThatThrownBy(() -> new VariationalCrossDistillation(-1)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("params.temperature");

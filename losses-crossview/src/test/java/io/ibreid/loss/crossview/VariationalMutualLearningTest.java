@@ -78,6 +78,6 @@ class VariationalMutualLearningTest {
     assertThat(f.defaultInputs("shared", new VariationalMutualLearning.Params()))
         .containsExactlyInAnyOrderEntriesOf(Map.of("z1", "shared.visible.z_logits", "z2", "shared.infrared.z_logits"));
     assertThatThrownBy(() -> f.defaultInputs("infrared", new VariationalMutualLearning.Params()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("config key [branch] = [infrared]");
+        .isInstanceOf(ConfigException.class).hasMessageContaining("needs branch: shared");
   }
 }
