@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "ibreid", mixinStandardHelpOptions = true, versionProvider = IbreidCli.Version.class,
     description = "Variational distillation (VSD, VCD, VML) for visible-infrared person re-identification.",
-    subcommands = {PluginsCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {PluginsCommand.class, TrainCommand.class, EvalFeaturesCommand.class,
+        CommandLine.HelpCommand.class})
 public final class IbreidCli implements Runnable {
   /** Shown by {@code --debug}-aware commands. */
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")

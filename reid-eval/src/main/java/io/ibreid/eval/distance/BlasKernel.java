@@ -46,6 +46,22 @@ public final class BlasKernel implements DistanceKernel {
     galleryPtr = new FloatPointer(gallery.buffer());
   }
 
+  /**
+   * Starts loading the OpenBLAS library on a background thread, so that a command can read its input files
+   * meanwhile; constructing a kernel waits for the load to finish.
+   */
+  public static void preload() {
+    Thread t = new Thread(() -> {
+      try {
+        Loader.load(openblas_nolapack.class);
+      } catch (Throwable ignored) {
+        // the constructor loads again and reports the failure
+      }
+    }, "openblas-preload");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** Convenience constructor that computes the norms (and rejects non-finite values). */
   public BlasKernel(FeatureMatrix query, FeatureMatrix gallery, Distance distance) {
     this(query, query.checkFiniteAndSquaredNorms("query features"), gallery,

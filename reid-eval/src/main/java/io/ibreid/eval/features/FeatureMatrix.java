@@ -14,6 +14,7 @@ public final class FeatureMatrix {
   private final int rows;
   private final int dim;
   private final FloatBuffer data;
+  private volatile double[] squaredNorms;
 
   /** Wraps {@code data} (direct, native order, at least {@code rows * dim} floats from its position). */
   public FeatureMatrix(int rows, int dim, FloatBuffer data) {
@@ -103,9 +104,13 @@ public final class FeatureMatrix {
 
   /**
    * Fails with one line naming {@code source} and the first non-finite value, if any; returns the squared L2 norm of
-   * every row.
+   * every row (computed once, then cached: the matrix must not be modified afterwards).
    */
   public double[] checkFiniteAndSquaredNorms(String source) {
+    double[] cached = squaredNorms;
+    if (cached != null) {
+      return cached;
+    }
     double[] norms = new double[rows];
     float[] tmp = new float[dim];
     for (int r = 0; r < rows; r++) {
@@ -126,6 +131,7 @@ public final class FeatureMatrix {
       }
       norms[r] = s;
     }
+    squaredNorms = norms;
     return norms;
   }
 }
