@@ -34,22 +34,27 @@ public final class QueryScan {
   /**
    * Scans the distances {@code dist[off .. off+n)} of one query.
    *
-   * @param galleryPid dense identity index of every gallery image
+   * @param galleryPid dense identity index of every gallery image, or a negative value for images the camera rule
+   *                   removes from this query's list
    * @param queryPid   dense identity index of the query, or -1 when no gallery image has it
-   * @param removed    gallery images removed by the camera rule for this query, or null for none
    * @return false when the query has no valid true match (then it is skipped)
    */
-  public boolean scan(float[] dist, int off, int n, int[] galleryPid, int queryPid, boolean[] removed) {
+  public boolean scan(float[] dist, int off, int n, int[] galleryPid, int queryPid) {
     if (queryPid < 0) {
       return false;
     }
     int m = 0;
+    float lowest = Float.POSITIVE_INFINITY;
+    float highest = Float.NEGATIVE_INFINITY;
     for (int j = 0; j < n; j++) {
-      if (galleryPid[j] == queryPid && (removed == null || !removed[j])) {
+      if (galleryPid[j] == queryPid) {
         if (m == matchKeys.length) {
           matchKeys = Arrays.copyOf(matchKeys, 2 * m);
         }
-        matchKeys[m++] = key(dist[off + j], j);
+        float x = dist[off + j] + 0.0f;
+        lowest = Math.min(lowest, x);
+        highest = Math.max(highest, x);
+        matchKeys[m++] = key(x, j);
       }
     }
     if (m == 0) {
@@ -58,6 +63,12 @@ public final class QueryScan {
     if (m > 1) {
       Arrays.sort(matchKeys, 0, m);
     }
+    // pad to a power of two with +infinity keys for the branch-free search
+    int p2 = Integer.highestOneBit(Math.max(1, m - 1)) << 1;
+    if (matchKeys.length < p2) {
+      matchKeys = Arrays.copyOf(matchKeys, p2);
+    }
+    Arrays.fill(matchKeys, m, p2, Long.MAX_VALUE);
     if (before.length < m + 1) {
       before = new int[2 * m + 1];
     }
@@ -66,34 +77,47 @@ public final class QueryScan {
       Arrays.fill(stamp, 0);
       generation = 1;
     }
-    long first = matchKeys[0];
-    long last = matchKeys[m - 1];
+    long[] keys = matchKeys;
+    long first = keys[0];
+    long last = keys[m - 1];
+    int ahead = 0;
     int distinct = 0;
     for (int j = 0; j < n; j++) {
       int pid = galleryPid[j];
-      if (pid == queryPid || (removed != null && removed[j])) {
+      if (pid == queryPid || pid < 0) {
         continue;
       }
-      long k = key(dist[off + j], j);
-      if (k > last) {
+      float x = dist[off + j] + 0.0f;
+      if (x > highest) {
         continue; // after every true match: changes no metric
       }
-      if (k < first) {
-        before[0]++;
-        if (stamp[pid] != generation) {
-          stamp[pid] = generation;
-          distinct++;
+      if (x >= lowest) {
+        long k = key(x, j);
+        if (k > last) {
+          continue;
         }
-      } else {
-        before[countBelow(matchKeys, m, k)]++;
+        if (k > first) {
+          int pos = 0;
+          for (int step = p2 >> 1; step > 0; step >>= 1) {
+            pos = keys[pos + step - 1] < k ? pos + step : pos;
+          }
+          before[pos]++;
+          continue;
+        }
+      }
+      ahead++;
+      if (stamp[pid] != generation) {
+        stamp[pid] = generation;
+        distinct++;
       }
     }
+    before[0] = ahead;
     double sum = 0;
-    int ahead = 0;
+    int pushed = 0;
     int rank = 0;
     for (int t = 1; t <= m; t++) {
-      ahead += before[t - 1];
-      rank = t + ahead;
+      pushed += before[t - 1];
+      rank = t + pushed;
       sum += (double) t / rank;
     }
     this.matches = m;
@@ -101,6 +125,18 @@ public final class QueryScan {
     this.inp = (double) m / rank;
     this.distinctRank = distinct + 1;
     return true;
+  }
+
+  /** As {@link #scan(float[], int, int, int[], int)}, with the removed images given as a mask (null = none). */
+  public boolean scan(float[] dist, int off, int n, int[] galleryPid, int queryPid, boolean[] removed) {
+    if (removed == null) {
+      return scan(dist, off, n, galleryPid, queryPid);
+    }
+    int[] masked = new int[n];
+    for (int j = 0; j < n; j++) {
+      masked[j] = removed[j] ? -1 : galleryPid[j];
+    }
+    return scan(dist, off, n, masked, queryPid);
   }
 
   /** 1-based position of the query's identity among the distinct identities of the ranked list. */
@@ -118,21 +154,6 @@ public final class QueryScan {
 
   public int matches() {
     return matches;
-  }
-
-  /** Number of keys in {@code keys[0..m)} below {@code k} (k never equals a key: indices differ). */
-  private static int countBelow(long[] keys, int m, long k) {
-    int lo = 0;
-    int hi = m;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (keys[mid] < k) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   /**

@@ -161,7 +161,8 @@ public final class RankingEvaluator {
     final int[] indices; // null = all
     final int size;
     final int[] pid;
-    final Map<Integer, boolean[]> removed = new HashMap<>();
+    /** Per query camera: identities with -1 for the images the camera rule removes (absent key: none removed). */
+    final Map<Integer, int[]> pidFor = new HashMap<>();
     final int[] distinctRank;
     final double[] ap;
     final double[] inp;
@@ -183,13 +184,17 @@ public final class RankingEvaluator {
       }
       if (!rule.isNone()) {
         for (int cam : queryCams) {
-          boolean[] mask = new boolean[size];
+          int[] masked = pid.clone();
           boolean any = false;
           for (int k = 0; k < size; k++) {
-            mask[k] = rule.removes(cam, gallery.get(indices == null ? k : indices[k]).camid());
-            any |= mask[k];
+            if (rule.removes(cam, gallery.get(indices == null ? k : indices[k]).camid())) {
+              masked[k] = -1;
+              any = true;
+            }
           }
-          removed.put(cam, any ? mask : null);
+          if (any) {
+            pidFor.put(cam, masked);
+          }
         }
       }
       distinctRank = new int[nq];
@@ -228,7 +233,7 @@ public final class RankingEvaluator {
             row = gathered;
             rowOff = 0;
           }
-          if (scan.scan(row, rowOff, p.size, p.pid, queryPid[q], p.removed.get(queryCam[q]))) {
+          if (scan.scan(row, rowOff, p.size, p.pidFor.getOrDefault(queryCam[q], p.pid), queryPid[q])) {
             p.distinctRank[q] = scan.distinctRank();
             p.ap[q] = scan.averagePrecision();
             p.inp[q] = scan.inversePenalty();
