@@ -90,8 +90,8 @@ final class EvalFeaturesCommand implements Callable<Integer> {
     }
     LabelledFeatures q = LabelledFeatures.read(query, queryMeta);
     LabelledFeatures g = LabelledFeatures.read(gallery, galleryMeta);
-    try (FeatureEvaluation fe = new FeatureEvaluation(q, query + "/" + queryMeta.getFileName(), g,
-        gallery + "/" + galleryMeta.getFileName(), p, d, kernels, rr)) {
+    try (FeatureEvaluation fe = new FeatureEvaluation(q, query + ", " + queryMeta, g, gallery + ", " + galleryMeta,
+        p, d, kernels, rr)) {
       Evaluation e = fe.run(new RankingEvaluator());
       Map<String, String> extra = new LinkedHashMap<>();
       extra.put("protocol", p.label());

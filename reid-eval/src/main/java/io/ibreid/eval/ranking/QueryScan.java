@@ -127,18 +127,6 @@ public final class QueryScan {
     return true;
   }
 
-  /** As {@link #scan(float[], int, int, int[], int)}, with the removed images given as a mask (null = none). */
-  public boolean scan(float[] dist, int off, int n, int[] galleryPid, int queryPid, boolean[] removed) {
-    if (removed == null) {
-      return scan(dist, off, n, galleryPid, queryPid);
-    }
-    int[] masked = new int[n];
-    for (int j = 0; j < n; j++) {
-      masked[j] = removed[j] ? -1 : galleryPid[j];
-    }
-    return scan(dist, off, n, masked, queryPid);
-  }
-
   /** 1-based position of the query's identity among the distinct identities of the ranked list. */
   public int distinctRank() {
     return distinctRank;

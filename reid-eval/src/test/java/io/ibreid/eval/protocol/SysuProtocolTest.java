@@ -102,5 +102,19 @@ class SysuProtocolTest {
     assertThat(s.meanMAP()).isCloseTo(0.3, within(1e-12));
     assertThat(s.stdMAP()).isCloseTo(0.1, within(1e-12));
     assertThat(s.meanMINP()).isCloseTo(0.2, within(1e-12));
+    com.fasterxml.jackson.databind.JsonNode j;
+    try {
+      j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(s.toJson());
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    assertThat(j.get("rank1").asDouble()).isEqualTo(60.0);
+    assertThat(j.get("rank1Std").asDouble()).isEqualTo(10.0);
+    assertThat(j.get("mAP").asDouble()).isEqualTo(30.0);
+    assertThat(j.get("cmc")).hasSize(20);
+    assertThat(j.get("trials").asInt()).isEqualTo(2);
+    assertThat(j.get("perTrial").get(1).get("mINP").asDouble()).isEqualTo(30.0);
+    assertThat(s.table("SYSU").lines()).hasSize(1 + 1 + 2 + 2);
+    assertThat(s.table("SYSU")).contains("mean     60.00   60.00   60.00   60.00   30.00   20.00");
   }
 }
