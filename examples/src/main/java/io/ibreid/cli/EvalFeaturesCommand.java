@@ -49,6 +49,19 @@ final class EvalFeaturesCommand implements Callable<Integer> {
       description = "Distance (default: ${DEFAULT-VALUE}; cosine = L2-normalised features).")
   String distance;
 
+  @Option(names = "--trials", paramLabel = "N",
+      description = "sysu only: run the published protocol's N trials (10), each drawing its gallery from the given "
+          + "gallery images (all test images of the gallery cameras); prints means, std and per-trial metrics.")
+  Integer trials;
+
+  @Option(names = "--shots", defaultValue = "1", paramLabel = "1|10",
+      description = "With --trials: gallery images per identity and camera (default ${DEFAULT-VALUE}).")
+  int shots;
+
+  @Option(names = "--mode", defaultValue = "all", paramLabel = "all|indoor",
+      description = "With --trials: gallery cameras 1,2,4,5 (all) or 1,2 (indoor) (default ${DEFAULT-VALUE}).")
+  String mode;
+
   @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the JSON object to this file.")
   Path json;
 
@@ -90,6 +103,9 @@ final class EvalFeaturesCommand implements Callable<Integer> {
     }
     LabelledFeatures q = LabelledFeatures.read(query, queryMeta);
     LabelledFeatures g = LabelledFeatures.read(gallery, galleryMeta);
+    if (trials != null) {
+      return trials(p, d, kernels, rr, q, g);
+    }
     try (FeatureEvaluation fe = new FeatureEvaluation(q, query + ", " + queryMeta, g, gallery + ", " + galleryMeta,
         p, d, kernels, rr)) {
       Evaluation e = fe.run(new RankingEvaluator());
@@ -111,6 +127,30 @@ final class EvalFeaturesCommand implements Callable<Integer> {
       out.println(text);
       out.flush();
     }
+    return 0;
+  }
+
+  private int trials(EvalProtocol p, Distance d, KernelFactory kernels, KReciprocalReranking rr, LabelledFeatures q,
+      LabelledFeatures g) throws java.io.IOException {
+    if (p != EvalProtocol.SYSU) {
+      throw new io.ibreid.core.IbreidException("--trials applies to --protocol sysu only (a RegDB trial is a separate "
+          + "train/test split: evaluate each split's features on its own)");
+    }
+    if (report != null) {
+      throw new io.ibreid.core.IbreidException("--report needs a single gallery; drop --trials to write reports");
+    }
+    FeatureEvaluation.check(q, query + ", " + queryMeta, g, gallery + ", " + galleryMeta, p);
+    io.ibreid.eval.protocol.SysuProtocol protocol = new io.ibreid.eval.protocol.SysuProtocol(
+        io.ibreid.eval.protocol.SysuProtocol.Mode.parse(mode), shots, trials);
+    io.ibreid.eval.protocol.ProtocolSummary s = protocol.evaluate(q.features(), q.meta(), g.features(), g.meta(), d,
+        kernels, rr, new RankingEvaluator());
+    String text = s.toJson();
+    if (json != null) {
+      AtomicFiles.writeString(json, text + "\n");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(text);
+    out.flush();
     return 0;
   }
 }

@@ -96,6 +96,27 @@ class EvalFeaturesCommandTest {
   }
 
   @Test
+  void trialsDrawGalleriesFromTheGivenGallery() throws IOException {
+    // ten shots per (identity, camera) keep every image of this small gallery: each trial is the hand example
+    Run r = run(args("--trials", "3", "--shots", "10"));
+    assertThat(r.status()).as(r.err()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertThat(j.get("trials").asInt()).isEqualTo(3);
+    assertThat(j.get("rank1").asDouble()).isEqualTo(50.0);
+    assertThat(j.get("mAP").asDouble()).isEqualTo(50.0);
+    assertThat(j.get("mINP").asDouble()).isEqualTo(37.5);
+    assertThat(j.get("rank1Std").asDouble()).isEqualTo(0.0);
+    assertThat(j.get("perTrial")).hasSize(3);
+    // indoor single-shot: cameras 1 and 2 only, one image per group -> still well-formed
+    Run indoor = run(args("--trials", "10", "--shots", "1", "--mode", "indoor"));
+    assertThat(indoor.status()).as(indoor.err()).isZero();
+    assertThat(new ObjectMapper().readTree(indoor.out()).get("perTrial")).hasSize(10);
+    String[] a = args("--trials", "10");
+    a[2] = "regdb";
+    assertOneLineError(run(a), "--trials applies to --protocol sysu only");
+  }
+
+  @Test
   void regdbRemovesNothingAndEuclideanAndNd4jAgree() throws IOException {
     Run regdb = run(args("--distance", "euclidean").clone());
     assertThat(regdb.status()).isZero();

@@ -27,6 +27,17 @@ public final class FeatureEvaluation implements AutoCloseable {
    */
   public FeatureEvaluation(LabelledFeatures query, String querySource, LabelledFeatures gallery, String gallerySource,
       EvalProtocol protocol, Distance distance, KernelFactory kernels, KReciprocalReranking rerank) {
+    check(query, querySource, gallery, gallerySource, protocol);
+    this.query = query;
+    this.gallery = gallery;
+    this.protocol = protocol;
+    this.kernel = rerank == null ? kernels.create(query.features(), gallery.features(), distance)
+        : new PrecomputedKernel(rerank.rerank(query.features(), gallery.features(), distance, kernels));
+  }
+
+  /** The input checks of the constructor: one line per problem (empty sets, feature sizes, impossible cameras). */
+  public static void check(LabelledFeatures query, String querySource, LabelledFeatures gallery,
+      String gallerySource, EvalProtocol protocol) {
     if (gallery.size() == 0) {
       throw new IbreidException("the gallery (" + gallerySource + ") holds no images; it must not be empty");
     }
@@ -39,11 +50,6 @@ public final class FeatureEvaluation implements AutoCloseable {
     }
     protocol.check(query.meta(), querySource);
     protocol.check(gallery.meta(), gallerySource);
-    this.query = query;
-    this.gallery = gallery;
-    this.protocol = protocol;
-    this.kernel = rerank == null ? kernels.create(query.features(), gallery.features(), distance)
-        : new PrecomputedKernel(rerank.rerank(query.features(), gallery.features(), distance, kernels));
   }
 
   /** Scores every query; fails when no query has a valid true match (the metrics would be meaningless). */

@@ -106,7 +106,7 @@ public final class SysuProtocol {
     return TrialSampler.gallery(images, mode.cameras, shots, trial);
   }
 
-  /** Runs every trial; {@code rerank} may be null. */
+  /** Runs every trial on all test images (queries and candidates are picked by camera); {@code rerank} may be null. */
   public ProtocolSummary evaluate(FeatureMatrix features, List<ImageMeta> images, Distance distance,
       KernelFactory kernels, KReciprocalReranking rerank, RankingEvaluator evaluator) {
     if (features.rows() != images.size()) {
@@ -118,14 +118,27 @@ public final class SysuProtocol {
       throw new IbreidException("SYSU-MM01: none of the " + images.size() + " test images is from camera 3 or 6; "
           + "there are no queries");
     }
+    return evaluate(features.select(q), pick(images, q), features.select(c), pick(images, c), distance, kernels,
+        rerank, evaluator);
+  }
+
+  /**
+   * Runs every trial with the given queries; each trial's gallery is drawn from the {@code candidates} of the mode's
+   * cameras (others are ignored). {@code rerank} may be null.
+   */
+  public ProtocolSummary evaluate(FeatureMatrix queryFeatures, List<ImageMeta> queryMeta,
+      FeatureMatrix candidateFeatures, List<ImageMeta> candidateMeta, Distance distance, KernelFactory kernels,
+      KReciprocalReranking rerank, RankingEvaluator evaluator) {
+    int[] c = candidates(candidateMeta);
     if (c.length == 0) {
-      throw new IbreidException("SYSU-MM01 " + mode.label() + "-search: no test image is from cameras "
+      throw new IbreidException("SYSU-MM01 " + mode.label() + "-search: no gallery image is from cameras "
           + Arrays.toString(mode.cameras) + "; the gallery is empty");
     }
-    List<ImageMeta> qMeta = pick(images, q);
-    List<ImageMeta> cMeta = pick(images, c);
-    FeatureMatrix qFeat = features.select(q);
-    FeatureMatrix cFeat = features.select(c);
+    if (queryMeta.isEmpty()) {
+      throw new IbreidException("SYSU-MM01: the query set is empty");
+    }
+    FeatureMatrix cFeat = c.length == candidateMeta.size() ? candidateFeatures : candidateFeatures.select(c);
+    List<ImageMeta> cMeta = pick(candidateMeta, c);
     List<int[]> subsets = new ArrayList<>();
     for (int t = 0; t < trials; t++) {
       subsets.add(gallery(cMeta, t));
@@ -133,15 +146,15 @@ public final class SysuProtocol {
     List<RankingMetrics> results = new ArrayList<>();
     SysuCameraRule rule = new SysuCameraRule();
     if (rerank == null) {
-      try (DistanceKernel k = kernels.create(qFeat, cFeat, distance)) {
-        for (Evaluation e : evaluator.evaluate(k, qMeta, cMeta, rule, subsets)) {
+      try (DistanceKernel k = kernels.create(queryFeatures, cFeat, distance)) {
+        for (Evaluation e : evaluator.evaluate(k, queryMeta, cMeta, rule, subsets)) {
           results.add(e.metrics());
         }
       }
     } else {
       for (int[] s : subsets) {
-        float[][] d = rerank.rerank(qFeat, cFeat.select(s), distance, kernels);
-        results.add(evaluator.evaluate(new PrecomputedKernel(d), qMeta, pick(cMeta, s), rule).metrics());
+        float[][] d = rerank.rerank(queryFeatures, cFeat.select(s), distance, kernels);
+        results.add(evaluator.evaluate(new PrecomputedKernel(d), queryMeta, pick(cMeta, s), rule).metrics());
       }
     }
     return ProtocolSummary.of(results);
