@@ -7,7 +7,8 @@
 # single (default): one evaluation of 3,803 queries against 3,010 gallery images, numpy_eval.py as the baseline.
 # trials: the published 10-trial multi-shot protocol (`--trials 10 --shots 10`): each trial draws 3,010 gallery
 #   images (ten per identity and camera) from 6,020 candidates; numpy_trials.py as the baseline.
-# Prints the median wall times of REPEATS runs (default 5) and their ratio.
+# Prints the median wall times of REPEATS runs (default 5) and their ratio. JVM options: BENCH_JAVA_OPTS
+# (default -Xmx1g; e.g. "-Xmx1g -XX:TieredStopAtLevel=1" trades peak JIT speed for less compilation work).
 #
 # Data are generated once into benchmarks/eval-features/data (about 56 MB; delete it to regenerate). Both programs'
 # metrics are compared: they must agree (same definitions, independent implementations). Timings are wall-clock,
@@ -25,7 +26,7 @@ else
   [ -f "$data/gallery.csv" ] || python3 "$here/generate.py" "$data"
 fi
 args=(--query "$data/query.npy" --query-meta "$data/query.csv" --gallery "$data/gallery.npy" --gallery-meta "$data/gallery.csv")
-java_cmd=(env IBREID_JAVA_OPTS="-Xmx1g" "$root/bin/ibreid" eval-features --protocol sysu "${args[@]}")
+java_cmd=(env IBREID_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx1g}" "$root/bin/ibreid" eval-features --protocol sysu "${args[@]}")
 numpy_script="$here/numpy_eval.py"
 if [ "$mode" = trials ]; then
   java_cmd+=(--trials 10 --shots 10 --mode all)
@@ -57,7 +58,7 @@ def spans(arg):
     return [float(e) - float(s) for s, e in (x.split(":") for x in arg.split())]
 j = spans(sys.argv[1])
 n = spans(sys.argv[2])
-print("ibreid eval-features (-Xmx1g): " + " ".join("%.2f" % x for x in j) + "  s, median %.2f s" % statistics.median(j))
+print("ibreid eval-features          : " + " ".join("%.2f" % x for x in j) + "  s, median %.2f s" % statistics.median(j))
 print("numpy                        : " + " ".join("%.2f" % x for x in n) + "  s, median %.2f s" % statistics.median(n))
 print("ratio numpy / ibreid (median): %.2fx   [%s cores, load average %s]"
       % (statistics.median(n) / statistics.median(j), sys.argv[3], " ".join(sys.argv[4].split()[:3])))
