@@ -115,15 +115,26 @@ public final class FeatureMatrix {
     float[] tmp = new float[dim];
     for (int r = 0; r < rows; r++) {
       row(r, tmp);
-      double s = 0;
-      for (int c = 0; c < dim; c++) {
-        float v = tmp[c];
-        s += (double) v * v;
+      // four independent partial sums: no loop-carried latency chain
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      int c = 0;
+      for (; c + 3 < dim; c += 4) {
+        s0 += (double) tmp[c] * tmp[c];
+        s1 += (double) tmp[c + 1] * tmp[c + 1];
+        s2 += (double) tmp[c + 2] * tmp[c + 2];
+        s3 += (double) tmp[c + 3] * tmp[c + 3];
       }
+      for (; c < dim; c++) {
+        s0 += (double) tmp[c] * tmp[c];
+      }
+      double s = (s0 + s1) + (s2 + s3);
       if (!Double.isFinite(s)) {
-        for (int c = 0; c < dim; c++) {
-          if (!Float.isFinite(tmp[c])) {
-            throw new IbreidException(source + ": row " + r + " column " + c + " is " + tmp[c]
+        for (int k = 0; k < dim; k++) {
+          if (!Float.isFinite(tmp[k])) {
+            throw new IbreidException(source + ": row " + r + " column " + k + " is " + tmp[k]
                 + "; features must be finite numbers");
           }
         }
