@@ -81,9 +81,8 @@ public final class RankingEvaluator {
       return t;
     }) : null;
     Worker[] scanners = new Worker[workers];
-    int maxSubset = parts.stream().mapToInt(p -> p.size).max().orElse(0);
     for (int w = 0; w < workers; w++) {
-      scanners[w] = new Worker(identities, maxSubset);
+      scanners[w] = new Worker(identities);
     }
     try {
       for (int from = 0; from < nq; from += block) {
@@ -156,12 +155,13 @@ public final class RankingEvaluator {
         distinctRank.length - valid);
   }
 
-  /** A gallery subset with its identities and, per query camera, the images the camera rule removes. */
+  /**
+   * A gallery subset as identities over the whole gallery, -1 for images outside the subset (they are skipped like
+   * removed images, so ties still break by gallery index); per query camera, a copy with the camera rule's removals.
+   */
   private static final class Subset {
-    final int[] indices; // null = all
-    final int size;
     final int[] pid;
-    /** Per query camera: identities with -1 for the images the camera rule removes (absent key: none removed). */
+    /** Per query camera: identities with -1 also for the images the camera rule removes (absent: none removed). */
     final Map<Integer, int[]> pidFor = new HashMap<>();
     final int[] distinctRank;
     final double[] ap;
@@ -169,26 +169,25 @@ public final class RankingEvaluator {
 
     Subset(int[] indices, int n, int[] galleryPid, List<ImageMeta> gallery, CameraRule rule, int[] queryCams,
         int nq) {
-      this.indices = indices;
-      if (indices != null) {
+      if (indices == null) {
+        pid = galleryPid.clone();
+      } else {
+        pid = new int[n];
+        Arrays.fill(pid, -1);
         for (int k = 0; k < indices.length; k++) {
           if (indices[k] < 0 || indices[k] >= n || (k > 0 && indices[k] <= indices[k - 1])) {
             throw new IllegalArgumentException("gallery subset must be strictly increasing indices in [0, " + n + ")");
           }
+          pid[indices[k]] = galleryPid[indices[k]];
         }
-      }
-      this.size = indices == null ? n : indices.length;
-      this.pid = new int[size];
-      for (int k = 0; k < size; k++) {
-        pid[k] = galleryPid[indices == null ? k : indices[k]];
       }
       if (!rule.isNone()) {
         for (int cam : queryCams) {
           int[] masked = pid.clone();
           boolean any = false;
-          for (int k = 0; k < size; k++) {
-            if (rule.removes(cam, gallery.get(indices == null ? k : indices[k]).camid())) {
-              masked[k] = -1;
+          for (int j = 0; j < n; j++) {
+            if (masked[j] >= 0 && rule.removes(cam, gallery.get(j).camid())) {
+              masked[j] = -1;
               any = true;
             }
           }
@@ -211,29 +210,16 @@ public final class RankingEvaluator {
 
   private static final class Worker {
     final QueryScan scan;
-    final float[] gathered;
 
-    Worker(int identities, int maxSubset) {
+    Worker(int identities) {
       scan = new QueryScan(identities);
-      gathered = new float[maxSubset];
     }
 
     void run(float[] dist, int from, int lo, int hi, int n, List<Subset> parts, int[] queryPid, int[] queryCam) {
       for (int r = lo; r < hi; r++) {
         int q = from + r;
-        int off = r * n;
         for (Subset p : parts) {
-          float[] row = dist;
-          int rowOff = off;
-          if (p.indices != null) {
-            int[] idx = p.indices;
-            for (int k = 0; k < idx.length; k++) {
-              gathered[k] = dist[off + idx[k]];
-            }
-            row = gathered;
-            rowOff = 0;
-          }
-          if (scan.scan(row, rowOff, p.size, p.pidFor.getOrDefault(queryCam[q], p.pid), queryPid[q])) {
+          if (scan.scan(dist, r * n, n, p.pidFor.getOrDefault(queryCam[q], p.pid), queryPid[q])) {
             p.distinctRank[q] = scan.distinctRank();
             p.ap[q] = scan.averagePrecision();
             p.inp[q] = scan.inversePenalty();
