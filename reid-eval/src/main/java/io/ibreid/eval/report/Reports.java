@@ -14,8 +14,16 @@ public final class Reports {
 
   private Reports() {}
 
+  /** Drawing needs no display: ask AWT for headless mode unless the application chose otherwise. */
+  public static void headless() {
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
+  }
+
   public static void write(Path dir, String title, FeatureEvaluation fe, Evaluation e, int queries, Path imageRoot)
       throws IOException {
+    headless();
     CmcChart.write(dir.resolve("cmc.png"), title, Map.of(title, e.metrics().cmc()));
     List<RankListReport.Row> rows = RankListReport.rows(fe.kernel(), fe.query().meta(), fe.gallery().meta(),
         fe.protocol().cameraRule(), e, queries, TOP_K);

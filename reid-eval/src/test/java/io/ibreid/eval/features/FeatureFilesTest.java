@@ -1,7 +1,6 @@
 package io.ibreid.eval.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.eval.distance.Distance;
