@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
         PluginsCommand.class,
         TrainCommand.class,
         SynthCommand.class,
+        EvalFeaturesCommand.class,
         DoctorCommand.class,
         CommandLine.HelpCommand.class,
     })

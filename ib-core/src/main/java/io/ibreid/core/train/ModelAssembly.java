@@ -76,8 +76,12 @@ public final class ModelAssembly {
             + "input [" + slot.name() + "]; set branch: or inputs." + slot.name() + ": BRANCH[.VIEW].OUTPUT");
       }
     }
+    // Bind in the plug-in's slot order (then any extra keys), so messages are the same on every run.
+    Map<String, String> ordered = new LinkedHashMap<>();
+    factory.slots(params).forEach(slot -> ordered.put(slot.name(), raw.get(slot.name())));
+    new java.util.TreeMap<>(raw).forEach(ordered::putIfAbsent);
     Map<String, OutputKey> keys = new LinkedHashMap<>();
-    for (Map.Entry<String, String> e : raw.entrySet()) {
+    for (Map.Entry<String, String> e : ordered.entrySet()) {
       OutputKey k = OutputKey.parse(e.getValue(), key + ".inputs." + e.getKey());
       if (!config.branches.containsKey(k.branch().label())) {
         throw new ConfigException("config key [" + key + ".inputs." + e.getKey() + "] = [" + e.getValue()

@@ -1,0 +1,156 @@
+package io.ibreid.cli;
+
+import io.ibreid.core.train.AtomicFiles;
+import io.ibreid.eval.distance.BlasKernel;
+import io.ibreid.eval.distance.Distance;
+import io.ibreid.eval.distance.KernelFactory;
+import io.ibreid.eval.features.LabelledFeatures;
+import io.ibreid.eval.protocol.EvalProtocol;
+import io.ibreid.eval.protocol.FeatureEvaluation;
+import io.ibreid.eval.ranking.Evaluation;
+import io.ibreid.eval.ranking.MetricsJson;
+import io.ibreid.eval.ranking.RankingEvaluator;
+import io.ibreid.eval.report.Reports;
+import io.ibreid.eval.rerank.KReciprocalReranking;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ibreid eval-features}: CMC / mAP / mINP of features stored as .npy matrices with CSV metadata. */
+@Command(name = "eval-features", sortOptions = false,
+    description = {"Evaluate query features against gallery features (.npy float32, rows = images; CSV metadata "
+        + "with the header path,pid,camid). Prints one JSON object (percent) and optionally writes it to --json.",
+        "sysu: a camera-3 query never sees camera-2 gallery images (same place); regdb: nothing is removed."})
+final class EvalFeaturesCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--protocol", required = true, paramLabel = "sysu|regdb", description = "Ranking rules.")
+  String protocol;
+
+  @Option(names = "--query", required = true, paramLabel = "Q.npy", description = "Query features.")
+  Path query;
+
+  @Option(names = "--query-meta", required = true, paramLabel = "Q.csv", description = "Query metadata.")
+  Path queryMeta;
+
+  @Option(names = "--gallery", required = true, paramLabel = "G.npy", description = "Gallery features.")
+  Path gallery;
+
+  @Option(names = "--gallery-meta", required = true, paramLabel = "G.csv", description = "Gallery metadata.")
+  Path galleryMeta;
+
+  @Option(names = "--distance", defaultValue = "cosine", paramLabel = "cosine|euclidean",
+      description = "Distance (default: ${DEFAULT-VALUE}; cosine = L2-normalised features).")
+  String distance;
+
+  @Option(names = "--trials", paramLabel = "N",
+      description = "sysu only: run the published protocol's N trials (10), each drawing its gallery from the given "
+          + "gallery images (all test images of the gallery cameras); prints means, std and per-trial metrics.")
+  Integer trials;
+
+  @Option(names = "--shots", defaultValue = "1", paramLabel = "1|10",
+      description = "With --trials: gallery images per identity and camera (default ${DEFAULT-VALUE}).")
+  int shots;
+
+  @Option(names = "--mode", defaultValue = "all", paramLabel = "all|indoor",
+      description = "With --trials: gallery cameras 1,2,4,5 (all) or 1,2 (indoor) (default ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the JSON object to this file.")
+  Path json;
+
+  @Option(names = "--rerank", description = "k-reciprocal re-ranking (Zhong et al. 2017).")
+  boolean rerank;
+
+  @Option(names = "--k1", defaultValue = "20", description = "Re-ranking k1 (default ${DEFAULT-VALUE}).")
+  int k1;
+
+  @Option(names = "--k2", defaultValue = "6", description = "Re-ranking k2 (default ${DEFAULT-VALUE}).")
+  int k2;
+
+  @Option(names = "--lambda", defaultValue = "0.3", description = "Re-ranking lambda (default ${DEFAULT-VALUE}).")
+  double lambda;
+
+  @Option(names = "--report", paramLabel = "DIR",
+      description = "Write cmc.png, ranklist.png and ranklist.csv (worst queries first) into DIR.")
+  Path report;
+
+  @Option(names = "--report-queries", defaultValue = "20", description = "Queries in the rank list (default ${DEFAULT-VALUE}).")
+  int reportQueries;
+
+  @Option(names = "--image-root", paramLabel = "DIR",
+      description = "Folder the metadata paths are relative to, for the rank-list images (default: current folder).")
+  Path imageRoot;
+
+  @Option(names = "--backend", defaultValue = "blas", paramLabel = "blas|nd4j",
+      description = "Matrix product: OpenBLAS directly (default) or ND4J.")
+  String backend;
+
+  @Override
+  public Integer call() throws Exception {
+    EvalProtocol p = EvalProtocol.parse(protocol);
+    Distance d = Distance.parse(distance);
+    KernelFactory kernels = KernelFactory.parse(backend);
+    KReciprocalReranking rr = rerank ? new KReciprocalReranking(k1, k2, lambda) : null;
+    if (kernels == KernelFactory.BLAS) {
+      BlasKernel.preload();
+    }
+    LabelledFeatures q = LabelledFeatures.read(query, queryMeta);
+    LabelledFeatures g = LabelledFeatures.read(gallery, galleryMeta);
+    if (trials != null) {
+      return trials(p, d, kernels, rr, q, g);
+    }
+    try (FeatureEvaluation fe = new FeatureEvaluation(q, query + ", " + queryMeta, g, gallery + ", " + galleryMeta,
+        p, d, kernels, rr)) {
+      Evaluation e = fe.run(new RankingEvaluator());
+      Map<String, String> extra = new LinkedHashMap<>();
+      extra.put("protocol", p.label());
+      extra.put("distance", d.label());
+      if (rr != null) {
+        extra.put("rerank", "k1=" + k1 + ",k2=" + k2 + ",lambda=" + lambda);
+      }
+      String text = MetricsJson.of(e.metrics(), extra);
+      if (report != null) {
+        Reports.write(report, p.label() + " " + d.label() + (rr == null ? "" : " + re-ranking"), fe, e,
+            reportQueries, imageRoot == null ? Path.of("") : imageRoot);
+      }
+      if (json != null) {
+        AtomicFiles.writeString(json, text + "\n");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(text);
+      out.flush();
+    }
+    return 0;
+  }
+
+  private int trials(EvalProtocol p, Distance d, KernelFactory kernels, KReciprocalReranking rr, LabelledFeatures q,
+      LabelledFeatures g) throws java.io.IOException {
+    if (p != EvalProtocol.SYSU) {
+      throw new io.ibreid.core.IbreidException("--trials applies to --protocol sysu only (a RegDB trial is a separate "
+          + "train/test split: evaluate each split's features on its own)");
+    }
+    if (report != null) {
+      throw new io.ibreid.core.IbreidException("--report needs a single gallery; drop --trials to write reports");
+    }
+    FeatureEvaluation.check(q, query + ", " + queryMeta, g, gallery + ", " + galleryMeta, p);
+    io.ibreid.eval.protocol.SysuProtocol protocol = new io.ibreid.eval.protocol.SysuProtocol(
+        io.ibreid.eval.protocol.SysuProtocol.Mode.parse(mode), shots, trials);
+    io.ibreid.eval.protocol.ProtocolSummary s = protocol.evaluate(q.features(), q.meta(), g.features(), g.meta(), d,
+        kernels, rr, new RankingEvaluator());
+    String text = s.toJson();
+    if (json != null) {
+      AtomicFiles.writeString(json, text + "\n");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(text);
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,16 @@
+package io.ibreid.eval.extract;
+
+import io.ibreid.core.observation.ImageShape;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Turns image files into a model input batch (NCHW, float32), preprocessed exactly as during training. A small
+ * interface so that the data module's loader can replace {@link ImageIoLoader}.
+ */
+@FunctionalInterface
+public interface ImageLoader {
+  INDArray load(List<Path> images, ImageShape shape) throws IOException;
+}

@@ -1,0 +1,53 @@
+package io.ibreid.eval.protocol;
+
+import io.ibreid.core.IbreidException;
+import io.ibreid.eval.features.ImageMeta;
+import io.ibreid.eval.ranking.CameraRule;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The ranking rules of a dataset, for features whose query and gallery sets are already chosen: SYSU-MM01 applies
+ * {@link SysuCameraRule} (cameras must be 1..6); RegDB removes nothing.
+ */
+public enum EvalProtocol {
+  SYSU(new SysuCameraRule()),
+  REGDB(CameraRule.NONE);
+
+  private final CameraRule rule;
+
+  EvalProtocol(CameraRule rule) {
+    this.rule = rule;
+  }
+
+  public CameraRule cameraRule() {
+    return rule;
+  }
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static EvalProtocol parse(String s) {
+    for (EvalProtocol p : values()) {
+      if (p.label().equals(s)) {
+        return p;
+      }
+    }
+    throw new IbreidException("unknown protocol [" + s + "], known options [sysu, regdb]");
+  }
+
+  /** Fails with one line when a metadata row is impossible for this protocol. */
+  public void check(List<ImageMeta> meta, String source) {
+    if (this != SYSU) {
+      return;
+    }
+    for (int i = 0; i < meta.size(); i++) {
+      int cam = meta.get(i).camid();
+      if (cam < 1 || cam > 6) {
+        throw new IbreidException(source + " row " + (i + 1) + " (" + meta.get(i).path() + "): camid " + cam
+            + " is not a SYSU-MM01 camera; expected 1..6");
+      }
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package io.ibreid.eval.ranking;
+
+import io.ibreid.eval.distance.DistanceKernel;
+import io.ibreid.eval.features.ImageMeta;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Evaluates a query set against a gallery a block of queries at a time: the kernel fills a block of distances (at
+ * most {@code blockFloats} values), then worker threads scan each query's row with {@link QueryScan}. Several
+ * gallery subsets (the trials of a protocol) can be scored from one distance computation: each subset is a sorted
+ * array of gallery indices, and its ranked lists break ties by gallery index just like a full gallery.
+ */
+public final class RankingEvaluator {
+  /** CMC is reported at ranks 1..20. */
+  public static final int MAX_RANK = 20;
+
+  private final long blockFloats;
+  private final int threads;
+
+  /** Blocks of up to 8M distances (32 MB), one worker per available processor. */
+  public RankingEvaluator() {
+    this(8L << 20, Runtime.getRuntime().availableProcessors());
+  }
+
+  public RankingEvaluator(long blockFloats, int threads) {
+    this.blockFloats = Math.max(1, blockFloats);
+    this.threads = Math.max(1, threads);
+  }
+
+  /** One evaluation over the whole gallery. */
+  public Evaluation evaluate(DistanceKernel kernel, List<ImageMeta> query, List<ImageMeta> gallery, CameraRule rule) {
+    List<int[]> all = new ArrayList<>();
+    all.add(null);
+    return evaluate(kernel, query, gallery, rule, all).get(0);
+  }
+
+  /**
+   * One evaluation per gallery subset ({@code null} = the whole gallery). The kernel's queries and gallery are
+   * described, row by row, by {@code query} and {@code gallery}.
+   */
+  public List<Evaluation> evaluate(DistanceKernel kernel, List<ImageMeta> query, List<ImageMeta> gallery,
+      CameraRule rule, List<int[]> subsets) {
+    int nq = query.size();
+    int n = gallery.size();
+    if (kernel.queries() != nq || kernel.gallery() != n) {
+      throw new IllegalArgumentException("kernel is " + kernel.queries() + " x " + kernel.gallery()
+          + ", metadata " + nq + " x " + n);
+    }
+    Map<Integer, Integer> dense = new HashMap<>();
+    int[] galleryPid = new int[n];
+    for (int j = 0; j < n; j++) {
+      galleryPid[j] = dense.computeIfAbsent(gallery.get(j).pid(), k -> dense.size());
+    }
+    int[] queryPid = new int[nq];
+    int[] queryCam = new int[nq];
+    for (int i = 0; i < nq; i++) {
+      queryPid[i] = dense.getOrDefault(query.get(i).pid(), -1);
+      queryCam[i] = query.get(i).camid();
+    }
+    int[] distinctCams = Arrays.stream(queryCam).distinct().toArray();
+    List<Subset> parts = new ArrayList<>();
+    for (int[] s : subsets) {
+      parts.add(new Subset(s, n, galleryPid, gallery, rule, distinctCams, nq));
+    }
+    int identities = dense.size();
+
+    int block = (int) Math.max(1, Math.min(nq, blockFloats / Math.max(1, n)));
+    float[] dist = new float[(int) Math.min((long) block * n, Integer.MAX_VALUE - 8)];
+    int workers = Math.min(threads, Math.max(1, block));
+    ExecutorService pool = workers > 1 ? Executors.newFixedThreadPool(workers, r -> {
+      Thread t = new Thread(r, "reid-eval-scan");
+      t.setDaemon(true);
+      return t;
+    }) : null;
+    Worker[] scanners = new Worker[workers];
+    for (int w = 0; w < workers; w++) {
+      scanners[w] = new Worker(identities);
+    }
+    try {
+      for (int from = 0; from < nq; from += block) {
+        int count = Math.min(block, nq - from);
+        kernel.distances(from, count, dist);
+        int start = from;
+        if (pool == null) {
+          scanners[0].run(dist, start, 0, count, n, parts, queryPid, queryCam);
+        } else {
+          List<Future<?>> futures = new ArrayList<>();
+          int per = (count + workers - 1) / workers;
+          for (int w = 0; w < workers; w++) {
+            int lo = w * per;
+            int hi = Math.min(count, lo + per);
+            if (lo >= hi) {
+              break;
+            }
+            Worker wk = scanners[w];
+            futures.add(pool.submit(() -> wk.run(dist, start, lo, hi, n, parts, queryPid, queryCam)));
+          }
+          for (Future<?> f : futures) {
+            f.get();
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("evaluation interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+    List<Evaluation> out = new ArrayList<>();
+    for (Subset p : parts) {
+      out.add(p.result());
+    }
+    return out;
+  }
+
+  /** Summarises per-query results (in query order, so the sums do not depend on threading). */
+  public static RankingMetrics summarise(int[] distinctRank, double[] ap, double[] inp) {
+    long[] hits = new long[MAX_RANK];
+    double apSum = 0;
+    double inpSum = 0;
+    int valid = 0;
+    for (int i = 0; i < distinctRank.length; i++) {
+      if (distinctRank[i] == 0) {
+        continue;
+      }
+      valid++;
+      if (distinctRank[i] <= MAX_RANK) {
+        hits[distinctRank[i] - 1]++;
+      }
+      apSum += ap[i];
+      inpSum += inp[i];
+    }
+    double[] cmc = new double[MAX_RANK];
+    long cum = 0;
+    for (int k = 0; k < MAX_RANK; k++) {
+      cum += hits[k];
+      cmc[k] = valid == 0 ? 0 : (double) cum / valid;
+    }
+    return new RankingMetrics(cmc, valid == 0 ? 0 : apSum / valid, valid == 0 ? 0 : inpSum / valid, valid,
+        distinctRank.length - valid);
+  }
+
+  /**
+   * A gallery subset as identities over the whole gallery, -1 for images outside the subset (they are skipped like
+   * removed images, so ties still break by gallery index); per query camera, a copy with the camera rule's removals.
+   */
+  private static final class Subset {
+    final int[] pid;
+    /** Per query camera: identities with -1 also for the images the camera rule removes (absent: none removed). */
+    final Map<Integer, int[]> pidFor = new HashMap<>();
+    final int[] distinctRank;
+    final double[] ap;
+    final double[] inp;
+
+    Subset(int[] indices, int n, int[] galleryPid, List<ImageMeta> gallery, CameraRule rule, int[] queryCams,
+        int nq) {
+      if (indices == null) {
+        pid = galleryPid.clone();
+      } else {
+        pid = new int[n];
+        Arrays.fill(pid, -1);
+        for (int k = 0; k < indices.length; k++) {
+          if (indices[k] < 0 || indices[k] >= n || (k > 0 && indices[k] <= indices[k - 1])) {
+            throw new IllegalArgumentException("gallery subset must be strictly increasing indices in [0, " + n + ")");
+          }
+          pid[indices[k]] = galleryPid[indices[k]];
+        }
+      }
+      if (!rule.isNone()) {
+        for (int cam : queryCams) {
+          int[] masked = pid.clone();
+          boolean any = false;
+          for (int j = 0; j < n; j++) {
+            if (masked[j] >= 0 && rule.removes(cam, gallery.get(j).camid())) {
+              masked[j] = -1;
+              any = true;
+            }
+          }
+          if (any) {
+            pidFor.put(cam, masked);
+          }
+        }
+      }
+      distinctRank = new int[nq];
+      ap = new double[nq];
+      inp = new double[nq];
+      Arrays.fill(ap, Double.NaN);
+      Arrays.fill(inp, Double.NaN);
+    }
+
+    Evaluation result() {
+      return new Evaluation(summarise(distinctRank, ap, inp), distinctRank, ap, inp);
+    }
+  }
+
+  private static final class Worker {
+    final QueryScan scan;
+
+    Worker(int identities) {
+      scan = new QueryScan(identities);
+    }
+
+    void run(float[] dist, int from, int lo, int hi, int n, List<Subset> parts, int[] queryPid, int[] queryCam) {
+      for (int r = lo; r < hi; r++) {
+        int q = from + r;
+        for (Subset p : parts) {
+          if (scan.scan(dist, r * n, n, p.pidFor.getOrDefault(queryCam[q], p.pid), queryPid[q])) {
+            p.distinctRank[q] = scan.distinctRank();
+            p.ap[q] = scan.averagePrecision();
+            p.inp[q] = scan.inversePenalty();
+          }
+        }
+      }
+    }
+  }
+}
