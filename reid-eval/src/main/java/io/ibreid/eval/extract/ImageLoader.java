@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Turns image files into a model input batch (NCHW, float32), preprocessed exactly as during training. A small
- * interface so that the data module's loader can replace {@link ImageIoLoader}.
+ * interface; {@link TrainingImageLoader} is the one matching training.
  */
 @FunctionalInterface
 public interface ImageLoader {

@@ -62,30 +62,13 @@ class FeatureExtractorTest {
   }
 
   @Test
-  void loaderScalesAndNormalisesPixels() throws IOException {
-    BufferedImage img = new BufferedImage(4, 8, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < 8; y++) {
-      for (int x = 0; x < 4; x++) {
-        img.setRGB(x, y, (255 << 16) | (51 << 8));
-      }
-    }
-    Path p = dir.resolve("red.png");
-    ImageIO.write(img, "png", p.toFile());
-    INDArray a = ImageIoLoader.imagenet().load(List.of(p), SHAPE);
-    assertThat(a.shape()).containsExactly(1, 3, 8, 4);
-    assertThat(a.getDouble(0, 0, 3, 2)).isCloseTo((1 - 0.485) / 0.229, within(1e-5));
-    assertThat(a.getDouble(0, 1, 0, 0)).isCloseTo((0.2 - 0.456) / 0.224, within(1e-5));
-    assertThat(a.getDouble(0, 2, 7, 3)).isCloseTo(-0.406 / 0.225, within(1e-5));
-  }
-
-  @Test
   void featuresMatchDirectInferenceWhateverTheBatchSize() throws IOException {
     ReidModel model = tinyModel();
     List<Path> imgs = images(5);
-    FeatureMatrix one = new FeatureExtractor(model, ImageIoLoader.imagenet(), 1).extract(imgs, BranchRole.SHARED, "z");
-    FeatureMatrix three = new FeatureExtractor(model, ImageIoLoader.imagenet(), 3).extract(imgs, BranchRole.SHARED,
+    FeatureMatrix one = new FeatureExtractor(model, new TrainingImageLoader(), 1).extract(imgs, BranchRole.SHARED, "z");
+    FeatureMatrix three = new FeatureExtractor(model, new TrainingImageLoader(), 3).extract(imgs, BranchRole.SHARED,
         "z");
-    INDArray direct = model.infer(BranchRole.SHARED, ImageIoLoader.imagenet().load(imgs, SHAPE), List.of("z")).get("z");
+    INDArray direct = model.infer(BranchRole.SHARED, new TrainingImageLoader().load(imgs, SHAPE), List.of("z")).get("z");
     assertThat(one.rows()).isEqualTo(5);
     assertThat(one.dim()).isEqualTo(4);
     for (int i = 0; i < 5; i++) {
@@ -94,7 +77,7 @@ class FeatureExtractorTest {
         assertThat(three.get(i, k)).isCloseTo(direct.getFloat(i, k), within(1e-5f));
       }
     }
-    FeatureMatrix v = new FeatureExtractor(model, ImageIoLoader.imagenet(), 2).extract(imgs, BranchRole.SHARED, "v");
+    FeatureMatrix v = new FeatureExtractor(model, new TrainingImageLoader(), 2).extract(imgs, BranchRole.SHARED, "v");
     assertThat(v.dim()).isEqualTo(6);
   }
 
@@ -102,7 +85,7 @@ class FeatureExtractorTest {
   void unknownOutputOrBranchIsAnError() throws IOException {
     ReidModel model = tinyModel();
     List<Path> imgs = images(1);
-    FeatureExtractor fx = new FeatureExtractor(model, ImageIoLoader.imagenet(), 2);
+    FeatureExtractor fx = new FeatureExtractor(model, new TrainingImageLoader(), 2);
     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> fx.extract(imgs, BranchRole.SHARED, "w")))
         .isInstanceOf(IbreidException.class).hasMessageContaining("no output [shared.w]");
     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> fx.extract(imgs, BranchRole.VISIBLE, "z")))
