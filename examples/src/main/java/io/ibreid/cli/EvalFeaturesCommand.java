@@ -1,6 +1,6 @@
 package io.ibreid.cli;
 
-import io.ibreid.core.train.AtomicFiles;
+import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.eval.distance.BlasKernel;
 import io.ibreid.eval.distance.Distance;
 import io.ibreid.eval.distance.KernelFactory;

@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
         PluginsCommand.class,
         TrainCommand.class,
         SynthCommand.class,
+        EvalCommand.class,
+        ExtractCommand.class,
         EvalFeaturesCommand.class,
         DoctorCommand.class,
         CommandLine.HelpCommand.class,

@@ -69,7 +69,8 @@ final class TrainCommand implements Callable<Integer> {
   /** Trains with a progress bar on the console and the log in RUN_DIR/train.log. */
   static TrainingSummary train(RunConfig config, Path out, boolean resume, boolean quiet, PrintWriter console) {
     RunLogging.toFile(out.resolve("train.log"));
-    Injector injector = Guice.createInjector(new TrainingModule(config, out));
+    Injector injector = Guice.createInjector(new TrainingModule(config, out),
+        new io.ibreid.eval.run.ValidationModule(config));
     Trainer trainer = injector.getInstance(Trainer.class);
     try (TrainingSet data = injector.getInstance(TrainingSet.class);
         ProgressListener progress = new ProgressListener(quiet)) {

@@ -1,5 +1,6 @@
 package io.ibreid.core.train;
 
+import io.ibreid.core.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ibreid.core.IbreidException;

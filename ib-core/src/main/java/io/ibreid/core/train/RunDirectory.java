@@ -1,5 +1,6 @@
 package io.ibreid.core.train;
 
+import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;

@@ -1,7 +1,7 @@
 package io.ibreid.eval.features;
 
 import io.ibreid.core.IbreidException;
-import io.ibreid.core.train.AtomicFiles;
+import io.ibreid.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

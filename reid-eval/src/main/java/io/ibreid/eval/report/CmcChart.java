@@ -1,6 +1,6 @@
 package io.ibreid.eval.report;
 
-import io.ibreid.core.train.AtomicFiles;
+import io.ibreid.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

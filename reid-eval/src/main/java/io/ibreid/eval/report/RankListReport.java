@@ -1,6 +1,6 @@
 package io.ibreid.eval.report;
 
-import io.ibreid.core.train.AtomicFiles;
+import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.eval.distance.DistanceKernel;
 import io.ibreid.eval.features.ImageMeta;
 import io.ibreid.eval.ranking.CameraRule;

@@ -1,4 +1,4 @@
-package io.ibreid.core.train;
+package io.ibreid.core.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

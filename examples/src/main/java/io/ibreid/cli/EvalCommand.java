@@ -1,0 +1,99 @@
+package io.ibreid.cli;
+
+import io.ibreid.core.IbreidException;
+import io.ibreid.core.io.AtomicFiles;
+import io.ibreid.core.train.TrainedRun;
+import io.ibreid.data.CrossModalSource;
+import io.ibreid.eval.distance.Distance;
+import io.ibreid.eval.extract.TrainingImageLoader;
+import io.ibreid.eval.protocol.SysuProtocol;
+import io.ibreid.eval.rerank.KReciprocalReranking;
+import io.ibreid.eval.run.ModelFeatures;
+import io.ibreid.eval.run.RunEvaluation;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ibreid eval}: extracts features with a trained run and evaluates them with the data set's protocol. */
+@Command(name = "eval", description = "Evaluate a trained run on a test split (SYSU-MM01 or RegDB protocol); "
+    + "prints a table and writes metrics.json into the run directory.")
+final class EvalCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--run", required = true, paramLabel = "RUN_DIR", description = "Run directory (ibreid train --out).")
+  Path run;
+
+  @Option(names = "--dataset", paramLabel = "TYPE", description = "sysu, regdb, synthetic-sysu or synthetic-regdb "
+      + "(default: the run's data.type).")
+  String dataset;
+
+  @Option(names = "--root", paramLabel = "DIR", description = "Data set root (default: the run's data.root).")
+  Path root;
+
+  @Option(names = "--trial", description = "RegDB trial 1..10 (default: the run's).")
+  Integer trial;
+
+  @Option(names = "--mode", defaultValue = "both", description = "SYSU: all, indoor or both (default: both).")
+  String mode;
+
+  @Option(names = "--shots", defaultValue = "1", description = "SYSU gallery images per identity and camera: 1 or 10.")
+  int shots;
+
+  @Option(names = "--trials", defaultValue = "10", description = "SYSU random galleries (default: 10).")
+  int trials;
+
+  @Option(names = "--checkpoint", defaultValue = "best", description = "best (validation), last, or a checkpoint "
+      + "folder name (default: best, falling back to last).")
+  String checkpoint;
+
+  @Option(names = "--rerank", description = "k-reciprocal re-ranking (k1 20, k2 6, lambda 0.3).")
+  boolean rerank;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Where to write the metrics (default: RUN_DIR/metrics.json).")
+  Path json;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    TrainedRun trained = TrainedRun.open(run, checkpoint);
+    List<RunEvaluation.Result> results = evaluate(trained, dataset, root, trial, mode, shots, trials, rerank);
+    out.println("run " + run + ", checkpoint " + trained.checkpoint().getFileName());
+    out.print(RunEvaluation.table(results));
+    out.flush();
+    Path target = json == null ? run.resolve("metrics.json") : json;
+    AtomicFiles.writeString(target, RunEvaluation.json(results, Map.of("run", run.toString(),
+        "checkpoint", trained.checkpoint().getFileName().toString())));
+    return 0;
+  }
+
+  static List<RunEvaluation.Result> evaluate(TrainedRun trained, String dataset, Path root, Integer trial,
+      String mode, int shots, int trials, boolean rerank) {
+    if (shots != 1 && shots != 10) {
+      throw new IbreidException("--shots must be 1 or 10, got " + shots);
+    }
+    if (trials < 1) {
+      throw new IbreidException("--trials must be >= 1, got " + trials);
+    }
+    String type = dataset == null ? trained.config().data.type : dataset;
+    CrossModalSource source = RunData.open(trained.config(), dataset, root, trial);
+    ModelFeatures features = new ModelFeatures(trained.model(), trained.config().evaluation,
+        new TrainingImageLoader(), 64);
+    RunEvaluation evaluation = new RunEvaluation(features, Distance.COSINE,
+        rerank ? new KReciprocalReranking(20, 6, 0.3) : null);
+    if (RunData.isRegdb(type)) {
+      return evaluation.regdb(source);
+    }
+    List<SysuProtocol.Mode> modes = switch (mode) {
+      case "both" -> List.of(SysuProtocol.Mode.ALL, SysuProtocol.Mode.INDOOR);
+      default -> List.of(SysuProtocol.Mode.parse(mode));
+    };
+    return evaluation.sysu(source, modes, shots, trials);
+  }
+}

@@ -1,0 +1,120 @@
+package io.ibreid.eval.run;
+
+import io.ibreid.core.IbreidException;
+import io.ibreid.core.branch.View;
+import io.ibreid.data.CrossModalSource;
+import io.ibreid.data.ImageRecord;
+import io.ibreid.data.regdb.RegDb;
+import io.ibreid.eval.distance.BlasKernel;
+import io.ibreid.eval.distance.Distance;
+import io.ibreid.eval.distance.KernelFactory;
+import io.ibreid.eval.features.FeatureMatrix;
+import io.ibreid.eval.features.ImageMeta;
+import io.ibreid.eval.protocol.ProtocolSummary;
+import io.ibreid.eval.protocol.RegdbProtocol;
+import io.ibreid.eval.protocol.SysuProtocol;
+import io.ibreid.eval.ranking.RankingEvaluator;
+import io.ibreid.eval.ranking.RankingMetrics;
+import io.ibreid.eval.rerank.KReciprocalReranking;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates a trained model on a data set's test split with the published protocols: SYSU-MM01 (infrared queries
+ * of cameras 3 and 6 against a visible gallery drawn per trial; all-search and/or indoor, single- or multi-shot) or
+ * RegDB (the run's trial, both directions). Features come from {@link ModelFeatures}; distances are cosine.
+ */
+public final class RunEvaluation {
+  /** One protocol's result, with a label such as {@code sysu all-search single-shot}. */
+  public record Result(String key, String title, ProtocolSummary summary) {}
+
+  private final ModelFeatures features;
+  private final Distance distance;
+  private final KReciprocalReranking rerank;
+
+  public RunEvaluation(ModelFeatures features, Distance distance, KReciprocalReranking rerank) {
+    this.features = features;
+    this.distance = distance;
+    this.rerank = rerank;
+  }
+
+  static List<ImageMeta> meta(List<ImageRecord> records) {
+    List<ImageMeta> out = new ArrayList<>(records.size());
+    for (ImageRecord r : records) {
+      out.add(new ImageMeta(r.path().toString(), r.pid(), r.camera()));
+    }
+    return out;
+  }
+
+  /** SYSU-MM01 on {@code source.testRecords()}, for each mode; features are extracted once. */
+  public List<Result> sysu(CrossModalSource source, List<SysuProtocol.Mode> modes, int shots, int trials) {
+    List<ImageRecord> test = source.testRecords();
+    if (test.isEmpty()) {
+      throw new IbreidException("data set " + source.root() + " has no test images");
+    }
+    FeatureMatrix f = features.extract(test);
+    List<ImageMeta> meta = meta(test);
+    BlasKernel.preload();
+    List<Result> out = new ArrayList<>();
+    for (SysuProtocol.Mode mode : modes) {
+      SysuProtocol protocol = new SysuProtocol(mode, shots, trials);
+      ProtocolSummary s = protocol.evaluate(f, meta, distance, KernelFactory.BLAS, rerank, new RankingEvaluator());
+      String shot = shots == 1 ? "single-shot" : shots + "-shot";
+      out.add(new Result("sysu-" + mode.label() + "-" + shots + "shot",
+          "SYSU-MM01 " + mode.label() + "-search " + shot + ", " + trials + " trials", s));
+    }
+    return out;
+  }
+
+  /** RegDB: the source's trial, visible→thermal and thermal→visible. */
+  public List<Result> regdb(CrossModalSource source) {
+    if (!(source instanceof RegDb regdb)) {
+      throw new IbreidException("RegDB evaluation needs a RegDB data set, got " + source.describe());
+    }
+    List<ImageRecord> vis = regdb.testVisible();
+    List<ImageRecord> th = regdb.testThermal();
+    FeatureMatrix fv = features.extract(vis.stream().map(ImageRecord::path).toList(), View.VISIBLE);
+    FeatureMatrix ft = features.extract(th.stream().map(ImageRecord::path).toList(), View.INFRARED);
+    BlasKernel.preload();
+    RegdbProtocol.TrialResult t = RegdbProtocol.evaluateTrial(fv, meta(vis), ft, meta(th), distance,
+        KernelFactory.BLAS, rerank, new RankingEvaluator());
+    return List.of(
+        new Result("regdb-v2t", "RegDB visible to thermal", ProtocolSummary.of(List.of(t.visibleToThermal()))),
+        new Result("regdb-t2v", "RegDB thermal to visible", ProtocolSummary.of(List.of(t.thermalToVisible()))));
+  }
+
+  /** {@code {"key": {...summary...}, ...}} for metrics.json. */
+  public static String json(List<Result> results, Map<String, Object> extra) {
+    StringBuilder sb = new StringBuilder("{");
+    Map<String, Object> all = new LinkedHashMap<>(extra);
+    for (Map.Entry<String, Object> e : all.entrySet()) {
+      sb.append('"').append(e.getKey()).append("\": ").append(jsonValue(e.getValue())).append(", ");
+    }
+    for (int i = 0; i < results.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append('"').append(results.get(i).key()).append("\": ")
+          .append(results.get(i).summary().toJson());
+    }
+    return sb.append("}\n").toString();
+  }
+
+  private static String jsonValue(Object v) {
+    if (v instanceof Number || v instanceof Boolean) {
+      return v.toString();
+    }
+    return '"' + String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
+  /** Compact table: one line per protocol with mean R1, R10, R20, mAP, mINP (percent). */
+  public static String table(List<Result> results) {
+    StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "%-48s %6s %6s %6s %6s %6s%n",
+        "protocol", "R1", "R10", "R20", "mAP", "mINP"));
+    for (Result r : results) {
+      RankingMetrics m = r.summary().mean();
+      sb.append(String.format(java.util.Locale.ROOT, "%-48s %6.2f %6.2f %6.2f %6.2f %6.2f%n", r.title(),
+          100 * m.rank(1), 100 * m.rank(10), 100 * m.rank(20), 100 * m.mAP(), 100 * m.mINP()));
+    }
+    return sb.toString();
+  }
+}
