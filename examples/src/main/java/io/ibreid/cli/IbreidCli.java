@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "ibreid", mixinStandardHelpOptions = true, versionProvider = IbreidCli.Version.class,
     description = "Variational distillation (VSD, VCD, VML) for visible-infrared person re-identification.",
     subcommands = {
+        DemoCommand.class,
         PluginsCommand.class,
         TrainCommand.class,
         SynthCommand.class,
