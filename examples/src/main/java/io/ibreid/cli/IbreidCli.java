@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
     description = "Variational distillation (VSD, VCD, VML) for visible-infrared person re-identification.",
     subcommands = {
         DemoCommand.class,
+        AblationCommand.class,
         PluginsCommand.class,
         TrainCommand.class,
         SynthCommand.class,

@@ -52,6 +52,8 @@ class ShippedConfigsTest {
       "baseline-ce | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z",
       "ib          | ce_shared_v, triplet_shared_v, triplet_shared_z, ib_shared",
       "vib         | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z, vib_shared",
+      "vsd-shared  | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z, vsd_shared",
+      "crossview   | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z, vcd_shared, vml_shared",
       "vsd         | ce_visible_v, ce_visible_z, triplet_visible_v, triplet_visible_z, ce_infrared_v, ce_infrared_z, "
           + "triplet_infrared_v, triplet_infrared_z, vsd_visible, vsd_infrared",
       "full        | ce_visible_v, ce_visible_z, triplet_visible_v, triplet_visible_z, ce_infrared_v, ce_infrared_z, "
