@@ -11,6 +11,7 @@ import io.ibreid.data.CrossModalSource;
 import io.ibreid.data.ImageRecord;
 import io.ibreid.eval.distance.Distance;
 import io.ibreid.eval.distance.KernelFactory;
+import io.ibreid.eval.embedding.BlockDistances;
 import io.ibreid.eval.embedding.FeatureDistances;
 import io.ibreid.eval.embedding.NeighbourAgreement;
 import io.ibreid.eval.embedding.Tsne;
@@ -46,7 +47,11 @@ import picocli.CommandLine.Spec;
     + "(neighbour agreement in 2-D and in feature space).")
 final class TsneCommand implements Callable<Integer> {
   /** Exact t-SNE holds two n x n double matrices; beyond this its memory and O(n^2) iterations get heavy. */
-  static final int MAX_POINTS = 5000;
+  static final int MAX_EXACT = 5000;
+  /** Up to this many images the default is exact t-SNE, above it Barnes-Hut with theta 0.5. */
+  static final int EXACT_DEFAULT_UP_TO = 1000;
+  /** Barnes-Hut limit: the selection's features and neighbour lists stay far below the default heap. */
+  static final int MAX_POINTS = 50_000;
 
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -84,6 +89,10 @@ final class TsneCommand implements Callable<Integer> {
   @Option(names = "--iterations", defaultValue = "1000", description = "t-SNE iterations (default: 1000).")
   int iterations;
 
+  @Option(names = "--theta", paramLabel = "T", description = "0 = exact t-SNE, > 0 = Barnes-Hut with this accuracy "
+      + "(default: 0 up to " + EXACT_DEFAULT_UP_TO + " images, 0.5 above).")
+  Double theta;
+
   @Option(names = "--k", defaultValue = "10", description = "Neighbours counted in the summary (default: 10).")
   int k;
 
@@ -120,6 +129,9 @@ final class TsneCommand implements Callable<Integer> {
     if (k < 1) {
       throw new IbreidException("--k must be at least 1, got " + k);
     }
+    if (theta != null && (!(theta >= 0) || theta.isInfinite())) {
+      throw new IbreidException("--theta must be >= 0 (0 = exact), got " + theta);
+    }
     TrainedRun trained = TrainedRun.open(run, checkpoint);
     if (!trained.model().has(role)) {
       throw new IbreidException("--branch " + branch + ": run " + run + " has no " + branch + " branch; it has "
@@ -135,9 +147,11 @@ final class TsneCommand implements Callable<Integer> {
     List<ImageRecord> pool = split.equals("test") ? source.testRecords() : source.holdout();
     List<ImageRecord> images = select(pool, ids, perId, seed, split + " split of " + source.root());
     int n = images.size();
-    if (n > MAX_POINTS) {
-      throw new IbreidException("--ids " + ids + " --per-id " + perId + " select " + n + " images; exact t-SNE "
-          + "here takes at most " + MAX_POINTS + ": lower --ids or --per-id");
+    double t = theta != null ? theta : n <= EXACT_DEFAULT_UP_TO ? 0 : 0.5;
+    if (n > (t == 0 ? MAX_EXACT : MAX_POINTS)) {
+      throw new IbreidException("--ids " + ids + " --per-id " + perId + " select " + n + " images; "
+          + (t == 0 ? "exact t-SNE (--theta 0) takes at most " + MAX_EXACT + ": use --theta 0.5 or lower --ids or "
+              + "--per-id" : "t-SNE here takes at most " + MAX_POINTS + ": lower --ids or --per-id"));
     }
     if (3 * perplexity + 1 > n) {
       throw new IbreidException(String.format(Locale.ROOT, "--perplexity %s needs at least %d images (3 x "
@@ -156,14 +170,23 @@ final class TsneCommand implements Callable<Integer> {
         .extract(images.stream().map(ImageRecord::path).toList(), role, feature);
     f.checkFiniteAndSquaredNorms(what + " features");
     long t0 = System.nanoTime();
-    double[] d2 = FeatureDistances.squared(f, dist, KernelFactory.BLAS);
-    Tsne.Options options = Tsne.Options.defaults(perplexity, seed).withIterations(iterations);
-    Tsne.Result layout = new Tsne(options).embed(d2, n);
-    double seconds = (System.nanoTime() - t0) / 1e9;
+    Tsne.Options options = Tsne.Options.defaults(perplexity, seed).withIterations(iterations).withTheta(t);
     int[] pid = images.stream().mapToInt(ImageRecord::pid).toArray();
     int[] mod = images.stream().mapToInt(r -> r.modality().ordinal()).toArray();
+    Tsne.Result layout;
+    NeighbourAgreement.Scores inFeatures;
+    if (t == 0) {
+      double[] d2 = FeatureDistances.squared(f, dist, KernelFactory.BLAS);
+      layout = new Tsne(options).embed(d2, n);
+      inFeatures = NeighbourAgreement.of(d2, n, pid, mod, k);
+    } else { // nothing n x n: the distances are streamed from the kernel block by block
+      try (BlockDistances d2 = FeatureDistances.blocks(f, dist, KernelFactory.BLAS)) {
+        layout = new Tsne(options).embed(d2);
+        inFeatures = NeighbourAgreement.of(d2, pid, mod, k);
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
     NeighbourAgreement.Scores inMap = NeighbourAgreement.ofPoints(layout.y(), n, 2, pid, mod, k);
-    NeighbourAgreement.Scores inFeatures = NeighbourAgreement.of(d2, n, pid, mod, k);
     NeighbourAgreement.Scores chance = NeighbourAgreement.chance(pid, mod);
 
     String title = what + ", " + ids + " " + split + " identities";
@@ -186,6 +209,8 @@ final class TsneCommand implements Callable<Integer> {
     json.put("visible", visible);
     json.put("infrared", n - visible);
     json.put("distance", dist.label());
+    json.put("method", t == 0 ? "exact" : "barnes-hut");
+    json.put("theta", t);
     json.put("perplexity", perplexity);
     json.put("iterations", iterations);
     json.put("learningRate", layout.learningRate());
@@ -205,8 +230,8 @@ final class TsneCommand implements Callable<Integer> {
     AtomicFiles.writeString(out.resolve("tsne.csv"), csv);
     AtomicFiles.writeString(out.resolve("tsne.json"), jsonText);
     console.println(summary);
-    console.printf("wrote tsne-identity.png, tsne-modality.png, tsne.csv and tsne.json to %s (t-SNE %.1f s)%n",
-        out, seconds);
+    console.printf("wrote tsne-identity.png, tsne-modality.png, tsne.csv and tsne.json to %s (%s t-SNE %.1f s)%n",
+        out, t == 0 ? "exact" : "Barnes-Hut", seconds);
     console.flush();
     return 0;
   }

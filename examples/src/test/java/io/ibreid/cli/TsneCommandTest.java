@@ -160,6 +160,21 @@ class TsneCommandTest {
     assertThat(json.get("distance").asText()).isEqualTo("euclidean");
     assertThat(json.get("infrared").asInt()).isPositive();
     assertThat(json.get("visible").asInt()).isPositive();
+    assertThat(json.get("method").asText()).isEqualTo("exact");
+  }
+
+  @Test
+  void barnesHutOnRequest() throws Exception {
+    Path out = dir.resolve("barnes-hut");
+    IbreidCliTest.Result r = tsne(out, "--branch", "infrared", "--feature", "z", "--ids", "4", "--per-id", "3",
+        "--perplexity", "5", "--k", "5", "--theta", "0.5");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Barnes-Hut t-SNE");
+    JsonNode json = new ObjectMapper().readTree(out.resolve("tsne.json").toFile());
+    assertThat(json.get("method").asText()).isEqualTo("barnes-hut");
+    assertThat(json.get("theta").asDouble()).isEqualTo(0.5);
+    assertThat(json.get("kl").asDouble()).isPositive();
+    assertThat(rows(out.resolve("tsne.csv"))).hasSize(24);
   }
 
   @Test
@@ -181,6 +196,8 @@ class TsneCommandTest {
         "ibreid: --split must be one of [test, holdout], got [train]");
     assertError(tsne(out, "--branch", "shared", "--feature", "z", "--ids", "4", "--per-id", "3", "--perplexity",
         "5", "--k", "24"), "ibreid: --k 24 needs at least 25 images; the selection has 24");
+    assertError(tsne(out, "--branch", "shared", "--feature", "z", "--theta", "-1"),
+        "ibreid: --theta must be >= 0 (0 = exact), got -1.0");
     assertThat(out).doesNotExist();
 
     // a run without the branch asked for

@@ -45,7 +45,11 @@ public final class Affinities {
     double[] p = new double[n * n];
     double[] beta = new double[n];
     double[] entropy = new double[n];
-    IntStream.range(0, n).parallel().forEach(i -> calibrateRow(squaredDistances, n, i, target, p, beta, entropy));
+    IntStream.range(0, n).parallel().forEach(i -> {
+      double[] be = calibrate(squaredDistances, i * n, n, i, target, p, "(" + i + ", ");
+      beta[i] = be[0];
+      entropy[i] = be[1];
+    });
     return new Conditional(n, p, beta, entropy);
   }
 
@@ -68,19 +72,40 @@ public final class Affinities {
   }
 
   /**
-   * Bisection on beta. The entropy of row i decreases monotonically in beta (from ln(n-1) at beta = 0), so the
-   * bracket [lo, hi] is grown by doubling until it holds the target, then halved. Distances are shifted by the row's
-   * smallest one before exponentiating, which leaves p unchanged and keeps exp from underflowing to an all-zero row.
+   * Sparse input similarities for Barnes-Hut t-SNE (van der Maaten, JMLR 2014): {@code p(j|i)} is calibrated over
+   * the {@code K} nearest neighbours of i only (K = {@code neighbours.k()}, normally {@code 3 * perplexity}) and is
+   * zero elsewhere; then {@code p_ij = (p(j|i) + p(i|j)) / 2n} as in the exact case, so the result still sums to 1.
    */
-  private static void calibrateRow(double[] d, int n, int i, double target, double[] p, double[] betaOut,
-      double[] entropyOut) {
-    int row = i * n;
+  public static SparseJoint sparseJoint(Neighbours neighbours, double perplexity) {
+    int n = neighbours.n();
+    int k = neighbours.k();
+    if (!(perplexity > 1) || perplexity > k) {
+      throw new IbreidException("perplexity must be > 1 and at most the number of neighbours (" + k + "), got "
+          + perplexity);
+    }
+    double target = Math.log(perplexity);
+    double[] conditional = new double[n * k];
+    IntStream.range(0, n).parallel().forEach(i -> calibrate(neighbours.distance(), i * k, k, -1, target,
+        conditional, "(" + i + ", neighbour "));
+    return SparseJoint.symmetrise(neighbours, conditional);
+  }
+
+  /**
+   * Writes into {@code p[from, from + len)} the distribution {@code exp(-beta d) / sum} over the slice
+   * {@code d[from, from + len)} (slot {@code skip} excluded and set to 0; -1 for none), with beta found by
+   * bisection so that its entropy is {@code target} nats; returns {beta, entropy}. The entropy decreases
+   * monotonically in beta (from ln(m) at beta = 0 for m entries), so the bracket [lo, hi] is grown by doubling until
+   * it holds the target, then halved. Distances are shifted by the smallest one before exponentiating, which leaves
+   * p unchanged and keeps exp from underflowing to an all-zero row.
+   */
+  private static double[] calibrate(double[] d, int from, int len, int skip, double target, double[] p,
+      String where) {
     double min = Double.POSITIVE_INFINITY;
-    for (int j = 0; j < n; j++) {
-      if (j != i) {
-        double v = d[row + j];
+    for (int j = 0; j < len; j++) {
+      if (j != skip) {
+        double v = d[from + j];
         if (!(v >= 0) || Double.isInfinite(v)) {
-          throw new IbreidException("squared distance (" + i + ", " + j + ") is " + v + "; expected a finite "
+          throw new IbreidException("squared distance " + where + j + ") is " + v + "; expected a finite "
               + "number >= 0");
         }
         min = Math.min(min, v);
@@ -91,7 +116,7 @@ public final class Affinities {
     double hi = Double.POSITIVE_INFINITY;
     double h = 0;
     for (int step = 0; step < MAX_STEPS; step++) {
-      h = fillRow(d, n, i, min, beta, p);
+      h = fill(d, from, len, skip, min, beta, p);
       double diff = h - target;
       if (Math.abs(diff) < ENTROPY_TOLERANCE) {
         break;
@@ -104,28 +129,26 @@ public final class Affinities {
         beta = (beta + lo) / 2;
       }
     }
-    betaOut[i] = beta;
-    entropyOut[i] = h;
+    return new double[] {beta, h};
   }
 
-  /** Writes row i of p for precision beta; returns its entropy in nats. */
-  private static double fillRow(double[] d, int n, int i, double min, double beta, double[] p) {
-    int row = i * n;
+  /** Writes the slice's distribution for precision beta; returns its entropy in nats. */
+  private static double fill(double[] d, int from, int len, int skip, double min, double beta, double[] p) {
     double sum = 0;
     double weighted = 0;
-    for (int j = 0; j < n; j++) {
-      if (j == i) {
-        p[row + j] = 0;
+    for (int j = 0; j < len; j++) {
+      if (j == skip) {
+        p[from + j] = 0;
         continue;
       }
-      double shifted = d[row + j] - min;
+      double shifted = d[from + j] - min;
       double w = Math.exp(-beta * shifted);
-      p[row + j] = w;
+      p[from + j] = w;
       sum += w;
       weighted += w * shifted;
     }
-    for (int j = 0; j < n; j++) {
-      p[row + j] /= sum;
+    for (int j = 0; j < len; j++) {
+      p[from + j] /= sum;
     }
     // H = -sum p ln p with p = w / sum and ln w = -beta * shifted
     return Math.log(sum) + beta * weighted / sum;

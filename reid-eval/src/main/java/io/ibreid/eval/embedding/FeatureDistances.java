@@ -21,27 +21,57 @@ public final class FeatureDistances {
   public static double[] squared(FeatureMatrix features, Distance distance, KernelFactory kernels) {
     int n = features.rows();
     double[] out = new double[n * n];
-    try (DistanceKernel kernel = kernels.create(features, features, distance)) {
-      float[] block = new float[Math.min(BLOCK, Math.max(n, 1)) * n];
+    try (BlockDistances blocks = blocks(features, distance, kernels)) {
+      double[] block = new double[Math.min(BLOCK, Math.max(n, 1)) * n];
       for (int from = 0; from < n; from += BLOCK) {
         int count = Math.min(BLOCK, n - from);
-        kernel.distances(from, count, block);
-        for (int r = 0; r < count; r++) {
-          for (int j = 0; j < n; j++) {
-            double d = block[r * n + j];
-            out[(from + r) * n + j] = distance == Distance.COSINE ? 2 * d : d * d;
-          }
-        }
+        blocks.rows(from, count, block);
+        System.arraycopy(block, 0, out, from * n, count * n);
       }
     }
     for (int i = 0; i < n; i++) {
       out[i * n + i] = 0;
       for (int j = i + 1; j < n; j++) {
-        double s = Math.max(0, 0.5 * (out[i * n + j] + out[j * n + i]));
+        double s = 0.5 * (out[i * n + j] + out[j * n + i]);
         out[i * n + j] = s;
         out[j * n + i] = s;
       }
     }
     return out;
+  }
+
+  /**
+   * The same squared distances as a block source over the kernel, for many points: nothing of size {@code n x n} is
+   * held (the rows of one block at a time). Not symmetrised: entry (i, j) and (j, i) may differ in the last float32
+   * bit. Close it to release the kernel.
+   */
+  public static BlockDistances blocks(FeatureMatrix features, Distance distance, KernelFactory kernels) {
+    int n = features.rows();
+    DistanceKernel kernel = kernels.create(features, features, distance);
+    return new BlockDistances() {
+      private float[] scratch = new float[0];
+
+      @Override
+      public int size() {
+        return n;
+      }
+
+      @Override
+      public void rows(int from, int count, double[] out) {
+        if (scratch.length < count * n) {
+          scratch = new float[count * n];
+        }
+        kernel.distances(from, count, scratch);
+        for (int k = 0; k < count * n; k++) {
+          double d = scratch[k];
+          out[k] = Math.max(0, distance == Distance.COSINE ? 2 * d : d * d);
+        }
+      }
+
+      @Override
+      public void close() {
+        kernel.close();
+      }
+    };
   }
 }

@@ -24,6 +24,12 @@ public final class NeighbourAgreement {
    * @param modality one label per point, e.g. 0 visible, 1 infrared
    */
   public static Scores of(double[] distances, int n, int[] identity, int[] modality, int k) {
+    return of(BlockDistances.dense(distances, n), identity, modality, k);
+  }
+
+  /** Scores from a distance source read block by block (no {@code n x n} matrix is held). */
+  public static Scores of(BlockDistances distances, int[] identity, int[] modality, int k) {
+    int n = distances.size();
     if (identity.length != n || modality.length != n) {
       throw new IllegalArgumentException(n + " points but " + identity.length + " identities and "
           + modality.length + " modalities");
@@ -35,36 +41,41 @@ public final class NeighbourAgreement {
     double[] sameMod = new double[n];
     double[] crossId = new double[n];
     boolean[] hasCross = new boolean[n];
-    IntStream.range(0, n).parallel().forEach(i -> {
-      int[] all = nearest(distances, n, i, k, j -> true);
-      int ids = 0;
-      int mods = 0;
-      for (int j : all) {
-        ids += identity[j] == identity[i] ? 1 : 0;
-        mods += modality[j] == modality[i] ? 1 : 0;
-      }
-      sameId[i] = (double) ids / all.length;
-      sameMod[i] = (double) mods / all.length;
-      int[] other = nearest(distances, n, i, k, j -> modality[j] != modality[i]);
-      if (other.length > 0) {
-        int cross = 0;
-        for (int j : other) {
-          cross += identity[j] == identity[i] ? 1 : 0;
+    double[] block = new double[Math.min(Neighbours.BLOCK, n) * n];
+    for (int from = 0; from < n; from += Neighbours.BLOCK) {
+      int count = Math.min(Neighbours.BLOCK, n - from);
+      distances.rows(from, count, block);
+      int start = from;
+      IntStream.range(0, count).parallel().forEach(r -> {
+        int i = start + r;
+        int[] idx = new int[k];
+        double[] dist = new double[k];
+        int found = Neighbours.nearest(block, r * n, n, i, k, j -> true, idx, dist, 0);
+        int ids = 0;
+        int mods = 0;
+        for (int t = 0; t < found; t++) {
+          ids += identity[idx[t]] == identity[i] ? 1 : 0;
+          mods += modality[idx[t]] == modality[i] ? 1 : 0;
         }
-        crossId[i] = (double) cross / other.length;
-        hasCross[i] = true;
-      }
-    });
+        sameId[i] = (double) ids / found;
+        sameMod[i] = (double) mods / found;
+        int other = Neighbours.nearest(block, r * n, n, i, k, j -> modality[j] != modality[i], idx, dist, 0);
+        if (other > 0) {
+          int cross = 0;
+          for (int t = 0; t < other; t++) {
+            cross += identity[idx[t]] == identity[i] ? 1 : 0;
+          }
+          crossId[i] = (double) cross / other;
+          hasCross[i] = true;
+        }
+      });
+    }
     return new Scores(mean(sameId, null), mean(sameMod, null), mean(crossId, hasCross));
   }
 
   /** Scores of points given as row-major coordinates ({@code n x dims}), by Euclidean distance. */
   public static Scores ofPoints(double[] y, int n, int dims, int[] identity, int[] modality, int k) {
-    double[][] rows = new double[n][dims];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(y, i * dims, rows[i], 0, dims);
-    }
-    return of(Tsne.squaredEuclidean(rows), n, identity, modality, k);
+    return of(BlockDistances.points(y, n, dims), identity, modality, k);
   }
 
   /**
@@ -102,30 +113,12 @@ public final class NeighbourAgreement {
     return ((long) id << 32) ^ (mod & 0xffffffffL);
   }
 
-  /** Up to k nearest j != i with {@code keep(j)}, nearest first (ties: lower index first). */
+  /** Up to k nearest j != i with {@code keep(j)} in a dense matrix, nearest first (ties: lower index first). */
   static int[] nearest(double[] distances, int n, int i, int k, java.util.function.IntPredicate keep) {
     int[] idx = new int[k];
     double[] dist = new double[k];
-    int size = 0;
-    int row = i * n;
-    for (int j = 0; j < n; j++) {
-      if (j == i || !keep.test(j)) {
-        continue;
-      }
-      double d = distances[row + j];
-      if (size == k && !(d < dist[k - 1])) {
-        continue; // not strictly nearer than the current k-th: j comes later in index order, so it loses the tie
-      }
-      int pos = size == k ? k - 1 : size++;
-      while (pos > 0 && d < dist[pos - 1]) {
-        dist[pos] = dist[pos - 1];
-        idx[pos] = idx[pos - 1];
-        pos--;
-      }
-      dist[pos] = d;
-      idx[pos] = j;
-    }
-    return size == k ? idx : java.util.Arrays.copyOf(idx, size);
+    int found = Neighbours.nearest(distances, i * n, n, i, k, keep, idx, dist, 0);
+    return java.util.Arrays.copyOf(idx, found);
   }
 
   private static double mean(double[] v, boolean[] use) {
