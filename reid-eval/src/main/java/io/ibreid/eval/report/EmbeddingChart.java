@@ -49,7 +49,7 @@ public final class EmbeddingChart {
 
   /** Points coloured by identity (in increasing identity order), circles visible, triangles infrared. */
   public static byte[] byIdentity(List<Point> points, String title) throws IOException {
-    XYChart chart = chart(title + " (by identity; circles visible, triangles infrared)");
+    XYChart chart = chart(title + " (by identity; circles visible, triangles infrared)", points.size());
     Map<Integer, Map<View, List<Point>>> groups = new TreeMap<>();
     for (Point p : points) {
       groups.computeIfAbsent(p.identity(), k -> new LinkedHashMap<>()).computeIfAbsent(p.modality(),
@@ -79,7 +79,7 @@ public final class EmbeddingChart {
 
   /** Points coloured by modality. */
   public static byte[] byModality(List<Point> points, String title) throws IOException {
-    XYChart chart = chart(title + " (by modality)");
+    XYChart chart = chart(title + " (by modality)", points.size());
     for (View view : View.values()) {
       List<Point> ps = points.stream().filter(p -> p.modality() == view).toList();
       if (!ps.isEmpty()) {
@@ -89,7 +89,7 @@ public final class EmbeddingChart {
     return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
   }
 
-  private static XYChart chart(String title) {
+  private static XYChart chart(String title, int points) {
     XYChart chart = new XYChartBuilder().width(900).height(760).title(title).build();
     Styler s = chart.getStyler();
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -98,7 +98,7 @@ public final class EmbeddingChart {
     s.setChartBackgroundColor(Color.WHITE);
     s.setPlotBackgroundColor(Color.WHITE);
     s.setLegendPosition(Styler.LegendPosition.OutsideE);
-    s.setMarkerSize(9);
+    s.setMarkerSize(points <= 500 ? 9 : points <= 2000 ? 7 : 5);
     return chart;
   }
 
