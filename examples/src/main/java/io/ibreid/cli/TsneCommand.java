@@ -39,8 +39,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ibreid tsne}: the paper's feature-space pictures. Picks identities of a split (seeded), up to M images of
  * each per modality, extracts one branch output (every branch can process images of either modality), embeds them
- * in 2-D with exact t-SNE and writes two scatter plots (by identity, by modality), the coordinates and a summary of
- * how neighbourhoods agree with identity and modality, in 2-D and in the feature space.
+ * in 2-D with t-SNE (exact, or Barnes-Hut for large selections) and writes two scatter plots (by identity, by
+ * modality), the coordinates and a summary of how neighbourhoods agree with identity and modality, in 2-D and in
+ * the feature space.
  */
 @Command(name = "tsne", description = "2-D t-SNE pictures of a trained run's features: tsne-identity.png (colour = "
     + "identity, marker = modality), tsne-modality.png, tsne.csv (path,pid,camid,modality,x,y) and tsne.json "
