@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
         EvalCommand.class,
         ExtractCommand.class,
         EvalFeaturesCommand.class,
+        TsneCommand.class,
         DoctorCommand.class,
         CommandLine.HelpCommand.class,
     })
