@@ -1,0 +1,309 @@
+package io.ibreid.bench;
+
+import io.ibreid.core.bottleneck.MlpBottleneck;
+import io.ibreid.core.branch.Branch;
+import io.ibreid.core.branch.BranchRole;
+import io.ibreid.core.branch.ReidModel;
+import io.ibreid.core.observation.Encoder;
+import io.ibreid.core.observation.ImageShape;
+import io.ibreid.core.plugin.Plugins;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.schedule.FixedSchedule;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Benchmark main: the SGEMM rate through ND4J, then for each encoder configuration a one-branch model (encoder +
+ * mlp bottleneck + identity heads, as the trainer builds it) trained with external errors exactly as
+ * {@code Trainer.step} does (forwardBackward, Adam update, parameter subtraction), reporting the analytic FLOPs,
+ * step time, images/s, achieved GFLOP/s and its ratio to SGEMM, and feature-extraction images/s. Configurations are
+ * measured round-robin in one process so that their ratios share the machine's load.
+ */
+@Command(name = "ibreid-bench", mixinStandardHelpOptions = true,
+    description = "SGEMM GFLOP/s, training-step GFLOP/s and img/s, feature-extraction img/s for encoders")
+public final class BenchMain implements Callable<Integer> {
+  @Option(names = "--encoder", split = ",", description = "encoder plug-in name(s), measured side by side "
+      + "(default small-resnet)")
+  List<String> encoders = new ArrayList<>(List.of("small-resnet"));
+
+  @Option(names = "--input", description = "image shape CxHxW (default 3x64x32)")
+  String input = "3x64x32";
+
+  @Option(names = "--width", description = "encoder width (channels of the first stage)")
+  Integer width;
+
+  @Option(names = "--stages", description = "blocks per stage, comma separated, e.g. 1,1,1")
+  String stages;
+
+  @Option(names = "--dim", description = "observation size D")
+  Integer dim;
+
+  @Option(names = {"-P", "--param"}, description = "extra encoder parameter key=value (repeatable)")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(names = "--batch", description = "images per training step (default 32)")
+  int batch = 32;
+
+  @Option(names = "--infer-batch", description = "images per feature-extraction call (default 128)")
+  int inferBatch = 128;
+
+  @Option(names = "--threads", description = "ND4J/OpenMP/BLAS threads (default: ND4J's choice)")
+  Integer threads;
+
+  @Option(names = "--steps", description = "timed training steps per round (default 10)")
+  int steps = 10;
+
+  @Option(names = "--warmup", description = "untimed warm-up steps (default 3)")
+  int warmup = 3;
+
+  @Option(names = "--rounds", description = "round-robin rounds over the encoders (default 2)")
+  int rounds = 2;
+
+  @Option(names = "--classes", description = "identities of the classifier heads (default 200)")
+  int classes = 200;
+
+  @Option(names = "--z-dim", description = "bottleneck z size (default 256)")
+  int zDim = 256;
+
+  @Option(names = "--workspace", description = "ENABLED or NONE (default ENABLED)")
+  WorkspaceMode workspace = WorkspaceMode.ENABLED;
+
+  @Option(names = "--dtype", description = "FLOAT or DOUBLE (default FLOAT)")
+  DataType dataType = DataType.FLOAT;
+
+  @Option(names = "--sgemm", description = "SGEMM matrix size (default 1024)")
+  int sgemmSize = 1024;
+
+  @Option(names = "--profile", description = "also print a per-vertex forward/backward time profile")
+  boolean profile;
+
+  @Option(names = "--no-infer", description = "skip the feature-extraction measurement")
+  boolean noInfer;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  private record Setup(String label, ReidModel model, FlopCounter.Count flops) {}
+
+  @Override
+  public Integer call() throws Exception {
+    if (threads != null) {
+      Threads.set(threads);
+    }
+    ImageShape shape = parseShape(input);
+    System.out.println("# ibreid-bench  " + new java.util.Date());
+    System.out.println("# cpu: " + cpuModel() + "; avx512f: " + cpuFlag("avx512f") + "; cores: "
+        + Runtime.getRuntime().availableProcessors());
+    System.out.println("# threads: " + Threads.describe() + "; OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
+    System.out.println("# nd4j: " + Nd4j.getExecutioner().getEnvironmentInformation());
+    System.out.println("# load at start: " + loadAverage());
+    double sgemm0 = Sgemm.gflops(sgemmSize, 7);
+    System.out.printf("SGEMM %d^3 float: %.1f GFLOP/s%n", sgemmSize, sgemm0);
+
+    Plugins plugins = Plugins.discover();
+    List<Setup> setups = new ArrayList<>();
+    for (String name : encoders) {
+      Map<String, Object> p = new LinkedHashMap<>();
+      if (width != null) {
+        p.put("width", width);
+      }
+      if (stages != null) {
+        p.put("stages", Arrays.stream(stages.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray());
+      }
+      if (dim != null) {
+        p.put("observationSize", dim);
+      }
+      params.forEach((k, v) -> p.put(k, parseValue(v)));
+      Encoder enc = plugins.encoder(name).createFromMap(p, "encoder.params");
+      MlpBottleneck.Params bp = new MlpBottleneck.Params();
+      bp.dim = zDim;
+      ReidModel model = ReidModel.build(List.of(new Branch(BranchRole.VISIBLE, enc, new MlpBottleneck(bp))), shape,
+          classes, new ReidModel.Options(1, dataType, new FixedSchedule(1e-4), 5e-4, workspace));
+      FlopCounter.Count count = FlopCounter.count(model.graph().getConfiguration(),
+          InputType.convolutional(shape.height(), shape.width(), shape.channels()));
+      String label = name + p;
+      setups.add(new Setup(label, model, count));
+      System.out.printf("model %s: %d parameters, forward %.1f MFLOP/image (conv+dense), training step %.2f GFLOP "
+          + "at batch %d%n", label, model.graph().numParams(), count.forwardPerExample() / 1e6,
+          count.trainingStep(batch) / 1e9, batch);
+    }
+
+    Map<String, List<Double>> stepSeconds = new LinkedHashMap<>();
+    Map<String, List<Double>> inferRate = new LinkedHashMap<>();
+    for (int round = 0; round < rounds; round++) {
+      for (Setup s : setups) {
+        double[] t = trainSteps(s.model(), shape, round == 0 ? warmup : 1, steps);
+        stepSeconds.computeIfAbsent(s.label(), k -> new ArrayList<>()).add(median(t));
+        if (!noInfer) {
+          inferRate.computeIfAbsent(s.label(), k -> new ArrayList<>()).add(inferImagesPerSecond(s.model(), shape));
+        }
+      }
+    }
+    double sgemm1 = Sgemm.gflops(sgemmSize, 7);
+    double sgemm = (sgemm0 + sgemm1) / 2;
+    System.out.printf("SGEMM %d^3 float (after): %.1f GFLOP/s; mean %.1f%n", sgemmSize, sgemm1, sgemm);
+    System.out.println("# load at end: " + loadAverage());
+    System.out.println();
+    System.out.printf("| encoder | batch | step ms (median per round) | train img/s | train GFLOP/s | / SGEMM | "
+        + "features img/s |%n|---|---|---|---|---|---|---|%n");
+    for (Setup s : setups) {
+      List<Double> st = stepSeconds.get(s.label());
+      double best = st.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+      double gf = s.flops().trainingStep(batch) / best / 1e9;
+      List<Double> inf = inferRate.getOrDefault(s.label(), List.of());
+      System.out.printf("| %s | %d | %s | %.1f | %.2f | %.1f %% | %s |%n", s.label(), batch,
+          st.stream().map(x -> String.format("%.0f", x * 1000)).toList(), batch / best, gf, 100 * gf / sgemm,
+          inf.stream().map(x -> String.format("%.0f", x)).toList());
+    }
+    if (profile) {
+      for (Setup s : setups) {
+        printProfile(s, shape);
+      }
+    }
+    return 0;
+  }
+
+  /** Runs warm-up then timed steps; returns seconds per timed step. */
+  double[] trainSteps(ReidModel model, ImageShape shape, int warm, int timed) {
+    INDArray[] in = inputs(model, shape, batch);
+    int outputs = model.outputs().size();
+    INDArray[] errors = null;
+    double[] t = new double[timed];
+    for (int i = 0; i < warm + timed; i++) {
+      long t0 = System.nanoTime();
+      INDArray[][] holder = {errors};
+      Gradient g = model.graph().forwardBackward(in, outs -> {
+        if (holder[0] == null) {
+          holder[0] = new INDArray[outputs];
+          for (int k = 0; k < outputs; k++) {
+            holder[0][k] = Nd4j.randn(outs[k].dataType(), outs[k].shape()).muli(1e-3 / batch);
+          }
+        }
+        return holder[0];
+      });
+      errors = holder[0];
+      model.graph().getUpdater().update(g, i, 0, batch, LayerWorkspaceMgr.noWorkspaces());
+      model.graph().params().subi(g.gradient());
+      if (i >= warm) {
+        t[i - warm] = (System.nanoTime() - t0) / 1e9;
+      }
+    }
+    return t;
+  }
+
+  double inferImagesPerSecond(ReidModel model, ImageShape shape) {
+    INDArray images = Nd4j.rand(dataType, shape.batchShape(inferBatch));
+    model.infer(BranchRole.VISIBLE, images, List.of("v"));
+    int calls = Math.max(2, 512 / inferBatch);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < calls; i++) {
+      model.infer(BranchRole.VISIBLE, images, List.of("v"));
+    }
+    return calls * inferBatch / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private INDArray[] inputs(ReidModel model, ImageShape shape, int n) {
+    List<INDArray> in = new ArrayList<>();
+    in.add(Nd4j.rand(dataType, shape.batchShape(n)));
+    int nInputs = model.graph().getConfiguration().getNetworkInputs().size();
+    for (int i = 1; i < nInputs; i++) {
+      throw new IllegalStateException("bottleneck noise inputs are not supported by the benchmark");
+    }
+    return in.toArray(INDArray[]::new);
+  }
+
+  private void printProfile(Setup s, ImageShape shape) {
+    INDArray[] in = inputs(s.model(), shape, batch);
+    LayerProfile.profile(s.model().graph(), in, 1);
+    int passes = 3;
+    LayerProfile.Times times = LayerProfile.profile(s.model().graph(), in, passes);
+    System.out.println();
+    System.out.println("## per-vertex profile of " + s.label() + " (ms per pass, no workspaces)");
+    Map<String, double[]> byKind = new LinkedHashMap<>();
+    double total = 0;
+    for (Map.Entry<String, long[]> e : times.byVertex().entrySet()) {
+      double f = e.getValue()[0] / 1e6 / passes;
+      double b = e.getValue()[1] / 1e6 / passes;
+      total += f + b;
+      Long fl = s.flops().byVertex().get(e.getKey());
+      System.out.printf("%-28s %-22s fwd %7.2f  bwd %7.2f%s%n", e.getKey(), times.kind().get(e.getKey()), f, b,
+          fl == null ? "" : String.format("  %.2f GFLOP/s fwd", fl * batch / (f / 1e3) / 1e9));
+      byKind.merge(times.kind().get(e.getKey()), new double[] {f, b}, (x, y) -> new double[] {x[0] + y[0],
+          x[1] + y[1]});
+    }
+    System.out.printf("total %.1f ms per pass; by kind:%n", total);
+    double t = total;
+    byKind.forEach((k, v) -> System.out.printf("  %-24s fwd %7.2f  bwd %7.2f  (%.0f %%)%n", k, v[0], v[1],
+        100 * (v[0] + v[1]) / t));
+  }
+
+  static ImageShape parseShape(String s) {
+    String[] p = s.toLowerCase().split("x");
+    if (p.length != 3) {
+      throw new CommandLine.ParameterException(new CommandLine(new BenchMain()),
+          "--input must be CxHxW, e.g. 3x64x32, got " + s);
+    }
+    return new ImageShape(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+  }
+
+  static Object parseValue(String v) {
+    if (v.matches("-?\\d+")) {
+      return Integer.parseInt(v);
+    }
+    if (v.matches("-?\\d+(,-?\\d+)+")) {
+      return Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+    if (v.equals("true") || v.equals("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    return v;
+  }
+
+  static double median(double[] t) {
+    double[] c = t.clone();
+    Arrays.sort(c);
+    return c[c.length / 2];
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  static String cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  static boolean cpuFlag(String flag) {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
+          .anyMatch(l -> Arrays.asList(l.substring(l.indexOf(':') + 1).trim().split(" ")).contains(flag));
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}
