@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
     description = "SGEMM GFLOP/s, training-step GFLOP/s and img/s, feature-extraction img/s for encoders")
 public final class BenchMain implements Callable<Integer> {
   @Option(names = "--encoder", split = ",", description = "encoder plug-in name(s), measured side by side "
-      + "(default small-resnet)")
+      + "(default small-resnet); NAME:key=value:key=value sets parameters of that one, e.g. "
+      + "fast-resnet:dataFormat=NCHW:weightsFormat=OIYX")
   List<String> encoders = new ArrayList<>(List.of("small-resnet"));
 
   @Option(names = "--input", description = "image shape CxHxW (default 3x64x32)")
@@ -118,7 +119,9 @@ public final class BenchMain implements Callable<Integer> {
 
     Plugins plugins = Plugins.discover();
     List<Setup> setups = new ArrayList<>();
-    for (String name : encoders) {
+    for (String spec : encoders) {
+      String[] parts = spec.split(":");
+      String name = parts[0];
       Map<String, Object> p = new LinkedHashMap<>();
       if (width != null) {
         p.put("width", width);
@@ -130,6 +133,10 @@ public final class BenchMain implements Callable<Integer> {
         p.put("observationSize", dim);
       }
       params.forEach((k, v) -> p.put(k, parseValue(v)));
+      for (int i = 1; i < parts.length; i++) {
+        String[] kv = parts[i].split("=", 2);
+        p.put(kv[0], parseValue(kv[1]));
+      }
       Encoder enc = plugins.encoder(name).createFromMap(p, "encoder.params");
       MlpBottleneck.Params bp = new MlpBottleneck.Params();
       bp.dim = zDim;
@@ -251,6 +258,31 @@ public final class BenchMain implements Callable<Integer> {
     double t = total;
     byKind.forEach((k, v) -> System.out.printf("  %-24s fwd %7.2f  bwd %7.2f  (%.0f %%)%n", k, v[0], v[1],
         100 * (v[0] + v[1]) / t));
+    if (byKind.containsKey("Trunk")) {
+      io.ibreid.encoders.fast.OpTimes.reset();
+      io.ibreid.encoders.fast.OpTimes.enable(true);
+      int n = 3;
+      double[] st = trainSteps(s.model(), shape, 0, n);
+      io.ibreid.encoders.fast.OpTimes.enable(false);
+      double stepMs = java.util.Arrays.stream(st).sum() * 1e3 / n;
+      System.out.printf("## ops inside the fused trunk (ms per training step; step %.1f ms with workspaces)%n",
+          stepMs);
+      double sum = 0;
+      for (Map.Entry<String, long[]> e : io.ibreid.encoders.fast.OpTimes.snapshot().entrySet()) {
+        double ms = e.getValue()[0] / 1e6 / n;
+        sum += ms;
+        System.out.printf("  %-16s %8.2f ms  (%d calls/step, %.0f %% of the step)%n", e.getKey(), ms,
+            e.getValue()[1] / n, 100 * ms / stepMs);
+      }
+      System.out.printf("  %-16s %8.2f ms  (%.0f %% of the step)%n", "trunk ops total", sum, 100 * sum / stepMs);
+      long convFlops = s.flops().byVertex().getOrDefault("visible/trunk", 0L) * batch;
+      Map<String, long[]> snap = io.ibreid.encoders.fast.OpTimes.snapshot();
+      if (snap.containsKey("conv2d") && snap.containsKey("conv2d_bp")) {
+        System.out.printf("  conv2d %.2f GFLOP/s, conv2d_bp %.2f GFLOP/s%n",
+            convFlops / (snap.get("conv2d")[0] / 1e9 / n) / 1e9,
+            2.0 * convFlops / (snap.get("conv2d_bp")[0] / 1e9 / n) / 1e9);
+      }
+    }
   }
 
   static ImageShape parseShape(String s) {

@@ -15,8 +15,8 @@ import org.deeplearning4j.nn.conf.layers.Layer;
  * Counts the floating-point operations of one forward pass of a graph configuration, analytically, for the layers
  * that carry the work: convolutions ({@code 2·H'·W'·C'·C·kh·kw}, plus {@code H'·W'·C'} for a bias) and dense layers
  * ({@code 2·nIn·nOut}, plus {@code nOut} for a bias), per example. Normalisation, activations, pooling and additions
- * are not counted (they are memory-bound and small). Layers of other kinds that know their own cost implement
- * {@link Countable}.
+ * are not counted (they are memory-bound and small). The fused {@code fast-resnet} trunk counts its own
+ * convolutions the same way; layers of other kinds that know their own cost implement {@link Countable}.
  *
  * <p>A training step is counted as three forward passes: the forward pass, the gradient with respect to the input
  * and the gradient with respect to the weights each cost one forward pass of multiply-adds.
@@ -72,6 +72,9 @@ public final class FlopCounter {
     Layer layer = lv.getLayerConf().getLayer();
     if (layer instanceof Countable c) {
       return c.forwardFlopsPerExample(in);
+    }
+    if (layer instanceof io.ibreid.encoders.fast.TrunkLayer trunk) {
+      return trunk.forwardFlopsPerExample();
     }
     if (layer instanceof ConvolutionLayer conv && conv.getClass() == ConvolutionLayer.class) {
       InputType.InputTypeConvolutional o = (InputType.InputTypeConvolutional) out;

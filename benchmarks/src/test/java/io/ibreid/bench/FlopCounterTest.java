@@ -64,4 +64,29 @@ class FlopCounterTest {
     assertThat(c.byVertex().get("e/expand_conv")).isEqualTo(48L);
     assertThat(c.forwardPerExample()).isEqualTo(864 + 576 + 576 + 288 + 576 + 32 + 48);
   }
+
+  @Test
+  void theFusedTrunkCountsTheSameConvolutionsAsTheSmallResNet() {
+    for (boolean fused : new boolean[] {false, true}) {
+      GraphBuilder g = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in");
+      String v;
+      if (fused) {
+        io.ibreid.encoders.fast.FastResNetEncoder.Params p = new io.ibreid.encoders.fast.FastResNetEncoder.Params();
+        p.width = 2;
+        p.stages = new int[] {1, 1};
+        p.observationSize = 3;
+        v = new io.ibreid.encoders.fast.FastResNetEncoder(p).addTo(g, "in", "e/", ImageShape.rgb(8, 4));
+      } else {
+        SmallResNetEncoder.Params p = new SmallResNetEncoder.Params();
+        p.width = 2;
+        p.stages = new int[] {1, 1};
+        p.observationSize = 3;
+        v = new SmallResNetEncoder(p).addTo(g, "in", "e/", ImageShape.rgb(8, 4));
+      }
+      g.setOutputs(v);
+      g.setInputTypes(InputType.convolutional(8, 4, 3));
+      FlopCounter.Count c = FlopCounter.count(g.build(), InputType.convolutional(8, 4, 3));
+      assertThat(c.forwardPerExample()).as("fused " + fused).isEqualTo(864 + 576 + 576 + 288 + 576 + 32 + 48);
+    }
+  }
 }

@@ -3,8 +3,8 @@ package io.ibreid.encoders.fast;
 /**
  * One convolution of the trunk followed by batch normalisation: {@code k×k}, stride {@code stride}, "same" padding,
  * no bias, from {@code inChannels} at {@code inH×inW} to {@code outChannels} at {@code outH×outW}. Its parameters
- * are named {@code NAME_W}, {@code NAME_gamma}, {@code NAME_beta} and the running statistics {@code NAME_mean},
- * {@code NAME_var}.
+ * are named {@code NAMEW}, {@code NAMEGamma}, {@code NAMEBeta} and the running statistics {@code NAMEMean},
+ * {@code NAMEVar}.
  */
 public record ConvUnit(String name, int inChannels, int outChannels, int kernel, int stride, int inH, int inW) {
   public int outH() {

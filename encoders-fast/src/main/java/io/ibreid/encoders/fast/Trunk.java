@@ -95,19 +95,27 @@ public class Trunk extends BaseLayer<TrunkLayer> {
     try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
       long n = input.size(0);
       INDArray x = buffer("input", shape(n, plan.stem().inChannels(), plan.stem().inH(), plan.stem().inW()));
+      long t0 = System.nanoTime();
       x.assign(nhwc ? input.permute(0, 2, 3, 1) : input);
+      if (OpTimes.enabled()) {
+        OpTimes.add("input_copy", System.nanoTime() - t0);
+      }
       INDArray a = unit(plan.stem(), x, n, training, true);
       for (TrunkPlan.Block b : plan.blocks()) {
         INDArray h = unit(b.a(), a, n, training, true);
         INDArray y = unit(b.b(), h, n, training, false);
         INDArray s = b.down() == null ? a : unit(b.down(), a, n, training, false);
         INDArray out = buffer(b.b().name() + "_out", y.shape());
-        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(y, s, out));
-        Nd4j.exec(new RectifiedLinear(out, out, 0.0));
+        OpTimes.exec("add", new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(y, s, out));
+        OpTimes.exec("relu", new RectifiedLinear(out, out, 0.0));
         a = out;
       }
       INDArray e = unit(plan.expand(), a, n, training, true);
+      long tp = System.nanoTime();
       v = e.mean(nhwc ? new int[] {1, 2} : new int[] {2, 3});
+      if (OpTimes.enabled()) {
+        OpTimes.add("pool", System.nanoTime() - tp);
+      }
     }
     return mgr.dup(ArrayType.ACTIVATIONS, v);
   }
@@ -116,26 +124,39 @@ public class Trunk extends BaseLayer<TrunkLayer> {
   private INDArray unit(ConvUnit u, INDArray x, long n, boolean training, boolean relu) {
     long[] outShape = shape(n, u.outChannels(), u.outH(), u.outW());
     INDArray c = buffer(u.name() + "_c", outShape);
-    Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, getParam(u.name() + "_W")).addOutputs(c)
+    OpTimes.exec("conv2d", DynamicCustomOp.builder("conv2d").addInputs(x, getParam(u.name() + "W")).addOutputs(c)
         .addIntegerArguments(ints(iArgs.get(u.name()))).build());
-    INDArray mean;
-    INDArray var;
-    if (training) {
-      mean = buffer(u.name() + "_bmean", u.outChannels());
-      var = buffer(u.name() + "_bvar", u.outChannels());
-      Nd4j.exec(DynamicCustomOp.builder("moments").addInputs(c).addOutputs(mean, var)
-          .addIntegerArguments(reduceAxes()).addFloatingPointArguments(0.0).build());
-      batchStats.put(u.name(), new INDArray[] {mean, var});
-    } else {
-      mean = getParam(u.name() + "_mean");
-      var = getParam(u.name() + "_var");
-    }
     INDArray y = buffer(u.name() + "_y", outShape);
-    Nd4j.exec(DynamicCustomOp.builder("batchnorm")
-        .addInputs(c, mean, var, getParam(u.name() + "_gamma"), getParam(u.name() + "_beta")).addOutputs(y)
-        .addIntegerArguments(1, 1, channelAxis()).addFloatingPointArguments(layerConf().getEps()).build());
+    if (nhwc && training) {
+      batchNormTrainingNhwc(u, c, y);
+    } else if (nhwc) {
+      // Inference: y = c·s + t with s = γ/√(running var + ε), t = β − running mean·s.
+      int ch = u.outChannels();
+      INDArray scale = org.nd4j.linalg.ops.transforms.Transforms.pow(getParam(u.name() + "Var").add(
+          layerConf().getEps()), -0.5, false).muli(getParam(u.name() + "Gamma"));
+      INDArray shift = getParam(u.name() + "Beta").sub(getParam(u.name() + "Mean").mul(scale));
+      y.reshape(c.length() / ch, ch).assign(c.reshape(c.length() / ch, ch)).muliRowVector(scale.reshape(ch))
+          .addiRowVector(shift.reshape(ch));
+    } else {
+      INDArray mean;
+      INDArray var;
+      if (training) {
+        mean = buffer(u.name() + "_bmean", u.outChannels());
+        var = buffer(u.name() + "_bvar", u.outChannels());
+        OpTimes.exec("moments", DynamicCustomOp.builder("moments").addInputs(c).addOutputs(mean, var)
+            .addIntegerArguments(reduceAxes()).addFloatingPointArguments(0.0).build());
+        batchStats.put(u.name(), new INDArray[] {mean, var});
+        updateRunningStatistics(u, c.length() / u.outChannels(), mean, var);
+      } else {
+        mean = getParam(u.name() + "Mean");
+        var = getParam(u.name() + "Var");
+      }
+      OpTimes.exec("batchnorm", DynamicCustomOp.builder("batchnorm")
+          .addInputs(c, mean, var, getParam(u.name() + "Gamma"), getParam(u.name() + "Beta")).addOutputs(y)
+          .addIntegerArguments(1, 1, channelAxis()).addFloatingPointArguments(layerConf().getEps()).build());
+    }
     if (relu) {
-      Nd4j.exec(new RectifiedLinear(y, y, 0.0));
+      OpTimes.exec("relu", new RectifiedLinear(y, y, 0.0));
     }
     return y;
   }
@@ -152,7 +173,7 @@ public class Trunk extends BaseLayer<TrunkLayer> {
       // Global average pooling: every position receives dv / (H·W).
       INDArray dE = buffer("d_expand", shape(n, ex.outChannels(), ex.outH(), ex.outW()));
       INDArray dv = epsilon.castTo(dataType).div(ex.outH() * ex.outW());
-      Nd4j.exec(new BroadcastCopyOp(dE, dv, dE, 0, channelAxis()));
+      OpTimes.exec("pool_bp", new BroadcastCopyOp(dE, dv, dE, 0, channelAxis()));
       INDArray last = plan.blocks().isEmpty() ? buffers.get("stem_y")
           : buffers.get(plan.blocks().get(plan.blocks().size() - 1).b().name() + "_out");
       INDArray d = unitBackward(ex, last, dE, true);
@@ -166,10 +187,10 @@ public class Trunk extends BaseLayer<TrunkLayer> {
         INDArray dA = unitBackward(b.a(), blockIn, dH, true);
         INDArray dX = buffer(b.a().name() + "_dxsum", dA.shape());
         if (b.down() == null) {
-          Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(dA, dSum, dX));
+          OpTimes.exec("add", new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(dA, dSum, dX));
         } else {
           INDArray dS = unitBackward(b.down(), blockIn, dSum, false);
-          Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(dA, dS, dX));
+          OpTimes.exec("add", new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(dA, dS, dX));
         }
         d = dX;
       }
@@ -184,7 +205,7 @@ public class Trunk extends BaseLayer<TrunkLayer> {
 
   /**
    * Backward through one unit given dL/d(output) {@code dOut} and the unit's input {@code x}: ReLU (if any), BN,
-   * convolution. Writes the parameter gradients and the running-statistics pseudo-gradients into the gradient view;
+   * convolution. Writes the parameter gradients into the gradient view (the running statistics' stay zero);
    * returns dL/dx.
    */
   private INDArray unitBackward(ConvUnit u, INDArray x, INDArray dOut, boolean relu) {
@@ -195,30 +216,101 @@ public class Trunk extends BaseLayer<TrunkLayer> {
       dY = buffer(u.name() + "_dy", y.shape());
       reluBackward(y, dOut, dY);
     }
-    INDArray[] stats = batchStats.get(u.name());
     INDArray dC = buffer(u.name() + "_dc", c.shape());
-    INDArray dMean = buffer(u.name() + "_dmean", u.outChannels());
-    INDArray dVar = buffer(u.name() + "_dvar", u.outChannels());
-    Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp")
-        .addInputs(c, stats[0], stats[1], getParam(u.name() + "_gamma"), getParam(u.name() + "_beta"), dY)
-        .addOutputs(dC, dMean, dVar, gradientViews.get(u.name() + "_gamma"), gradientViews.get(u.name() + "_beta"))
-        .addIntegerArguments(1, 1, channelAxis()).addFloatingPointArguments(layerConf().getEps()).build());
+    if (nhwc) {
+      batchNormBackwardNhwc(u, dY, dC);
+    } else {
+      INDArray[] stats = batchStats.get(u.name());
+      INDArray dMean = buffer(u.name() + "_dmean", u.outChannels());
+      INDArray dVar = buffer(u.name() + "_dvar", u.outChannels());
+      OpTimes.exec("batchnorm_bp", DynamicCustomOp.builder("batchnorm_bp")
+          .addInputs(c, stats[0], stats[1], getParam(u.name() + "Gamma"), getParam(u.name() + "Beta"), dY)
+          .addOutputs(dC, dMean, dVar, gradientViews.get(u.name() + "Gamma"),
+              gradientViews.get(u.name() + "Beta"))
+          .addIntegerArguments(1, 1, channelAxis()).addFloatingPointArguments(layerConf().getEps()).build());
+    }
+    gradientViews.get(u.name() + "Mean").assign(0);
+    gradientViews.get(u.name() + "Var").assign(0);
     INDArray dX = buffer(u.name() + "_dx", x.shape());
-    Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, getParam(u.name() + "_W"), dC)
-        .addOutputs(dX, gradientViews.get(u.name() + "_W")).addIntegerArguments(ints(iArgs.get(u.name()))).build());
-    // Running statistics: pseudo-gradient (running - updated), applied by the no-op updater as params -= g.
-    double decay = layerConf().getDecay();
-    long m = c.length() / u.outChannels();
-    INDArray rm = getParam(u.name() + "_mean");
-    INDArray rv = getParam(u.name() + "_var");
-    gradientViews.get(u.name() + "_mean").assign(rm.sub(stats[0]).muli(1 - decay));
-    gradientViews.get(u.name() + "_var").assign(rv.sub(stats[1].mul(m / (double) Math.max(1, m - 1)))
-        .muli(1 - decay));
+    OpTimes.exec("conv2d_bp", DynamicCustomOp.builder("conv2d_bp").addInputs(x, getParam(u.name() + "W"), dC)
+        .addOutputs(dX, gradientViews.get(u.name() + "W")).addIntegerArguments(ints(iArgs.get(u.name()))).build());
     return dX;
   }
 
+  /**
+   * Training-mode batch normalisation in NHWC, where the channel is the last axis: viewed as an M×C matrix (M = N·H·W)
+   * every per-channel operation is a row-vector broadcast. Keeps x̂ = (c − μ)/σ and 1/σ for the backward pass.
+   */
+  private void batchNormTrainingNhwc(ConvUnit u, INDArray c, INDArray y) {
+    long t0 = System.nanoTime();
+    int ch = u.outChannels();
+    long m = c.length() / ch;
+    INDArray c2 = c.reshape(m, ch);
+    INDArray mean = c2.mean(0);
+    INDArray var = c2.var(false, 0);
+    batchStats.put(u.name(), new INDArray[] {mean, var});
+    updateRunningStatistics(u, m, mean, var);
+    INDArray invStd = org.nd4j.linalg.ops.transforms.Transforms.pow(var.add(layerConf().getEps()), -0.5, false);
+    INDArray xHat = buffer(u.name() + "_xhat", m, ch);
+    xHat.assign(c2).subiRowVector(mean).muliRowVector(invStd);
+    batchStats.put(u.name() + "_inv", new INDArray[] {invStd});
+    INDArray y2 = y.reshape(m, ch);
+    y2.assign(xHat).muliRowVector(getParam(u.name() + "Gamma").reshape(ch))
+        .addiRowVector(getParam(u.name() + "Beta").reshape(ch));
+    if (OpTimes.enabled()) {
+      OpTimes.add("bn_nhwc", System.nanoTime() - t0);
+    }
+  }
+
+  /**
+   * dβ = Σ dy, dγ = Σ dy·x̂, dc = γ/(σ·M) · (M·dy − dβ − x̂·dγ), sums over the M rows; writes dγ and dβ into the
+   * gradient view.
+   */
+  private void batchNormBackwardNhwc(ConvUnit u, INDArray dY, INDArray dC) {
+    long t0 = System.nanoTime();
+    int ch = u.outChannels();
+    long m = dY.length() / ch;
+    INDArray dy2 = dY.reshape(m, ch);
+    INDArray xHat = buffers.get(u.name() + "_xhat");
+    INDArray invStd = batchStats.get(u.name() + "_inv")[0];
+    INDArray dBeta = gradientViews.get(u.name() + "Beta");
+    INDArray dGamma = gradientViews.get(u.name() + "Gamma");
+    dBeta.assign(dy2.sum(0));
+    INDArray tmp = buffer(u.name() + "_bntmp", m, ch);
+    dy2.mul(xHat, tmp);
+    dGamma.assign(tmp.sum(0));
+    tmp.assign(xHat).muliRowVector(dGamma.reshape(ch));
+    INDArray dc2 = dC.reshape(m, ch);
+    dy2.mul(m, dc2);
+    dc2.subiRowVector(dBeta.reshape(ch));
+    dc2.subi(tmp);
+    dc2.muliRowVector(getParam(u.name() + "Gamma").reshape(ch).mul(invStd).divi(m));
+    if (OpTimes.enabled()) {
+      OpTimes.add("bn_bp_nhwc", System.nanoTime() - t0);
+    }
+  }
+
+  /**
+   * running = decay·running + (1−decay)·batch (unbiased variance), in place during the training forward pass; the
+   * statistics' gradient stays zero and their updater is a no-op. A non-finite batch statistic leaves them as they
+   * were, so a step the trainer skips for a non-finite value does not poison them.
+   */
+  private void updateRunningStatistics(ConvUnit u, long m, INDArray mean, INDArray var) {
+    double check = mean.sumNumber().doubleValue() + var.sumNumber().doubleValue();
+    if (!Double.isFinite(check)) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    double decay = layerConf().getDecay();
+    getParam(u.name() + "Mean").muli(decay).addi(mean.mul(1 - decay));
+    getParam(u.name() + "Var").muli(decay).addi(var.mul((1 - decay) * m / (double) Math.max(1, m - 1)));
+    if (OpTimes.enabled()) {
+      OpTimes.add("running_stats", System.nanoTime() - t0);
+    }
+  }
+
   private static void reluBackward(INDArray out, INDArray dOut, INDArray dIn) {
-    Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(out, dOut).addOutputs(dIn)
+    OpTimes.exec("relu_bp", DynamicCustomOp.builder("relu_bp").addInputs(out, dOut).addOutputs(dIn)
         .addFloatingPointArguments(0.0).build());
   }
 

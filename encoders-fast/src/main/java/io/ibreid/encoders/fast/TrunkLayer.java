@@ -21,8 +21,8 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * images), output N×D, the globally average-pooled features. Inside, it runs libnd4j's {@code conv2d},
  * {@code conv2d_bp}, {@code batchnorm}, {@code batchnorm_bp} and {@code relu_bp} ops in the data format
  * {@link #getDataFormat()} (oneDNN executes them when ND4J's {@code onednn} build is on the class path). Batch
- * statistics are used in training; running statistics (decay {@link #getDecay()}) are updated through
- * pseudo-gradients with a no-op updater, as DL4J's own BatchNormalization does, so a skipped step skips them too.
+ * statistics are used in training; running statistics (decay {@link #getDecay()}) are updated in place by the
+ * training forward pass and have a zero gradient and a no-op updater.
  */
 public class TrunkLayer extends BaseLayer {
   private int channels;

@@ -12,9 +12,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Parameters of a {@link TrunkLayer}, unit by unit: kernel {@code NAME_W} (He-normal), BN scale {@code NAME_gamma}
- * (1) and shift {@code NAME_beta} (0), running {@code NAME_mean} (0) and {@code NAME_var} (1). Kernels are
- * "weights" (weight decay applies), scale and shift are "biases"; the running statistics are neither.
+ * Parameters of a {@link TrunkLayer}, unit by unit: kernel {@code NAMEW} (He-normal), BN scale {@code NAMEGamma}
+ * (1) and shift {@code NAMEBeta} (0), running {@code NAMEMean} (0) and {@code NAMEVar} (1). Kernels are "weights"
+ * (weight decay applies), scale and shift are "biases"; the running statistics are neither. Keys contain no
+ * underscore: DL4J's updater splits {@code vertex_key} at the last one.
  */
 public final class TrunkParams implements ParamInitializer {
   public static final TrunkParams INSTANCE = new TrunkParams();
@@ -22,7 +23,7 @@ public final class TrunkParams implements ParamInitializer {
   private TrunkParams() {}
 
   static boolean isStatistic(String key) {
-    return key.endsWith("_mean") || key.endsWith("_var");
+    return key.endsWith("Mean") || key.endsWith("Var");
   }
 
   static long[] kernelShape(ConvUnit u, String weightsFormat) {
@@ -50,12 +51,12 @@ public final class TrunkParams implements ParamInitializer {
   private static List<Slot> slots(TrunkLayer t) {
     List<Slot> s = new ArrayList<>();
     for (ConvUnit u : t.plan().units()) {
-      s.add(new Slot(u.name() + "_W", kernelShape(u, t.getWeightsFormat())));
+      s.add(new Slot(u.name() + "W", kernelShape(u, t.getWeightsFormat())));
       long c = u.outChannels();
-      s.add(new Slot(u.name() + "_gamma", new long[] {c}));
-      s.add(new Slot(u.name() + "_beta", new long[] {c}));
-      s.add(new Slot(u.name() + "_mean", new long[] {c}));
-      s.add(new Slot(u.name() + "_var", new long[] {c}));
+      s.add(new Slot(u.name() + "Gamma", new long[] {c}));
+      s.add(new Slot(u.name() + "Beta", new long[] {c}));
+      s.add(new Slot(u.name() + "Mean", new long[] {c}));
+      s.add(new Slot(u.name() + "Var", new long[] {c}));
     }
     return s;
   }
@@ -77,22 +78,22 @@ public final class TrunkParams implements ParamInitializer {
 
   @Override
   public List<String> weightKeys(Layer layer) {
-    return paramKeys(layer).stream().filter(k -> k.endsWith("_W")).toList();
+    return paramKeys(layer).stream().filter(k -> k.endsWith("W")).toList();
   }
 
   @Override
   public List<String> biasKeys(Layer layer) {
-    return paramKeys(layer).stream().filter(k -> k.endsWith("_gamma") || k.endsWith("_beta")).toList();
+    return paramKeys(layer).stream().filter(k -> k.endsWith("Gamma") || k.endsWith("Beta")).toList();
   }
 
   @Override
   public boolean isWeightParam(Layer layer, String key) {
-    return key.endsWith("_W");
+    return key.endsWith("W");
   }
 
   @Override
   public boolean isBiasParam(Layer layer, String key) {
-    return key.endsWith("_gamma") || key.endsWith("_beta");
+    return key.endsWith("Gamma") || key.endsWith("Beta");
   }
 
   @Override
@@ -101,13 +102,13 @@ public final class TrunkParams implements ParamInitializer {
     Map<String, INDArray> views = views(t, paramsView);
     if (initialize) {
       for (ConvUnit u : t.plan().units()) {
-        INDArray w = views.get(u.name() + "_W");
+        INDArray w = views.get(u.name() + "W");
         double std = Math.sqrt(2.0 / (u.inChannels() * u.kernel() * u.kernel()));
         w.assign(Nd4j.randn(w.dataType(), w.shape()).muli(std));
-        views.get(u.name() + "_gamma").assign(1);
-        views.get(u.name() + "_beta").assign(0);
-        views.get(u.name() + "_mean").assign(0);
-        views.get(u.name() + "_var").assign(1);
+        views.get(u.name() + "Gamma").assign(1);
+        views.get(u.name() + "Beta").assign(0);
+        views.get(u.name() + "Mean").assign(0);
+        views.get(u.name() + "Var").assign(1);
       }
     }
     return views;
