@@ -69,8 +69,8 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--steps", description = "timed training steps per round (default 10)")
   int steps = 10;
 
-  @Option(names = "--warmup", description = "untimed warm-up steps (default 3)")
-  int warmup = 3;
+  @Option(names = "--warmup", description = "untimed warm-up steps before the first round (default 5)")
+  int warmup = 5;
 
   @Option(names = "--rounds", description = "round-robin rounds over the encoders (default 2)")
   int rounds = 2;
