@@ -4,7 +4,6 @@ import io.ibreid.core.bottleneck.MlpBottleneck;
 import io.ibreid.core.branch.Branch;
 import io.ibreid.core.branch.BranchRole;
 import io.ibreid.core.branch.ReidModel;
-import io.ibreid.core.observation.Encoder;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.Plugins;
 import java.nio.file.Files;
@@ -39,7 +38,7 @@ import picocli.CommandLine.Option;
 public final class BenchMain implements Callable<Integer> {
   @Option(names = "--encoder", split = ",", description = "encoder plug-in name(s), measured side by side "
       + "(default small-resnet); NAME:key=value:key=value sets parameters of that one, e.g. "
-      + "fast-resnet:dataFormat=NCHW:weightsFormat=OIYX")
+      + "fast-resnet:dataFormat=NCHW:weightsFormat=OIYX:stages=2/2/2 (arrays with '/')")
   List<String> encoders = new ArrayList<>(List.of("small-resnet"));
 
   @Option(names = "--input", description = "image shape CxHxW (default 3x64x32)")
@@ -57,8 +56,12 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = {"-P", "--param"}, description = "extra encoder parameter key=value (repeatable)")
   Map<String, String> params = new LinkedHashMap<>();
 
-  @Option(names = "--batch", description = "images per training step (default 32)")
+  @Option(names = "--batch", description = "images per branch and modality per training step (default 32)")
   int batch = 32;
+
+  @Option(names = "--branches", description = "1: one visible branch (default); 3: visible, infrared and shared "
+      + "branches as the full method trains them (the shared branch sees 2 x batch images per step)")
+  int branches = 1;
 
   @Option(names = "--infer-batch", description = "images per feature-extraction call (default 128)")
   int inferBatch = 128;
@@ -100,7 +103,21 @@ public final class BenchMain implements Callable<Integer> {
     System.exit(new CommandLine(new BenchMain()).execute(args));
   }
 
-  private record Setup(String label, ReidModel model, FlopCounter.Count flops) {}
+  /** A measured configuration: its model, FLOPs per example by vertex, FLOPs and branch-images per step. */
+  private record Setup(String label, ReidModel model, FlopCounter.Count flops, double stepFlops, int stepImages) {}
+
+  private List<BranchRole> roles() {
+    return switch (branches) {
+      case 1 -> List.of(BranchRole.VISIBLE);
+      case 3 -> List.of(BranchRole.VISIBLE, BranchRole.INFRARED, BranchRole.SHARED);
+      default -> throw new CommandLine.ParameterException(new CommandLine(this), "--branches must be 1 or 3");
+    };
+  }
+
+  /** Images pushed through an encoder per step: batch per single-modality branch, 2 x batch for the shared one. */
+  private int imagesPerStep() {
+    return branches == 3 ? 4 * batch : batch;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -137,18 +154,28 @@ public final class BenchMain implements Callable<Integer> {
         String[] kv = parts[i].split("=", 2);
         p.put(kv[0], parseValue(kv[1]));
       }
-      Encoder enc = plugins.encoder(name).createFromMap(p, "encoder.params");
       MlpBottleneck.Params bp = new MlpBottleneck.Params();
       bp.dim = zDim;
-      ReidModel model = ReidModel.build(List.of(new Branch(BranchRole.VISIBLE, enc, new MlpBottleneck(bp))), shape,
-          classes, new ReidModel.Options(1, dataType, new FixedSchedule(1e-4), 5e-4, workspace));
-      FlopCounter.Count count = FlopCounter.count(model.graph().getConfiguration(),
-          InputType.convolutional(shape.height(), shape.width(), shape.channels()));
-      String label = name + p;
-      setups.add(new Setup(label, model, count));
-      System.out.printf("model %s: %d parameters, forward %.1f MFLOP/image (conv+dense), training step %.2f GFLOP "
-          + "at batch %d%n", label, model.graph().numParams(), count.forwardPerExample() / 1e6,
-          count.trainingStep(batch) / 1e9, batch);
+      List<Branch> list = new ArrayList<>();
+      for (BranchRole role : roles()) {
+        list.add(new Branch(role, plugins.encoder(name).createFromMap(new LinkedHashMap<>(p), "encoder.params"),
+            new MlpBottleneck(bp)));
+      }
+      ReidModel model = ReidModel.build(list, shape, classes, new ReidModel.Options(1, dataType,
+          new FixedSchedule(1e-4), 5e-4, workspace));
+      InputType[] types = new InputType[list.size()];
+      Arrays.fill(types, InputType.convolutional(shape.height(), shape.width(), shape.channels()));
+      FlopCounter.Count perExample = FlopCounter.count(model.graph().getConfiguration(), types);
+      // Work per step: each branch's vertices times the rows that branch sees.
+      long stepForward = 0;
+      for (Map.Entry<String, Long> e : perExample.byVertex().entrySet()) {
+        stepForward += e.getValue() * (e.getKey().startsWith(BranchRole.SHARED.prefix()) ? 2L * batch : batch);
+      }
+      String label = name + p + (branches == 3 ? " x3 branches" : "");
+      setups.add(new Setup(label, model, perExample, 3.0 * stepForward, imagesPerStep()));
+      System.out.printf("model %s: %d parameters, forward %.1f MFLOP per branch-image (conv+dense), training step "
+          + "%.2f GFLOP for %d branch-images%n", label, model.graph().numParams(),
+          perExample.forwardPerExample() / 1e6 / list.size(), 3.0 * stepForward / 1e9, imagesPerStep());
     }
 
     Map<String, List<Double>> stepSeconds = new LinkedHashMap<>();
@@ -169,13 +196,14 @@ public final class BenchMain implements Callable<Integer> {
     System.out.println();
     System.out.printf("| encoder | batch | step ms (median per round) | train img/s | train GFLOP/s | / SGEMM | "
         + "features img/s |%n|---|---|---|---|---|---|---|%n");
+    System.out.println("(train img/s counts branch-images: with 3 branches a step of `batch` pairs is 4 x batch)");
     for (Setup s : setups) {
       List<Double> st = stepSeconds.get(s.label());
       double best = st.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-      double gf = s.flops().trainingStep(batch) / best / 1e9;
+      double gf = s.stepFlops() / best / 1e9;
       List<Double> inf = inferRate.getOrDefault(s.label(), List.of());
       System.out.printf("| %s | %d | %s | %.1f | %.2f | %.1f %% | %s |%n", s.label(), batch,
-          st.stream().map(x -> String.format("%.0f", x * 1000)).toList(), batch / best, gf, 100 * gf / sgemm,
+          st.stream().map(x -> String.format("%.0f", x * 1000)).toList(), s.stepImages() / best, gf, 100 * gf / sgemm,
           inf.stream().map(x -> String.format("%.0f", x)).toList());
     }
     if (profile) {
@@ -227,9 +255,10 @@ public final class BenchMain implements Callable<Integer> {
 
   private INDArray[] inputs(ReidModel model, ImageShape shape, int n) {
     List<INDArray> in = new ArrayList<>();
-    in.add(Nd4j.rand(dataType, shape.batchShape(n)));
-    int nInputs = model.graph().getConfiguration().getNetworkInputs().size();
-    for (int i = 1; i < nInputs; i++) {
+    for (Branch b : model.branches()) {
+      in.add(Nd4j.rand(dataType, shape.batchShape(ReidModel.rows(b.role(), n))));
+    }
+    if (model.graph().getConfiguration().getNetworkInputs().size() != in.size()) {
       throw new IllegalStateException("bottleneck noise inputs are not supported by the benchmark");
     }
     return in.toArray(INDArray[]::new);
@@ -250,7 +279,8 @@ public final class BenchMain implements Callable<Integer> {
       total += f + b;
       Long fl = s.flops().byVertex().get(e.getKey());
       System.out.printf("%-28s %-22s fwd %7.2f  bwd %7.2f%s%n", e.getKey(), times.kind().get(e.getKey()), f, b,
-          fl == null ? "" : String.format("  %.2f GFLOP/s fwd", fl * batch / (f / 1e3) / 1e9));
+          fl == null ? "" : String.format("  %.2f GFLOP/s fwd", fl * (double) (e.getKey().startsWith(
+              BranchRole.SHARED.prefix()) ? 2 * batch : batch) / (f / 1e3) / 1e9));
       byKind.merge(times.kind().get(e.getKey()), new double[] {f, b}, (x, y) -> new double[] {x[0] + y[0],
           x[1] + y[1]});
     }
@@ -275,7 +305,12 @@ public final class BenchMain implements Callable<Integer> {
             e.getValue()[1] / n, 100 * ms / stepMs);
       }
       System.out.printf("  %-16s %8.2f ms  (%.0f %% of the step)%n", "trunk ops total", sum, 100 * sum / stepMs);
-      long convFlops = s.flops().byVertex().getOrDefault("visible/trunk", 0L) * batch;
+      long convFlops = 0;
+      for (Map.Entry<String, Long> e : s.flops().byVertex().entrySet()) {
+        if (e.getKey().endsWith("/trunk")) {
+          convFlops += e.getValue() * (e.getKey().startsWith(BranchRole.SHARED.prefix()) ? 2L * batch : batch);
+        }
+      }
       Map<String, long[]> snap = io.ibreid.encoders.fast.OpTimes.snapshot();
       if (snap.containsKey("conv2d") && snap.containsKey("conv2d_bp")) {
         System.out.printf("  conv2d %.2f GFLOP/s, conv2d_bp %.2f GFLOP/s%n",
@@ -298,8 +333,8 @@ public final class BenchMain implements Callable<Integer> {
     if (v.matches("-?\\d+")) {
       return Integer.parseInt(v);
     }
-    if (v.matches("-?\\d+(,-?\\d+)+")) {
-      return Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
+    if (v.matches("-?\\d+([,/]-?\\d+)+")) {
+      return Arrays.stream(v.split("[,/]")).mapToInt(Integer::parseInt).toArray();
     }
     if (v.equals("true") || v.equals("false")) {
       return Boolean.parseBoolean(v);

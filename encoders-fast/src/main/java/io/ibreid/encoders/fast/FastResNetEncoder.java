@@ -29,7 +29,7 @@ public final class FastResNetEncoder implements Encoder {
     /** Layout the convolutions run in: NHWC or NCHW. */
     public String dataFormat = "NHWC";
     /** Layout of the kernels: OIYX, YXIO or OYXI. */
-    public String weightsFormat = "OYXI";
+    public String weightsFormat = "YXIO";
   }
 
   private final Params p;

@@ -33,7 +33,7 @@ public class TrunkLayer extends BaseLayer {
   private int observationSize;
   private int stemStride;
   private String dataFormat = "NHWC";
-  private String weightsFormat = "OYXI";
+  private String weightsFormat = "YXIO";
   private double decay = 0.9;
   private double eps = 1e-5;
 
@@ -51,7 +51,7 @@ public class TrunkLayer extends BaseLayer {
     private int observationSize = 512;
     private int stemStride = 2;
     private String dataFormat = "NHWC";
-    private String weightsFormat = "OYXI";
+    private String weightsFormat = "YXIO";
 
     public Builder baseWidth(int w) {
       this.baseWidth = w;

@@ -27,7 +27,7 @@ import org.nd4j.linalg.schedule.FixedSchedule;
 
 /**
  * Finite-difference check, in double precision, of the fused trunk inside a full branch graph (trunk + mlp
- * bottleneck + heads) trained with external errors, in NHWC (OYXI kernels) and, for the shared branch's two views, NCHW (OIYX kernels).
+ * bottleneck + heads) trained with external errors, in NHWC (YXIO kernels, the default) and, for the shared branch's two views, NCHW (OIYX kernels).
  */
 class FastResNetGradientCheckTest {
   static final ImageShape SHAPE = ImageShape.rgb(8, 4);
@@ -76,7 +76,7 @@ class FastResNetGradientCheckTest {
 
   @Test
   void visibleBranchMatchesFiniteDifferences() {
-    ReidModel model = tinyModel(tinyEncoder("NHWC", "OYXI"), DataType.DOUBLE, BranchRole.VISIBLE);
+    ReidModel model = tinyModel(tinyEncoder("NHWC", "YXIO"), DataType.DOUBLE, BranchRole.VISIBLE);
     Objective objective = new Objective(model, List.of(ce("ce_z", "visible.z_logits"),
         ce("ce_v", "visible.v_logits"), triplet("tri_v", "visible.v")), 1);
     GradientChecks.Report r = GradientChecks.checkModel(model, objective, batch(DataType.DOUBLE), 1e-6, 3, 3);
