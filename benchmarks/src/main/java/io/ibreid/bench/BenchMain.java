@@ -171,8 +171,13 @@ public final class BenchMain implements Callable<Integer> {
       for (Map.Entry<String, Long> e : perExample.byVertex().entrySet()) {
         stepForward += e.getValue() * (e.getKey().startsWith(BranchRole.SHARED.prefix()) ? 2L * batch : batch);
       }
-      String label = name + p + (branches == 3 ? " x3 branches" : "");
-      setups.add(new Setup(label, model, perExample, 3.0 * stepForward, imagesPerStep()));
+      StringBuilder label = new StringBuilder(name);
+      p.forEach((k, v) -> label.append(label.length() == name.length() ? " " : ",").append(k).append('=')
+          .append(v instanceof int[] a ? Arrays.toString(a).replace(" ", "") : v));
+      if (branches == 3) {
+        label.append(" x3 branches");
+      }
+      setups.add(new Setup(label.toString(), model, perExample, 3.0 * stepForward, imagesPerStep()));
       System.out.printf("model %s: %d parameters, forward %.1f MFLOP per branch-image (conv+dense), training step "
           + "%.2f GFLOP for %d branch-images%n", label, model.graph().numParams(),
           perExample.forwardPerExample() / 1e6 / list.size(), 3.0 * stepForward / 1e9, imagesPerStep());
