@@ -30,7 +30,10 @@ import org.nd4j.linalg.factory.Nd4j;
 public class Trunk extends BaseLayer<TrunkLayer> {
   private transient TrunkPlan plan;
   private transient Map<String, long[]> iArgs;
-  private final transient Map<String, INDArray> buffers = new HashMap<>();
+  /** Buffers of training passes and of inference passes, kept apart so evaluation batches do not evict them. */
+  private final transient Map<String, INDArray> trainingBuffers = new HashMap<>();
+  private final transient Map<String, INDArray> inferenceBuffers = new HashMap<>();
+  private transient Map<String, INDArray> buffers = trainingBuffers;
   /** Batch statistics of the last training forward pass, by unit name. */
   private final transient Map<String, INDArray[]> batchStats = new HashMap<>();
   private transient boolean nhwc;
@@ -91,6 +94,7 @@ public class Trunk extends BaseLayer<TrunkLayer> {
   public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
     assertInputSet(false);
     prepare();
+    buffers = training ? trainingBuffers : inferenceBuffers;
     INDArray v;
     try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
       long n = input.size(0);
@@ -165,6 +169,7 @@ public class Trunk extends BaseLayer<TrunkLayer> {
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
     assertInputSet(true);
     prepare();
+    buffers = trainingBuffers;
     Gradient g = new DefaultGradient(gradientsFlattened);
     INDArray dIn;
     try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
