@@ -252,12 +252,16 @@ public class Trunk extends BaseLayer<TrunkLayer> {
     long m = c.length() / ch;
     INDArray c2 = c.reshape(m, ch);
     INDArray mean = c2.mean(0);
-    INDArray var = c2.var(false, 0);
+    // Two-pass variance: mean of the squared centred values (ND4J's var(0) is ~3x slower on this layout).
+    INDArray xHat = buffer(u.name() + "_xhat", m, ch);
+    xHat.assign(c2).subiRowVector(mean);
+    INDArray tmp = buffer(u.name() + "_bntmp", m, ch);
+    xHat.mul(xHat, tmp);
+    INDArray var = tmp.mean(0);
     batchStats.put(u.name(), new INDArray[] {mean, var});
     updateRunningStatistics(u, m, mean, var);
     INDArray invStd = org.nd4j.linalg.ops.transforms.Transforms.pow(var.add(layerConf().getEps()), -0.5, false);
-    INDArray xHat = buffer(u.name() + "_xhat", m, ch);
-    xHat.assign(c2).subiRowVector(mean).muliRowVector(invStd);
+    xHat.muliRowVector(invStd);
     batchStats.put(u.name() + "_inv", new INDArray[] {invStd});
     INDArray y2 = y.reshape(m, ch);
     y2.assign(xHat).muliRowVector(getParam(u.name() + "Gamma").reshape(ch))
