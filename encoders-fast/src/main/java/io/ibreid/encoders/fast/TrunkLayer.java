@@ -225,11 +225,21 @@ public class TrunkLayer extends BaseLayer {
 
   @Override
   public boolean equals(Object o) {
-    return super.equals(o);
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof TrunkLayer t) || !super.equals(o)) {
+      return false;
+    }
+    return channels == t.channels && height == t.height && width == t.width && baseWidth == t.baseWidth
+        && java.util.Arrays.equals(stages, t.stages) && observationSize == t.observationSize
+        && stemStride == t.stemStride && dataFormat.equals(t.dataFormat) && weightsFormat.equals(t.weightsFormat)
+        && decay == t.decay && eps == t.eps;
   }
 
   @Override
   public int hashCode() {
-    return super.hashCode();
+    return java.util.Objects.hash(super.hashCode(), channels, height, width, baseWidth,
+        java.util.Arrays.hashCode(stages), observationSize, stemStride, dataFormat, weightsFormat, decay, eps);
   }
 }

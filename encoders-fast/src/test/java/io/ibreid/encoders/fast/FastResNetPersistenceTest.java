@@ -113,5 +113,17 @@ class FastResNetPersistenceTest {
     assertThat(b.getHeight()).isEqualTo(16);
     assertThat(b.getWidth()).isEqualTo(8);
     assertThat(b.forwardFlopsPerExample()).isEqualTo(a.forwardFlopsPerExample());
+    assertThat(b).isEqualTo(a);
+  }
+
+  @Test
+  void weightDecayAppliesToKernelsOnlyAndRunningStatisticsHaveNoUpdater() {
+    TrunkLayer t = (TrunkLayer) model().graph().getLayer("shared/trunk").conf().getLayer();
+    assertThat(t.getRegularizationByParam("stemW")).isNotEmpty();
+    assertThat(t.getRegularizationByParam("stemGamma")).isEmpty();
+    assertThat(t.getRegularizationByParam("stemMean")).isEmpty();
+    assertThat(t.getUpdaterByParam("stemW")).isInstanceOf(org.nd4j.linalg.learning.config.Adam.class);
+    assertThat(t.getUpdaterByParam("stemMean")).isInstanceOf(org.nd4j.linalg.learning.config.NoOp.class);
+    assertThat(t.getUpdaterByParam("stemVar")).isInstanceOf(org.nd4j.linalg.learning.config.NoOp.class);
   }
 }
