@@ -93,6 +93,11 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--sgemm", description = "SGEMM matrix size (default 1024)")
   int sgemmSize = 1024;
 
+  @Option(names = "--objective", description = "compute the external errors with ib-core's losses (label-smoothed "
+      + "cross-entropy on v_logits and z_logits, batch-hard triplet on v and z, per branch and per view of the shared "
+      + "branch) on identity-structured batches of 4 images per identity, instead of fixed random errors")
+  boolean objective;
+
   @Option(names = "--profile", description = "also print a per-vertex forward/backward time profile")
   boolean profile;
 
@@ -225,10 +230,16 @@ public final class BenchMain implements Callable<Integer> {
     int outputs = model.outputs().size();
     INDArray[] errors = null;
     double[] t = new double[timed];
+    io.ibreid.core.train.Objective loss = objective ? objective(model) : null;
+    io.ibreid.core.data.CrossModalBatch cm = objective ? crossModalBatch(in) : null;
     for (int i = 0; i < warm + timed; i++) {
       long t0 = System.nanoTime();
       INDArray[][] holder = {errors};
+      long iteration = i;
       Gradient g = model.graph().forwardBackward(in, outs -> {
+        if (loss != null) {
+          return loss.evaluate(outs, cm, iteration).errors();
+        }
         if (holder[0] == null) {
           holder[0] = new INDArray[outputs];
           for (int k = 0; k < outputs; k++) {
@@ -256,6 +267,45 @@ public final class BenchMain implements Callable<Integer> {
       model.infer(BranchRole.VISIBLE, images, List.of("v"));
     }
     return calls * inferBatch / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** CE on v_logits and z_logits, triplet on v and z, for every branch and every view of the shared branch. */
+  private io.ibreid.core.train.Objective objective(ReidModel model) {
+    List<io.ibreid.core.train.Objective.BoundTerm> terms = new ArrayList<>();
+    for (Branch b : model.branches()) {
+      List<String> scopes = new ArrayList<>();
+      if (b.role() == BranchRole.SHARED) {
+        scopes.add("shared.visible");
+        scopes.add("shared.infrared");
+      } else {
+        scopes.add(b.role().label());
+      }
+      for (String scope : scopes) {
+        for (String out : List.of("v_logits", "z_logits")) {
+          String key = scope + "." + out;
+          terms.add(new io.ibreid.core.train.Objective.BoundTerm("ce_" + key, 1.0,
+              new io.ibreid.core.loss.CrossEntropyLoss(0.1), List.of(io.ibreid.core.loss.Slot.differentiable(
+                  "logits", "")), Map.of("logits", io.ibreid.core.branch.OutputKey.parse(key, "bench"))));
+        }
+        for (String out : List.of("v", "z")) {
+          String key = scope + "." + out;
+          terms.add(new io.ibreid.core.train.Objective.BoundTerm("tri_" + key, 1.0,
+              new io.ibreid.core.loss.BatchHardTripletLoss(0.3), List.of(io.ibreid.core.loss.Slot.differentiable(
+                  "features", "")), Map.of("features", io.ibreid.core.branch.OutputKey.parse(key, "bench"))));
+        }
+      }
+    }
+    return new io.ibreid.core.train.Objective(model, terms, 1);
+  }
+
+  /** A cross-modal batch over the benchmark's images: 4 images per identity, identities below --classes. */
+  private io.ibreid.core.data.CrossModalBatch crossModalBatch(INDArray[] in) {
+    int[] labels = new int[batch];
+    for (int i = 0; i < batch; i++) {
+      labels[i] = (i / 4) % classes;
+    }
+    INDArray visible = in[0].get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, batch));
+    return new io.ibreid.core.data.CrossModalBatch(visible, labels, visible.dup(), labels.clone());
   }
 
   private INDArray[] inputs(ReidModel model, ImageShape shape, int n) {
