@@ -13,7 +13,7 @@ if [ -f "$jar" ]; then
 fi
 if [ ! -f "$jar" ] || [ -n "$stale" ]; then
   echo "bench: building $jar ..." >&2
-  (cd "$root" && mvn -q -B -DskipTests -pl benchmarks -am package) >&2
+  (cd "$root" && mvn -q -B -DskipTests -Pjar -pl benchmarks -am package) >&2
 fi
 cp="$jar"
 props=()
