@@ -21,6 +21,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The runtime trunk: forward and backward of the whole residual encoder in one layer, with libnd4j ops and no
@@ -30,7 +31,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public class Trunk extends BaseLayer<TrunkLayer> {
   private transient TrunkPlan plan;
   private transient Map<String, long[]> iArgs;
-  /** Buffers of training passes and of inference passes, kept apart so evaluation batches do not evict them. */
+  /** Buffers of training passes and of inference passes (at most INFERENCE_CHUNK rows), kept apart. */
   private final transient Map<String, INDArray> trainingBuffers = new HashMap<>();
   private final transient Map<String, INDArray> inferenceBuffers = new HashMap<>();
   private transient Map<String, INDArray> buffers = trainingBuffers;
@@ -90,6 +91,12 @@ public class Trunk extends BaseLayer<TrunkLayer> {
     return false;
   }
 
+  /**
+   * Rows per inference pass: a larger evaluation batch runs in chunks of this many rows through buffers of this size,
+   * so the memory a branch keeps for inference stays near 60 MB at 3×64×32 whatever the caller's batch.
+   */
+  static final int INFERENCE_CHUNK = 64;
+
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
     assertInputSet(false);
@@ -98,30 +105,56 @@ public class Trunk extends BaseLayer<TrunkLayer> {
     INDArray v;
     try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
       long n = input.size(0);
-      INDArray x = buffer("input", shape(n, plan.stem().inChannels(), plan.stem().inH(), plan.stem().inW()));
-      long t0 = System.nanoTime();
-      x.assign(nhwc ? input.permute(0, 2, 3, 1) : input);
-      if (OpTimes.enabled()) {
-        OpTimes.add("input_copy", System.nanoTime() - t0);
-      }
-      INDArray a = unit(plan.stem(), x, n, training, true);
-      for (TrunkPlan.Block b : plan.blocks()) {
-        INDArray h = unit(b.a(), a, n, training, true);
-        INDArray y = unit(b.b(), h, n, training, false);
-        INDArray s = b.down() == null ? a : unit(b.down(), a, n, training, false);
-        INDArray out = buffer(b.b().name() + "_out", y.shape());
-        OpTimes.exec("add", new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(y, s, out));
-        OpTimes.exec("relu", new RectifiedLinear(out, out, 0.0));
-        a = out;
-      }
-      INDArray e = unit(plan.expand(), a, n, training, true);
-      long tp = System.nanoTime();
-      v = e.mean(nhwc ? new int[] {1, 2} : new int[] {2, 3});
-      if (OpTimes.enabled()) {
-        OpTimes.add("pool", System.nanoTime() - tp);
+      if (training || n <= INFERENCE_CHUNK) {
+        v = forward(input, n, training);
+      } else {
+        // Inference normalises with running statistics, so rows are independent: stale rows past the end of the
+        // last chunk do not affect the rows kept.
+        v = Nd4j.create(dataType, n, plan.expand().outChannels());
+        for (long start = 0; start < n; start += INFERENCE_CHUNK) {
+          long r = Math.min(INFERENCE_CHUNK, n - start);
+          INDArray part = input.get(NDArrayIndex.interval(start, start + r), NDArrayIndex.all(), NDArrayIndex.all(),
+              NDArrayIndex.all());
+          INDArray pv = forward(part, INFERENCE_CHUNK, false);
+          v.get(NDArrayIndex.interval(start, start + r), NDArrayIndex.all())
+              .assign(pv.get(NDArrayIndex.interval(0, r), NDArrayIndex.all()));
+        }
       }
     }
     return mgr.dup(ArrayType.ACTIVATIONS, v);
+  }
+
+  /** The trunk on {@code in} (NCHW, at most {@code n} rows) through buffers of {@code n} rows; returns n×D. */
+  private INDArray forward(INDArray in, long n, boolean training) {
+    INDArray x = buffer("input", shape(n, plan.stem().inChannels(), plan.stem().inH(), plan.stem().inW()));
+    long t0 = System.nanoTime();
+    INDArray source = nhwc ? in.permute(0, 2, 3, 1) : in;
+    if (in.size(0) == n) {
+      x.assign(source);
+    } else {
+      x.get(NDArrayIndex.interval(0, in.size(0)), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all())
+          .assign(source);
+    }
+    if (OpTimes.enabled()) {
+      OpTimes.add("input_copy", System.nanoTime() - t0);
+    }
+    INDArray a = unit(plan.stem(), x, n, training, true);
+    for (TrunkPlan.Block b : plan.blocks()) {
+      INDArray h = unit(b.a(), a, n, training, true);
+      INDArray y = unit(b.b(), h, n, training, false);
+      INDArray s = b.down() == null ? a : unit(b.down(), a, n, training, false);
+      INDArray out = buffer(b.b().name() + "_out", y.shape());
+      OpTimes.exec("add", new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(y, s, out));
+      OpTimes.exec("relu", new RectifiedLinear(out, out, 0.0));
+      a = out;
+    }
+    INDArray e = unit(plan.expand(), a, n, training, true);
+    long tp = System.nanoTime();
+    INDArray v = e.mean(nhwc ? new int[] {1, 2} : new int[] {2, 3});
+    if (OpTimes.enabled()) {
+      OpTimes.add("pool", System.nanoTime() - tp);
+    }
+    return v;
   }
 
   /** conv → BN (batch statistics in training, running ones otherwise) → optional in-place ReLU; returns the output. */

@@ -98,6 +98,25 @@ class FastResNetPersistenceTest {
   }
 
   @Test
+  void largeInferenceBatchesRunInChunksWithTheSameResult() {
+    ReidModel model = model();
+    Nd4j.getRandom().setSeed(4);
+    INDArray images = Nd4j.rand(DataType.FLOAT, SHAPE.batchShape(150));
+    INDArray all = model.infer(BranchRole.SHARED, images, List.of("v")).get("v");
+    assertThat(all.shape()).containsExactly(150, 12);
+    for (int[] range : new int[][] {{0, 10}, {60, 70}, {140, 150}}) {
+      INDArray part = images.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(range[0], range[1]),
+          org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+          org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+      INDArray alone = model.infer(BranchRole.SHARED, part, List.of("v")).get("v");
+      INDArray rows = all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(range[0], range[1]),
+          org.nd4j.linalg.indexing.NDArrayIndex.all());
+      assertThat(rows.sub(alone).amaxNumber().doubleValue()).as("rows " + range[0]).isLessThan(1e-5);
+      assertThat(alone.amaxNumber().doubleValue()).isGreaterThan(0);
+    }
+  }
+
+  @Test
   void theConfigurationRoundTripsThroughJson() {
     ComputationGraphConfiguration conf = model().graph().getConfiguration();
     ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(conf.toJson());
