@@ -1,0 +1,366 @@
+package io.ibreid.encoders.fast;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The runtime trunk: forward and backward of the whole residual encoder in one layer, with libnd4j ops and no
+ * per-layer DL4J machinery. Intermediate arrays live outside DL4J's workspaces in buffers reused from step to step
+ * (reallocated when the batch size changes); the forward pass in training mode keeps what the backward pass needs.
+ */
+public class Trunk extends BaseLayer<TrunkLayer> {
+  private transient TrunkPlan plan;
+  private transient Map<String, long[]> iArgs;
+  /** Buffers of training passes and of inference passes (at most INFERENCE_CHUNK rows), kept apart. */
+  private final transient Map<String, INDArray> trainingBuffers = new HashMap<>();
+  private final transient Map<String, INDArray> inferenceBuffers = new HashMap<>();
+  private transient Map<String, INDArray> buffers = trainingBuffers;
+  /** Batch statistics of the last training forward pass, by unit name. */
+  private final transient Map<String, INDArray[]> batchStats = new HashMap<>();
+  private transient boolean nhwc;
+
+  public Trunk(NeuralNetConfiguration conf, DataType dataType) {
+    super(conf, dataType);
+  }
+
+  private void prepare() {
+    if (plan == null) {
+      plan = layerConf().plan();
+      nhwc = "NHWC".equals(layerConf().getDataFormat());
+      iArgs = new HashMap<>();
+      for (ConvUnit u : plan.units()) {
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(u.kernel()).kW(u.kernel()).sH(u.stride()).sW(u.stride())
+            .paddingMode(PaddingMode.SAME).dataFormat(layerConf().getDataFormat())
+            .weightsFormat(WeightsFormat.valueOf(layerConf().getWeightsFormat())).build();
+        iArgs.put(u.name(), new Conv2D(new INDArray[0], new INDArray[0], cfg).iArgs());
+      }
+    }
+  }
+
+  private INDArray buffer(String name, long... shape) {
+    INDArray b = buffers.get(name);
+    if (b == null || !Arrays.equals(b.shape(), shape) || b.dataType() != dataType) {
+      b = Nd4j.create(dataType, shape);
+      buffers.put(name, b);
+    }
+    return b;
+  }
+
+  private long[] shape(long n, int c, int h, int w) {
+    return nhwc ? new long[] {n, h, w, c} : new long[] {n, c, h, w};
+  }
+
+  private int channelAxis() {
+    return nhwc ? 3 : 1;
+  }
+
+  private int[] reduceAxes() {
+    return nhwc ? new int[] {0, 1, 2} : new int[] {0, 2, 3};
+  }
+
+  @Override
+  public boolean isPretrainLayer() {
+    return false;
+  }
+
+  @Override
+  public void clearNoiseWeightParams() {}
+
+  @Override
+  public boolean hasBias() {
+    return false;
+  }
+
+  /**
+   * Rows per inference pass: a larger evaluation batch runs in chunks of this many rows through buffers of this size,
+   * so the memory a branch keeps for inference stays near 60 MB at 3×64×32 whatever the caller's batch.
+   */
+  static final int INFERENCE_CHUNK = 64;
+
+  @Override
+  public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+    assertInputSet(false);
+    prepare();
+    buffers = training ? trainingBuffers : inferenceBuffers;
+    INDArray v;
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      long n = input.size(0);
+      if (training || n <= INFERENCE_CHUNK) {
+        v = forward(input, n, training);
+      } else {
+        // Inference normalises with running statistics, so rows are independent: stale rows past the end of the
+        // last chunk do not affect the rows kept.
+        v = Nd4j.create(dataType, n, plan.expand().outChannels());
+        for (long start = 0; start < n; start += INFERENCE_CHUNK) {
+          long r = Math.min(INFERENCE_CHUNK, n - start);
+          INDArray part = input.get(NDArrayIndex.interval(start, start + r), NDArrayIndex.all(), NDArrayIndex.all(),
+              NDArrayIndex.all());
+          INDArray pv = forward(part, INFERENCE_CHUNK, false);
+          v.get(NDArrayIndex.interval(start, start + r), NDArrayIndex.all())
+              .assign(pv.get(NDArrayIndex.interval(0, r), NDArrayIndex.all()));
+        }
+      }
+    }
+    return mgr.dup(ArrayType.ACTIVATIONS, v);
+  }
+
+  /** The trunk on {@code in} (NCHW, at most {@code n} rows) through buffers of {@code n} rows; returns n×D. */
+  private INDArray forward(INDArray in, long n, boolean training) {
+    INDArray x = buffer("input", shape(n, plan.stem().inChannels(), plan.stem().inH(), plan.stem().inW()));
+    long t0 = System.nanoTime();
+    INDArray source = nhwc ? in.permute(0, 2, 3, 1) : in;
+    if (in.size(0) == n) {
+      x.assign(source);
+    } else {
+      x.get(NDArrayIndex.interval(0, in.size(0)), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all())
+          .assign(source);
+    }
+    if (OpTimes.enabled()) {
+      OpTimes.add("input_copy", System.nanoTime() - t0);
+    }
+    INDArray a = unit(plan.stem(), x, n, training, true);
+    for (TrunkPlan.Block b : plan.blocks()) {
+      INDArray h = unit(b.a(), a, n, training, true);
+      INDArray y = unit(b.b(), h, n, training, false);
+      INDArray s = b.down() == null ? a : unit(b.down(), a, n, training, false);
+      INDArray out = buffer(b.b().name() + "_out", y.shape());
+      OpTimes.exec("add", new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(y, s, out));
+      OpTimes.exec("relu", new RectifiedLinear(out, out, 0.0));
+      a = out;
+    }
+    INDArray e = unit(plan.expand(), a, n, training, true);
+    long tp = System.nanoTime();
+    INDArray v = e.mean(nhwc ? new int[] {1, 2} : new int[] {2, 3});
+    if (OpTimes.enabled()) {
+      OpTimes.add("pool", System.nanoTime() - tp);
+    }
+    return v;
+  }
+
+  /** conv → BN (batch statistics in training, running ones otherwise) → optional in-place ReLU; returns the output. */
+  private INDArray unit(ConvUnit u, INDArray x, long n, boolean training, boolean relu) {
+    long[] outShape = shape(n, u.outChannels(), u.outH(), u.outW());
+    INDArray c = buffer(u.name() + "_c", outShape);
+    OpTimes.exec("conv2d", DynamicCustomOp.builder("conv2d").addInputs(x, getParam(u.name() + "W")).addOutputs(c)
+        .addIntegerArguments(ints(iArgs.get(u.name()))).build());
+    INDArray y = buffer(u.name() + "_y", outShape);
+    if (nhwc && training) {
+      batchNormTrainingNhwc(u, c, y);
+    } else if (nhwc) {
+      // Inference: y = c·s + t with s = γ/√(running var + ε), t = β − running mean·s.
+      int ch = u.outChannels();
+      INDArray scale = org.nd4j.linalg.ops.transforms.Transforms.pow(getParam(u.name() + "Var").add(
+          layerConf().getEps()), -0.5, false).muli(getParam(u.name() + "Gamma"));
+      INDArray shift = getParam(u.name() + "Beta").sub(getParam(u.name() + "Mean").mul(scale));
+      y.reshape(c.length() / ch, ch).assign(c.reshape(c.length() / ch, ch)).muliRowVector(scale.reshape(ch))
+          .addiRowVector(shift.reshape(ch));
+    } else {
+      INDArray mean;
+      INDArray var;
+      if (training) {
+        mean = buffer(u.name() + "_bmean", u.outChannels());
+        var = buffer(u.name() + "_bvar", u.outChannels());
+        OpTimes.exec("moments", DynamicCustomOp.builder("moments").addInputs(c).addOutputs(mean, var)
+            .addIntegerArguments(reduceAxes()).addFloatingPointArguments(0.0).build());
+        batchStats.put(u.name(), new INDArray[] {mean, var});
+        updateRunningStatistics(u, c.length() / u.outChannels(), mean, var);
+      } else {
+        mean = getParam(u.name() + "Mean");
+        var = getParam(u.name() + "Var");
+      }
+      OpTimes.exec("batchnorm", DynamicCustomOp.builder("batchnorm")
+          .addInputs(c, mean, var, getParam(u.name() + "Gamma"), getParam(u.name() + "Beta")).addOutputs(y)
+          .addIntegerArguments(1, 1, channelAxis()).addFloatingPointArguments(layerConf().getEps()).build());
+    }
+    if (relu) {
+      OpTimes.exec("relu", new RectifiedLinear(y, y, 0.0));
+    }
+    return y;
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+    assertInputSet(true);
+    prepare();
+    buffers = trainingBuffers;
+    Gradient g = new DefaultGradient(gradientsFlattened);
+    INDArray dIn;
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      long n = input.size(0);
+      ConvUnit ex = plan.expand();
+      // Global average pooling: every position receives dv / (H·W).
+      INDArray dE = buffer("d_expand", shape(n, ex.outChannels(), ex.outH(), ex.outW()));
+      INDArray dv = epsilon.castTo(dataType).div(ex.outH() * ex.outW());
+      OpTimes.exec("pool_bp", new BroadcastCopyOp(dE, dv, dE, 0, channelAxis()));
+      INDArray last = plan.blocks().isEmpty() ? buffers.get("stem_y")
+          : buffers.get(plan.blocks().get(plan.blocks().size() - 1).b().name() + "_out");
+      INDArray d = unitBackward(ex, last, dE, true);
+      for (int i = plan.blocks().size() - 1; i >= 0; i--) {
+        TrunkPlan.Block b = plan.blocks().get(i);
+        INDArray blockIn = i == 0 ? buffers.get("stem_y") : buffers.get(plan.blocks().get(i - 1).b().name() + "_out");
+        INDArray out = buffers.get(b.b().name() + "_out");
+        INDArray dSum = buffer(b.b().name() + "_dsum", out.shape());
+        reluBackward(out, d, dSum);
+        INDArray dH = unitBackward(b.b(), buffers.get(b.a().name() + "_y"), dSum, false);
+        INDArray dA = unitBackward(b.a(), blockIn, dH, true);
+        INDArray dX = buffer(b.a().name() + "_dxsum", dA.shape());
+        if (b.down() == null) {
+          OpTimes.exec("add", new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(dA, dSum, dX));
+        } else {
+          INDArray dS = unitBackward(b.down(), blockIn, dSum, false);
+          OpTimes.exec("add", new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(dA, dS, dX));
+        }
+        d = dX;
+      }
+      INDArray dx = unitBackward(plan.stem(), buffers.get("input"), d, true);
+      dIn = nhwc ? dx.permute(0, 3, 1, 2) : dx;
+      for (Map.Entry<String, INDArray> e : gradientViews.entrySet()) {
+        g.gradientForVariable().put(e.getKey(), e.getValue());
+      }
+    }
+    return new Pair<>(g, mgr.dup(ArrayType.ACTIVATION_GRAD, dIn));
+  }
+
+  /**
+   * Backward through one unit given dL/d(output) {@code dOut} and the unit's input {@code x}: ReLU (if any), BN,
+   * convolution. Writes the parameter gradients into the gradient view (the running statistics' stay zero);
+   * returns dL/dx.
+   */
+  private INDArray unitBackward(ConvUnit u, INDArray x, INDArray dOut, boolean relu) {
+    INDArray y = buffers.get(u.name() + "_y");
+    INDArray c = buffers.get(u.name() + "_c");
+    INDArray dY = dOut;
+    if (relu) {
+      dY = buffer(u.name() + "_dy", y.shape());
+      reluBackward(y, dOut, dY);
+    }
+    INDArray dC = buffer(u.name() + "_dc", c.shape());
+    if (nhwc) {
+      batchNormBackwardNhwc(u, dY, dC);
+    } else {
+      INDArray[] stats = batchStats.get(u.name());
+      INDArray dMean = buffer(u.name() + "_dmean", u.outChannels());
+      INDArray dVar = buffer(u.name() + "_dvar", u.outChannels());
+      OpTimes.exec("batchnorm_bp", DynamicCustomOp.builder("batchnorm_bp")
+          .addInputs(c, stats[0], stats[1], getParam(u.name() + "Gamma"), getParam(u.name() + "Beta"), dY)
+          .addOutputs(dC, dMean, dVar, gradientViews.get(u.name() + "Gamma"),
+              gradientViews.get(u.name() + "Beta"))
+          .addIntegerArguments(1, 1, channelAxis()).addFloatingPointArguments(layerConf().getEps()).build());
+    }
+    gradientViews.get(u.name() + "Mean").assign(0);
+    gradientViews.get(u.name() + "Var").assign(0);
+    INDArray dX = buffer(u.name() + "_dx", x.shape());
+    OpTimes.exec("conv2d_bp", DynamicCustomOp.builder("conv2d_bp").addInputs(x, getParam(u.name() + "W"), dC)
+        .addOutputs(dX, gradientViews.get(u.name() + "W")).addIntegerArguments(ints(iArgs.get(u.name()))).build());
+    return dX;
+  }
+
+  /**
+   * Training-mode batch normalisation in NHWC, where the channel is the last axis: viewed as an M×C matrix (M = N·H·W)
+   * every per-channel operation is a row-vector broadcast. Keeps x̂ = (c − μ)/σ and 1/σ for the backward pass.
+   */
+  private void batchNormTrainingNhwc(ConvUnit u, INDArray c, INDArray y) {
+    long t0 = System.nanoTime();
+    int ch = u.outChannels();
+    long m = c.length() / ch;
+    INDArray c2 = c.reshape(m, ch);
+    INDArray mean = c2.mean(0);
+    // Two-pass variance: mean of the squared centred values (ND4J's var(0) is ~3x slower on this layout).
+    INDArray xHat = buffer(u.name() + "_xhat", m, ch);
+    xHat.assign(c2).subiRowVector(mean);
+    INDArray tmp = buffer(u.name() + "_bntmp", m, ch);
+    xHat.mul(xHat, tmp);
+    INDArray var = tmp.mean(0);
+    batchStats.put(u.name(), new INDArray[] {mean, var});
+    updateRunningStatistics(u, m, mean, var);
+    INDArray invStd = org.nd4j.linalg.ops.transforms.Transforms.pow(var.add(layerConf().getEps()), -0.5, false);
+    xHat.muliRowVector(invStd);
+    batchStats.put(u.name() + "_inv", new INDArray[] {invStd});
+    INDArray y2 = y.reshape(m, ch);
+    y2.assign(xHat).muliRowVector(getParam(u.name() + "Gamma").reshape(ch))
+        .addiRowVector(getParam(u.name() + "Beta").reshape(ch));
+    if (OpTimes.enabled()) {
+      OpTimes.add("bn_nhwc", System.nanoTime() - t0);
+    }
+  }
+
+  /**
+   * dβ = Σ dy, dγ = Σ dy·x̂, dc = γ/(σ·M) · (M·dy − dβ − x̂·dγ), sums over the M rows; writes dγ and dβ into the
+   * gradient view.
+   */
+  private void batchNormBackwardNhwc(ConvUnit u, INDArray dY, INDArray dC) {
+    long t0 = System.nanoTime();
+    int ch = u.outChannels();
+    long m = dY.length() / ch;
+    INDArray dy2 = dY.reshape(m, ch);
+    INDArray xHat = buffers.get(u.name() + "_xhat");
+    INDArray invStd = batchStats.get(u.name() + "_inv")[0];
+    INDArray dBeta = gradientViews.get(u.name() + "Beta");
+    INDArray dGamma = gradientViews.get(u.name() + "Gamma");
+    dBeta.assign(dy2.sum(0));
+    INDArray tmp = buffer(u.name() + "_bntmp", m, ch);
+    dy2.mul(xHat, tmp);
+    dGamma.assign(tmp.sum(0));
+    tmp.assign(xHat).muliRowVector(dGamma.reshape(ch));
+    INDArray dc2 = dC.reshape(m, ch);
+    dy2.mul(m, dc2);
+    dc2.subiRowVector(dBeta.reshape(ch));
+    dc2.subi(tmp);
+    dc2.muliRowVector(getParam(u.name() + "Gamma").reshape(ch).mul(invStd).divi(m));
+    if (OpTimes.enabled()) {
+      OpTimes.add("bn_bp_nhwc", System.nanoTime() - t0);
+    }
+  }
+
+  /**
+   * running = decay·running + (1−decay)·batch (unbiased variance), in place during the training forward pass; the
+   * statistics' gradient stays zero and their updater is a no-op. A non-finite batch statistic leaves them as they
+   * were, so a step the trainer skips for a non-finite value does not poison them.
+   */
+  private void updateRunningStatistics(ConvUnit u, long m, INDArray mean, INDArray var) {
+    double check = mean.sumNumber().doubleValue() + var.sumNumber().doubleValue();
+    if (!Double.isFinite(check)) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    double decay = layerConf().getDecay();
+    getParam(u.name() + "Mean").muli(decay).addi(mean.mul(1 - decay));
+    getParam(u.name() + "Var").muli(decay).addi(var.mul((1 - decay) * m / (double) Math.max(1, m - 1)));
+    if (OpTimes.enabled()) {
+      OpTimes.add("running_stats", System.nanoTime() - t0);
+    }
+  }
+
+  private static void reluBackward(INDArray out, INDArray dOut, INDArray dIn) {
+    OpTimes.exec("relu_bp", DynamicCustomOp.builder("relu_bp").addInputs(out, dOut).addOutputs(dIn)
+        .addFloatingPointArguments(0.0).build());
+  }
+
+  private static int[] ints(long[] a) {
+    int[] r = new int[a.length];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = (int) a[i];
+    }
+    return r;
+  }
+}
