@@ -245,10 +245,17 @@ public final class ReidModel {
       }
       layers.add(role.prefix() + "out_" + name);
     }
-    INDArray[] out = graph.output(layers, false, in.toArray(INDArray[]::new), null);
     Map<String, INDArray> result = new LinkedHashMap<>();
+    if (layers.size() == 1) {
+      result.put(names.get(0), graph.output(layers, false, in.toArray(INDArray[]::new), null)[0]);
+      return result;
+    }
+    // DL4J 1.0.0-M2.1's output(List, ...) with several layers can leave an activation workspace open once the graph
+    // has trained ("Expected no workspace active at the end of outputOfLayerDetached"); a detached inference
+    // feed-forward returns every activation correctly.
+    Map<String, INDArray> all = graph.feedForward(in.toArray(INDArray[]::new), false, true);
     for (int i = 0; i < names.size(); i++) {
-      result.put(names.get(i), out[i]);
+      result.put(names.get(i), all.get(layers.get(i)));
     }
     return result;
   }
