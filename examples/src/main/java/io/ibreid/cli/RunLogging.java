@@ -43,4 +43,26 @@ final class RunLogging {
     appender.start();
     root.addAppender(appender);
   }
+
+  /** Stops logging to {@code file} and deletes it and its folder (only if nothing else was written there). */
+  static void discard(Path file) {
+    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    var appender = root.getAppender("run:" + file.toAbsolutePath());
+    if (appender != null) {
+      root.detachAppender(appender);
+      appender.stop();
+    }
+    try {
+      Files.deleteIfExists(file);
+      Path dir = file.toAbsolutePath().getParent();
+      try (var entries = Files.list(dir)) {
+        if (entries.findAny().isEmpty()) {
+          Files.delete(dir);
+        }
+      }
+    } catch (IOException e) {
+      LoggerFactory.getLogger(RunLogging.class).warn("could not remove {}: {}", file, e.getMessage());
+    }
+  }
 }

@@ -68,10 +68,22 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Trains with a progress bar on the console and the log in RUN_DIR/train.log. */
   static TrainingSummary train(RunConfig config, Path out, boolean resume, boolean quiet, PrintWriter console) {
+    boolean fresh = !Files.exists(out);
     RunLogging.toFile(out.resolve("train.log"));
-    Injector injector = Guice.createInjector(new TrainingModule(config, out),
-        new io.ibreid.eval.run.ValidationModule(config));
-    Trainer trainer = injector.getInstance(Trainer.class);
+    Injector injector;
+    Trainer trainer;
+    try {
+      injector = Guice.createInjector(new TrainingModule(config, out),
+          new io.ibreid.eval.run.ValidationModule(config));
+      trainer = injector.getInstance(Trainer.class);
+    } catch (RuntimeException e) {
+      // A config the plug-ins reject (unknown name, an output no branch produces, ...) fails here, before any
+      // work: leave no run directory behind for a run that never started.
+      if (fresh) {
+        RunLogging.discard(out.resolve("train.log"));
+      }
+      throw e;
+    }
     try (TrainingSet data = injector.getInstance(TrainingSet.class);
         ProgressListener progress = new ProgressListener(quiet)) {
       return trainer.train(resume, progress);

@@ -97,6 +97,7 @@ class IbreidCliTest {
         "--debug");
     assertThat(debug.code()).isEqualTo(2);
     assertThat(debug.err()).startsWith("ibreid: config key [sampler.instances] = [3]").contains("\tat ");
+    assertThat(run).as("a run rejected before it started leaves no directory").doesNotExist();
   }
 
   private static void assertOneLine(Result r, String prefix) {
