@@ -20,6 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * with its objective (external errors through every branch).
  */
 public final class GradientChecks {
+  /** The noise seed {@link #checkModel} feeds the model's stochastic inputs (e.g. the VIB bottleneck). */
+  public static final long NOISE_SEED = 42;
   private GradientChecks() {}
 
   /** Largest relative error found, and where. */
@@ -113,7 +115,7 @@ public final class GradientChecks {
    */
   public static Report checkModel(ReidModel model, Objective objective, CrossModalBatch batch, double h,
       int perParameter, long seed) {
-    INDArray[] inputs = model.trainingInputs(batch, 42);
+    INDArray[] inputs = model.trainingInputs(batch, NOISE_SEED);
     double[] value = new double[1];
     Gradient g = model.graph().forwardBackward(inputs, outs -> {
       Objective.Evaluation e = objective.evaluate(outs, batch, 0);

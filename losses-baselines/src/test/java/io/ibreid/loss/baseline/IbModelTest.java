@@ -9,6 +9,7 @@ import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.loss.CrossEntropyLoss;
 import io.ibreid.core.loss.Slot;
 import io.ibreid.core.testing.GradientChecks;
+import io.ibreid.core.testing.TinyGraphs;
 import io.ibreid.core.train.Checkpoints;
 import io.ibreid.core.train.Objective;
 import io.ibreid.core.train.TrainingState;

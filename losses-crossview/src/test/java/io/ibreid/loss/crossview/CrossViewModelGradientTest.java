@@ -10,6 +10,7 @@ import io.ibreid.core.loss.CrossEntropyLoss;
 import io.ibreid.core.loss.LossTerm;
 import io.ibreid.core.loss.Slot;
 import io.ibreid.core.testing.GradientChecks;
+import io.ibreid.core.testing.TinyGraphs;
 import io.ibreid.core.train.Objective;
 import java.util.LinkedHashMap;
 import java.util.List;

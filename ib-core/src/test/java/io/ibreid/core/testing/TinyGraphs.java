@@ -1,4 +1,4 @@
-package io.ibreid.loss.vsd;
+package io.ibreid.core.testing;
 
 import io.ibreid.core.bottleneck.MlpBottleneck;
 import io.ibreid.core.branch.Branch;
@@ -10,7 +10,6 @@ import io.ibreid.core.loss.LossResult;
 import io.ibreid.core.loss.LossTerm;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.observation.SmallResNetEncoder;
-import io.ibreid.core.testing.TinyTrainingSet;
 import io.ibreid.core.train.Objective;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,30 +21,39 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.schedule.FixedSchedule;
 
-/** Small double-precision branch graphs and helpers for gradient tests through the model. */
-final class TinyGraphs {
-  static final ImageShape SHAPE = ImageShape.rgb(8, 4);
-  static final int CLASSES = 3;
-  /** The noise seed {@code GradientChecks.checkModel} feeds; the same here, so captured outputs match its pass. */
-  static final long NOISE_SEED = 42;
+/**
+ * Small double-precision branch graphs and helpers for the loss plug-ins' gradient tests through the model (shared
+ * by the losses modules through this module's test jar).
+ */
+public final class TinyGraphs {
+  public static final ImageShape SHAPE = ImageShape.rgb(8, 4);
+  public static final int CLASSES = 3;
+  /** The noise seed {@link GradientChecks#checkModel} feeds; the same here, so captured outputs match its pass. */
+  public static final long NOISE_SEED = GradientChecks.NOISE_SEED;
 
   private TinyGraphs() {}
 
-  static ReidModel model(BranchRole... roles) {
+  public static ReidModel model(BranchRole... roles) {
+    MlpBottleneck.Params b = new MlpBottleneck.Params();
+    b.dim = 4;
+    b.hidden = new int[] {5};
+    return model(() -> new MlpBottleneck(b), roles);
+  }
+
+  /** A tiny model whose branches use bottlenecks from {@code bottleneck}. */
+  public static ReidModel model(java.util.function.Supplier<io.ibreid.core.bottleneck.Bottleneck> bottleneck,
+      BranchRole... roles) {
     SmallResNetEncoder.Params e = new SmallResNetEncoder.Params();
     e.width = 3;
     e.stages = new int[] {1, 1};
     e.observationSize = 6;
-    MlpBottleneck.Params b = new MlpBottleneck.Params();
-    b.dim = 4;
-    b.hidden = new int[] {5};
     List<Branch> branches = Arrays.stream(roles)
-        .map(r -> new Branch(r, new SmallResNetEncoder(e), new MlpBottleneck(b))).toList();
+        .map(r -> new Branch(r, new SmallResNetEncoder(e), bottleneck.get())).toList();
     return ReidModel.build(branches, SHAPE, CLASSES,
         new ReidModel.Options(7, DataType.DOUBLE, new FixedSchedule(1e-3), 0, WorkspaceMode.ENABLED));
   }
 
-  static CrossModalBatch batch() {
+  public static CrossModalBatch batch() {
     TinyTrainingSet data = new TinyTrainingSet(CLASSES, SHAPE, 3, 2, 1, 5, 0.5);
     CrossModalBatch b = data.batch(0, 0);
     return new CrossModalBatch(b.visible().castTo(DataType.DOUBLE), b.visibleLabels(),
@@ -53,7 +61,7 @@ final class TinyGraphs {
   }
 
   /** The graph outputs of one training-mode forward pass, by name ({@code visible.v_logits}, ...). */
-  static Map<String, INDArray> outputs(ReidModel model, CrossModalBatch batch) {
+  public static Map<String, INDArray> outputs(ReidModel model, CrossModalBatch batch) {
     Map<String, INDArray> out = new LinkedHashMap<>();
     model.graph().forwardBackward(model.trainingInputs(batch, NOISE_SEED), outs -> {
       INDArray[] zeros = new INDArray[outs.length];
@@ -67,7 +75,7 @@ final class TinyGraphs {
   }
 
   /** dTotal/dParameter for every trainable parameter (BatchNorm running statistics left out), copied. */
-  static Map<String, INDArray> gradient(ReidModel model, Objective objective, CrossModalBatch batch) {
+  public static Map<String, INDArray> gradient(ReidModel model, Objective objective, CrossModalBatch batch) {
     Map<String, INDArray> g = new LinkedHashMap<>();
     model.graph().forwardBackward(model.trainingInputs(batch, NOISE_SEED),
         outs -> objective.evaluate(outs, batch, 0).errors())
@@ -83,7 +91,7 @@ final class TinyGraphs {
    * The same term with some slots replaced by constant arrays: the stop-gradient semantics made literal, so its
    * true derivative (which finite differences measure) is what the stop-gradient term must return.
    */
-  static LossTerm frozen(LossTerm term, Map<String, INDArray> constants) {
+  public static LossTerm frozen(LossTerm term, Map<String, INDArray> constants) {
     return new LossTerm() {
       @Override
       public LossResult compute(LossInput input) {
