@@ -26,37 +26,9 @@ class TsneCommandTest {
 
   @BeforeAll
   static void trainOnASmallGeneratedSet() throws Exception {
-    data = dir.resolve("sysu");
-    IbreidCliTest.Result synth = IbreidCliTest.run("synth", "--layout", "sysu", "--out", data.toString(), "--ids",
-        "8", "--test-ids", "4", "--size", "32x16", "--images", "2", "--camera-presence", "1");
-    assertThat(synth.code()).as(synth.err()).isZero();
-    Path cfg = dir.resolve("c.yaml");
-    Files.writeString(cfg, """
-        name: tsne
-        seed: 3
-        data: {type: sysu, root: %s, workers: 1, params: {holdout: 2}}
-        input: {height: 32, width: 16}
-        sampler: {identities: 3, instances: 2}
-        branches:
-          visible:
-            encoder: {type: small-resnet, params: {width: 4, stages: [1], observationSize: 8}}
-            bottleneck: {type: mlp, params: {dim: 4, hidden: []}}
-          infrared:
-            encoder: {type: small-resnet, params: {width: 4, stages: [1], observationSize: 8}}
-            bottleneck: {type: mlp, params: {dim: 4, hidden: []}}
-          shared:
-            encoder: {type: small-resnet, params: {width: 4, stages: [1], observationSize: 8}}
-            bottleneck: {type: mlp, params: {dim: 4, hidden: []}}
-        losses:
-          - {type: ce, branch: visible}
-          - {type: ce, branch: infrared}
-          - {type: ce, branch: shared}
-        schedule: {epochs: 1, batchesPerEpoch: 2}
-        """.formatted(data));
-    run = dir.resolve("run");
-    IbreidCliTest.Result train = IbreidCliTest.run("train", "--config", cfg.toString(), "--out", run.toString(),
-        "--quiet");
-    assertThat(train.code()).as(train.err()).isZero();
+    TinyRun tiny = TinyRun.train(dir, "tsne", 1);
+    data = tiny.data();
+    run = tiny.run();
   }
 
   private static IbreidCliTest.Result tsne(Path out, String... extra) {
