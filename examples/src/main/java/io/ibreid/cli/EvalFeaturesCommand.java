@@ -99,7 +99,7 @@ final class EvalFeaturesCommand implements Callable<Integer> {
     KernelFactory kernels = KernelFactory.parse(backend);
     KReciprocalReranking rr = rerank ? new KReciprocalReranking(k1, k2, lambda) : null;
     if (kernels == KernelFactory.BLAS) {
-      BlasKernel.preload();
+      BlasKernel.preload(); // a no-op when IbreidCli already started it
     }
     LabelledFeatures q = LabelledFeatures.read(query, queryMeta);
     LabelledFeatures g = LabelledFeatures.read(gallery, galleryMeta);

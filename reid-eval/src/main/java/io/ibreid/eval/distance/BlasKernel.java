@@ -17,6 +17,8 @@ public final class BlasKernel implements DistanceKernel {
   private final Distance distance;
   private final float[] queryScale;
   private final float[] galleryScale;
+  private static final java.util.concurrent.atomic.AtomicBoolean PRELOADING =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final FloatPointer queryPtr;
   private final FloatPointer galleryPtr;
   private FloatPointer result;
@@ -48,9 +50,12 @@ public final class BlasKernel implements DistanceKernel {
 
   /**
    * Starts loading the OpenBLAS library on a background thread, so that a command can read its input files
-   * meanwhile; constructing a kernel waits for the load to finish.
+   * meanwhile; constructing a kernel waits for the load to finish. Only the first call starts a thread.
    */
   public static void preload() {
+    if (PRELOADING.getAndSet(true)) {
+      return;
+    }
     Thread t = new Thread(() -> {
       try {
         Loader.load(openblas_nolapack.class);

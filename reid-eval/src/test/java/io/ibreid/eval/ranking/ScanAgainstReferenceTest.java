@@ -106,6 +106,56 @@ class ScanAgainstReferenceTest {
     }
   }
 
+  /**
+   * Mostly distinct distances over wide and narrow ranges (the bucket table decides most images), with a few exact
+   * copies of true-match distances (ties broken by index), larger galleries and identities with many images.
+   */
+  @Test
+  void continuousDistancesAgreeWithTheDefinitions() {
+    Random rnd = new Random(11);
+    for (int trial = 0; trial < 40; trial++) {
+      int n = 50 + rnd.nextInt(700);
+      int ids = 2 + rnd.nextInt(20);
+      float spread = trial % 4 == 0 ? 1e-6f : 2f;
+      List<ImageMeta> gallery = new ArrayList<>();
+      for (int j = 0; j < n; j++) {
+        gallery.add(new ImageMeta("g" + j, rnd.nextInt(ids), 1 + rnd.nextInt(6)));
+      }
+      List<ImageMeta> query = new ArrayList<>();
+      float[][] d = new float[8][n];
+      for (int i = 0; i < 8; i++) {
+        query.add(new ImageMeta("q" + i, rnd.nextInt(ids), 1 + rnd.nextInt(6)));
+        for (int j = 0; j < n; j++) {
+          d[i][j] = 0.5f + spread * (float) rnd.nextGaussian();
+        }
+        for (int c = 0; c < 5; c++) {
+          d[i][rnd.nextInt(n)] = d[i][rnd.nextInt(n)];
+        }
+      }
+      for (CameraRule rule : List.of(CameraRule.NONE, new SysuCameraRule())) {
+        Evaluation e = new RankingEvaluator(1 + rnd.nextInt(3 * n), 1 + rnd.nextInt(2))
+            .evaluate(new PrecomputedKernel(d), query, gallery, rule);
+        for (int i = 0; i < query.size(); i++) {
+          Ref ref = reference(d[i], gallery, query.get(i), rule);
+          if (ref == null) {
+            assertThat(e.skipped(i)).as("case %d query %d", trial, i).isTrue();
+            continue;
+          }
+          assertThat(e.distinctRank()[i]).as("case %d query %d", trial, i).isEqualTo(ref.distinctRank());
+          assertThat(e.ap()[i]).as("case %d query %d", trial, i).isCloseTo(ref.ap(), within(1e-12));
+          assertThat(e.inp()[i]).as("case %d query %d", trial, i).isCloseTo(ref.inp(), within(1e-12));
+        }
+      }
+    }
+  }
+
+  @Test
+  void keyDistanceInvertsKey() {
+    for (float x : new float[] {0f, -0f, 1e-30f, -1e-30f, 0.5f, -2.5f, Float.MAX_VALUE, -Float.MAX_VALUE}) {
+      assertThat(QueryScan.keyDistance(QueryScan.key(x, 17))).isEqualTo(x + 0.0f);
+    }
+  }
+
   @Test
   void subsetsScoreLikeSeparateGalleries() {
     Random rnd = new Random(7);
