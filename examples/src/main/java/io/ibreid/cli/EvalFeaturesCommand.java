@@ -21,7 +21,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ibreid eval-features}: CMC / mAP / mINP of features stored as .npy matrices with CSV metadata. */
+/**
+ * {@code ibreid eval-features}: CMC / mAP / mINP of features stored as .npy matrices with CSV metadata. Defaults are
+ * the fields' initial values (picocli shows them as {@code ${DEFAULT-VALUE}}), so that {@link EvalFeaturesFastPath}
+ * shares them.
+ */
 @Command(name = "eval-features", sortOptions = false,
     description = {"Evaluate query features against gallery features (.npy float32, rows = images; CSV metadata "
         + "with the header path,pid,camid). Prints one JSON object (percent) and optionally writes it to --json.",
@@ -29,6 +33,13 @@ import picocli.CommandLine.Spec;
 final class EvalFeaturesCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
+
+  /** Where the JSON goes when the command was not built by picocli (the fast path): standard output. */
+  PrintWriter directOut;
+
+  private PrintWriter out() {
+    return spec != null ? spec.commandLine().getOut() : directOut;
+  }
 
   @Option(names = "--protocol", required = true, paramLabel = "sysu|regdb", description = "Ranking rules.")
   String protocol;
@@ -45,22 +56,22 @@ final class EvalFeaturesCommand implements Callable<Integer> {
   @Option(names = "--gallery-meta", required = true, paramLabel = "G.csv", description = "Gallery metadata.")
   Path galleryMeta;
 
-  @Option(names = "--distance", defaultValue = "cosine", paramLabel = "cosine|euclidean",
+  @Option(names = "--distance", paramLabel = "cosine|euclidean",
       description = "Distance (default: ${DEFAULT-VALUE}; cosine = L2-normalised features).")
-  String distance;
+  String distance = "cosine";
 
   @Option(names = "--trials", paramLabel = "N",
       description = "sysu only: run the published protocol's N trials (10), each drawing its gallery from the given "
           + "gallery images (all test images of the gallery cameras); prints means, std and per-trial metrics.")
   Integer trials;
 
-  @Option(names = "--shots", defaultValue = "1", paramLabel = "1|10",
+  @Option(names = "--shots", paramLabel = "1|10",
       description = "With --trials: gallery images per identity and camera (default ${DEFAULT-VALUE}).")
-  int shots;
+  int shots = 1;
 
-  @Option(names = "--mode", defaultValue = "all", paramLabel = "all|indoor",
+  @Option(names = "--mode", paramLabel = "all|indoor",
       description = "With --trials: gallery cameras 1,2,4,5 (all) or 1,2 (indoor) (default ${DEFAULT-VALUE}).")
-  String mode;
+  String mode = "all";
 
   @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the JSON object to this file.")
   Path json;
@@ -68,29 +79,29 @@ final class EvalFeaturesCommand implements Callable<Integer> {
   @Option(names = "--rerank", description = "k-reciprocal re-ranking (Zhong et al. 2017).")
   boolean rerank;
 
-  @Option(names = "--k1", defaultValue = "20", description = "Re-ranking k1 (default ${DEFAULT-VALUE}).")
-  int k1;
+  @Option(names = "--k1", description = "Re-ranking k1 (default ${DEFAULT-VALUE}).")
+  int k1 = 20;
 
-  @Option(names = "--k2", defaultValue = "6", description = "Re-ranking k2 (default ${DEFAULT-VALUE}).")
-  int k2;
+  @Option(names = "--k2", description = "Re-ranking k2 (default ${DEFAULT-VALUE}).")
+  int k2 = 6;
 
-  @Option(names = "--lambda", defaultValue = "0.3", description = "Re-ranking lambda (default ${DEFAULT-VALUE}).")
-  double lambda;
+  @Option(names = "--lambda", description = "Re-ranking lambda (default ${DEFAULT-VALUE}).")
+  double lambda = 0.3;
 
   @Option(names = "--report", paramLabel = "DIR",
       description = "Write cmc.png, ranklist.png and ranklist.csv (worst queries first) into DIR.")
   Path report;
 
-  @Option(names = "--report-queries", defaultValue = "20", description = "Queries in the rank list (default ${DEFAULT-VALUE}).")
-  int reportQueries;
+  @Option(names = "--report-queries", description = "Queries in the rank list (default ${DEFAULT-VALUE}).")
+  int reportQueries = 20;
 
   @Option(names = "--image-root", paramLabel = "DIR",
       description = "Folder the metadata paths are relative to, for the rank-list images (default: current folder).")
   Path imageRoot;
 
-  @Option(names = "--backend", defaultValue = "blas", paramLabel = "blas|nd4j",
+  @Option(names = "--backend", paramLabel = "blas|nd4j",
       description = "Matrix product: OpenBLAS directly (default) or ND4J.")
-  String backend;
+  String backend = "blas";
 
   @Override
   public Integer call() throws Exception {
@@ -123,7 +134,7 @@ final class EvalFeaturesCommand implements Callable<Integer> {
       if (json != null) {
         AtomicFiles.writeString(json, text + "\n");
       }
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = out();
       out.println(text);
       out.flush();
     }
@@ -148,7 +159,7 @@ final class EvalFeaturesCommand implements Callable<Integer> {
     if (json != null) {
       AtomicFiles.writeString(json, text + "\n");
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     out.println(text);
     out.flush();
     return 0;

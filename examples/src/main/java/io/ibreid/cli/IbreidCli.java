@@ -18,18 +18,23 @@ public final class IbreidCli implements Runnable {
   /**
    * The subcommands in the order {@code --help} lists them. Only the one a command line names is built (picocli
    * reads each command's annotations reflectively, which costs ~30 ms per command at start-up); {@code ibreid} alone
-   * or {@code ibreid --help} builds them all.
+   * or {@code ibreid --help} builds them all. A holder class, so that the fast path of {@code eval-features} does not
+   * load the other commands' classes.
    */
-  static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands(
-      DemoCommand.class, AblationCommand.class, PluginsCommand.class, TrainCommand.class, SynthCommand.class,
-      EvalCommand.class, ExtractCommand.class, EvalFeaturesCommand.class, TsneCommand.class, DoctorCommand.class);
+  static final class Subcommands {
+    static final java.util.Map<String, Class<?>> ALL = subcommands(
+        DemoCommand.class, AblationCommand.class, PluginsCommand.class, TrainCommand.class, SynthCommand.class,
+        EvalCommand.class, ExtractCommand.class, EvalFeaturesCommand.class, TsneCommand.class, DoctorCommand.class);
 
-  private static java.util.Map<String, Class<?>> subcommands(Class<?>... types) {
-    java.util.Map<String, Class<?>> map = new java.util.LinkedHashMap<>();
-    for (Class<?> type : types) {
-      map.put(type.getAnnotation(Command.class).name(), type);
+    private Subcommands() {}
+
+    private static java.util.Map<String, Class<?>> subcommands(Class<?>... types) {
+      java.util.Map<String, Class<?>> map = new java.util.LinkedHashMap<>();
+      for (Class<?> type : types) {
+        map.put(type.getAnnotation(Command.class).name(), type);
+      }
+      return map;
     }
-    return map;
   }
 
   /** Shown by {@code --debug}-aware commands. */
@@ -51,13 +56,22 @@ public final class IbreidCli implements Runnable {
   /** Runs the command line with the given streams; returns the exit status. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     boolean debug = java.util.Arrays.asList(args).contains("--debug");
-    CommandLine cli = new CommandLine(new IbreidCli());
-    String named = java.util.Arrays.stream(args).filter(SUBCOMMANDS::containsKey).findFirst().orElse(null);
-    if ("eval-features".equals(named)) {
-      // loading OpenBLAS takes ~0.1 s: overlap it with building the command line below
+    if (args.length > 0 && "eval-features".equals(args[0])) {
+      // loading OpenBLAS takes ~0.15 s: overlap it with reading the command line and the feature files
       io.ibreid.eval.distance.BlasKernel.preload();
+      EvalFeaturesCommand fast = EvalFeaturesFastPath.parse(args);
+      if (fast != null) {
+        fast.directOut = out;
+        try {
+          return fast.call();
+        } catch (Exception e) {
+          return reportFailure(e, err, debug);
+        }
+      }
     }
-    SUBCOMMANDS.forEach((name, type) -> {
+    CommandLine cli = new CommandLine(new IbreidCli());
+    String named = java.util.Arrays.stream(args).filter(Subcommands.ALL::containsKey).findFirst().orElse(null);
+    Subcommands.ALL.forEach((name, type) -> {
       if (named == null || name.equals(named)) {
         cli.addSubcommand(name, type);
       }
@@ -67,25 +81,28 @@ public final class IbreidCli implements Runnable {
     cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      Throwable cause = userFacing(e);
-      String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-      if (!(cause instanceof IbreidException)) {
-        message = cause.getClass().getSimpleName() + ": " + message;
-      }
-      err.println("ibreid: " + message.lines().findFirst().orElse(message));
-      if (debug) {
-        e.printStackTrace(err);
-      }
-      err.flush();
-      return 2;
-    });
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> reportFailure(e, err, debug));
     cli.setParameterExceptionHandler((e, a) -> {
       err.println("ibreid: " + e.getMessage());
       err.flush();
       return 2;
     });
     return cli.execute(args);
+  }
+
+  /** One line {@code ibreid: <message>} (and with --debug the stack trace); returns the exit status, 2. */
+  static int reportFailure(Exception e, PrintWriter err, boolean debug) {
+    Throwable cause = userFacing(e);
+    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    if (!(cause instanceof IbreidException)) {
+      message = cause.getClass().getSimpleName() + ": " + message;
+    }
+    err.println("ibreid: " + message.lines().findFirst().orElse(message));
+    if (debug) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return 2;
   }
 
   /** Unwraps Guice and reflection wrappers down to the exception that explains the failure. */

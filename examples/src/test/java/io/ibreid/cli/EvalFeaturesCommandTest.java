@@ -73,6 +73,23 @@ class EvalFeaturesCommandTest {
     return a.toArray(String[]::new);
   }
 
+  /** The fast path (eval-features first) and picocli (an option before it) print the same result. */
+  @Test
+  void fastPathAndPicocliPrintTheSame() {
+    Run fast = run(args("--rerank", "--k1", "3", "--k2", "1"));
+    List<String> viaPicocli = new ArrayList<>(List.of("--debug"));
+    viaPicocli.addAll(List.of(args("--rerank", "--k1", "3", "--k2", "1")));
+    Run pico = run(viaPicocli.toArray(String[]::new));
+    assertThat(fast.status()).isZero();
+    assertThat(fast.out()).contains("\"rerank\"").isEqualTo(pico.out());
+    assertThat(pico.status()).isZero();
+    Run bad = run("eval-features", "--protocol", "sysu", "--query", dir.resolve("none.npy").toString(),
+        "--query-meta", dir.resolve("q.csv").toString(), "--gallery", dir.resolve("g.npy").toString(),
+        "--gallery-meta", dir.resolve("g.csv").toString());
+    assertThat(bad.status()).isEqualTo(2);
+    assertThat(bad.err().lines()).singleElement().asString().startsWith("ibreid: ").contains("none.npy");
+  }
+
   @Test
   void printsAndWritesTheHandComputedMetrics() throws IOException {
     Path json = dir.resolve("out/metrics.json");
