@@ -7,8 +7,8 @@
 # single (default): one evaluation of 3,803 queries against 3,010 gallery images, numpy_eval.py as the baseline.
 # trials: the published 10-trial multi-shot protocol (`--trials 10 --shots 10`): each trial draws 3,010 gallery
 #   images (ten per identity and camera) from 6,020 candidates; numpy_trials.py as the baseline.
-# Prints the median wall times of REPEATS runs (default 5) and their ratio. JVM options: BENCH_JAVA_OPTS
-# (default -Xmx1g; e.g. "-Xmx1g -XX:TieredStopAtLevel=1" trades peak JIT speed for less compilation work).
+# Prints the median wall times of REPEATS runs (default 5) and their ratio. Extra JVM options: BENCH_JAVA_OPTS
+# (passed as IBREID_JAVA_OPTS, after the launcher's own eval-features options: -Xmx1g, C1 only, serial GC, ...).
 #
 # Data are generated once into benchmarks/eval-features/data (about 56 MB; delete it to regenerate). Both programs'
 # metrics are compared: they must agree (same definitions, independent implementations). Timings are wall-clock,
@@ -26,7 +26,7 @@ else
   [ -f "$data/gallery.csv" ] || python3 "$here/generate.py" "$data"
 fi
 args=(--query "$data/query.npy" --query-meta "$data/query.csv" --gallery "$data/gallery.npy" --gallery-meta "$data/gallery.csv")
-java_cmd=(env IBREID_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx1g}" "$root/bin/ibreid" eval-features --protocol sysu "${args[@]}")
+java_cmd=(env IBREID_JAVA_OPTS="${BENCH_JAVA_OPTS:-}" "$root/bin/ibreid" eval-features --protocol sysu "${args[@]}")
 numpy_script="$here/numpy_eval.py"
 if [ "$mode" = trials ]; then
   java_cmd+=(--trials 10 --shots 10 --mode all)
@@ -47,19 +47,32 @@ for k in ("rank1", "rank5", "rank10", "rank20", "mAP", "mINP", "validQueries"):
 print("metrics agree: R1 %.2f%%  mAP %.2f%%  mINP %.2f%%" % (a["rank1"], a["mAP"], a["mINP"]))
 PY
 
-jt=(); nt=()
+# The OpenBLAS kernels bin/ibreid picks on this CPU (bin/lib/cpu-env.sh); when it overrides OpenBLAS's own choice,
+# numpy (whose OpenBLAS reads the same variable) is also timed with that choice, so neither side has the faster
+# kernels alone.
+coretype="$(unset OPENBLAS_CORETYPE; source "$root/bin/lib/cpu-env.sh"; echo "${OPENBLAS_CORETYPE:-}")"
+jt=(); nt=(); kt=()
 for ((i = 0; i < repeats; i++)); do
   s=$EPOCHREALTIME; "${java_cmd[@]}" > /dev/null; jt+=("$s:$EPOCHREALTIME")
   s=$EPOCHREALTIME; "${numpy_cmd[@]}" > /dev/null; nt+=("$s:$EPOCHREALTIME")
+  if [ -n "$coretype" ]; then
+    s=$EPOCHREALTIME; env OPENBLAS_CORETYPE="$coretype" "${numpy_cmd[@]}" > /dev/null; kt+=("$s:$EPOCHREALTIME")
+  fi
 done
-python3 - "${jt[*]}" "${nt[*]}" "$(nproc)" "$(cat /proc/loadavg)" <<'PY'
+python3 - "${jt[*]}" "${nt[*]}" "${kt[*]:-}" "$coretype" "$(nproc)" "$(cat /proc/loadavg)" <<'PY'
 import statistics, sys
 def spans(arg):
     return [float(e) - float(s) for s, e in (x.split(":") for x in arg.split())]
 j = spans(sys.argv[1])
 n = spans(sys.argv[2])
+k = spans(sys.argv[3]) if sys.argv[3] else []
+core = sys.argv[4]
 print("ibreid eval-features          : " + " ".join("%.2f" % x for x in j) + "  s, median %.2f s" % statistics.median(j))
 print("numpy                        : " + " ".join("%.2f" % x for x in n) + "  s, median %.2f s" % statistics.median(n))
-print("ratio numpy / ibreid (median): %.2fx   [%s cores, load average %s]"
-      % (statistics.median(n) / statistics.median(j), sys.argv[3], " ".join(sys.argv[4].split()[:3])))
+if k:
+    print("numpy, OPENBLAS_CORETYPE=%-9s: " % core + " ".join("%.2f" % x for x in k)
+          + "  s, median %.2f s" % statistics.median(k))
+print("ratio numpy / ibreid (median): %.2fx" % (statistics.median(n) / statistics.median(j))
+      + ("   with %s kernels on both sides: %.2fx" % (core, statistics.median(k) / statistics.median(j)) if k else "")
+      + "   [%s cores, load average %s]" % (sys.argv[5], " ".join(sys.argv[6].split()[:3])))
 PY
