@@ -47,32 +47,22 @@ for k in ("rank1", "rank5", "rank10", "rank20", "mAP", "mINP", "validQueries"):
 print("metrics agree: R1 %.2f%%  mAP %.2f%%  mINP %.2f%%" % (a["rank1"], a["mAP"], a["mINP"]))
 PY
 
-# The OpenBLAS kernels bin/ibreid picks on this CPU (bin/lib/cpu-env.sh); when it overrides OpenBLAS's own choice,
-# numpy (whose OpenBLAS reads the same variable) is also timed with that choice, so neither side has the faster
-# kernels alone.
-coretype="$(unset OPENBLAS_CORETYPE; source "$root/bin/lib/cpu-env.sh"; echo "${OPENBLAS_CORETYPE:-}")"
-jt=(); nt=(); kt=()
+# Both programs run in the caller's environment. OPENBLAS_CORETYPE matters to both (numpy's OpenBLAS reads it too):
+# when it is unset, bin/ibreid sets it on AMD CPUs with AVX-512 (bin/lib/cpu-env.sh) and numpy's newer OpenBLAS
+# detects the CPU itself. Run once as is and once with `env -u OPENBLAS_CORETYPE` to see both cases.
+jt=(); nt=()
 for ((i = 0; i < repeats; i++)); do
   s=$EPOCHREALTIME; "${java_cmd[@]}" > /dev/null; jt+=("$s:$EPOCHREALTIME")
   s=$EPOCHREALTIME; "${numpy_cmd[@]}" > /dev/null; nt+=("$s:$EPOCHREALTIME")
-  if [ -n "$coretype" ]; then
-    s=$EPOCHREALTIME; env OPENBLAS_CORETYPE="$coretype" "${numpy_cmd[@]}" > /dev/null; kt+=("$s:$EPOCHREALTIME")
-  fi
 done
-python3 - "${jt[*]}" "${nt[*]}" "${kt[*]:-}" "$coretype" "$(nproc)" "$(cat /proc/loadavg)" <<'PY'
+python3 - "${jt[*]}" "${nt[*]}" "${OPENBLAS_CORETYPE-(unset)}" "$(nproc)" "$(cat /proc/loadavg)" <<'PY'
 import statistics, sys
 def spans(arg):
     return [float(e) - float(s) for s, e in (x.split(":") for x in arg.split())]
 j = spans(sys.argv[1])
 n = spans(sys.argv[2])
-k = spans(sys.argv[3]) if sys.argv[3] else []
-core = sys.argv[4]
 print("ibreid eval-features          : " + " ".join("%.2f" % x for x in j) + "  s, median %.2f s" % statistics.median(j))
 print("numpy                        : " + " ".join("%.2f" % x for x in n) + "  s, median %.2f s" % statistics.median(n))
-if k:
-    print("numpy, OPENBLAS_CORETYPE=%-9s: " % core + " ".join("%.2f" % x for x in k)
-          + "  s, median %.2f s" % statistics.median(k))
-print("ratio numpy / ibreid (median): %.2fx" % (statistics.median(n) / statistics.median(j))
-      + ("   with %s kernels on both sides: %.2fx" % (core, statistics.median(k) / statistics.median(j)) if k else "")
-      + "   [%s cores, load average %s]" % (sys.argv[5], " ".join(sys.argv[6].split()[:3])))
+print("ratio numpy / ibreid (median): %.2fx   [OPENBLAS_CORETYPE %s, %s cores, load average %s]"
+      % (statistics.median(n) / statistics.median(j), sys.argv[3], sys.argv[4], " ".join(sys.argv[5].split()[:3])))
 PY

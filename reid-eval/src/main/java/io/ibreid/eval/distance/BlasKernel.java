@@ -19,8 +19,9 @@ public final class BlasKernel implements DistanceKernel {
   private final float[] galleryScale;
   private static final java.util.concurrent.atomic.AtomicBoolean PRELOADING =
       new java.util.concurrent.atomic.AtomicBoolean();
-  private final FloatPointer queryPtr;
-  private final FloatPointer galleryPtr;
+  /** Created with the first product (loading OpenBLAS), so that callers can prepare meanwhile. */
+  private FloatPointer queryPtr;
+  private FloatPointer galleryPtr;
   private FloatPointer result;
   private long resultCapacity;
 
@@ -33,7 +34,6 @@ public final class BlasKernel implements DistanceKernel {
     if (query.dim() != gallery.dim()) {
       throw new IllegalArgumentException("query dim " + query.dim() + " != gallery dim " + gallery.dim());
     }
-    Loader.load(openblas_nolapack.class);
     this.query = query;
     this.gallery = gallery;
     this.distance = distance;
@@ -44,13 +44,20 @@ public final class BlasKernel implements DistanceKernel {
       queryScale = Norms.toFloat(querySquaredNorms);
       galleryScale = Norms.toFloat(gallerySquaredNorms);
     }
-    queryPtr = new FloatPointer(query.buffer());
-    galleryPtr = new FloatPointer(gallery.buffer());
+  }
+
+  /** Loads OpenBLAS (waiting for {@link #preload} if it started) and wraps the feature buffers. */
+  private void ensureLoaded() {
+    if (queryPtr == null) {
+      Loader.load(openblas_nolapack.class);
+      queryPtr = new FloatPointer(query.buffer());
+      galleryPtr = new FloatPointer(gallery.buffer());
+    }
   }
 
   /**
    * Starts loading the OpenBLAS library on a background thread, so that a command can read its input files
-   * meanwhile; constructing a kernel waits for the load to finish. Only the first call starts a thread.
+   * meanwhile; the first product of a kernel waits for the load to finish. Only the first call starts a thread.
    */
   public static void preload() {
     if (PRELOADING.getAndSet(true)) {
@@ -88,6 +95,7 @@ public final class BlasKernel implements DistanceKernel {
     int n = gallery.rows();
     int d = query.dim();
     long need = (long) count * n;
+    ensureLoaded();
     if (result == null || resultCapacity < need) {
       if (result != null) {
         result.close();
