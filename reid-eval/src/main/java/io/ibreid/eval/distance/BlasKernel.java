@@ -12,13 +12,13 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * runtime, which saves about 1.5 s of start-up per process (measured; see the module README).
  */
 public final class BlasKernel implements DistanceKernel {
+  private static final java.util.concurrent.atomic.AtomicBoolean PRELOADING =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final FeatureMatrix query;
   private final FeatureMatrix gallery;
   private final Distance distance;
   private final float[] queryScale;
   private final float[] galleryScale;
-  private static final java.util.concurrent.atomic.AtomicBoolean PRELOADING =
-      new java.util.concurrent.atomic.AtomicBoolean();
   /** Created with the first product (loading OpenBLAS), so that callers can prepare meanwhile. */
   private FloatPointer queryPtr;
   private FloatPointer galleryPtr;

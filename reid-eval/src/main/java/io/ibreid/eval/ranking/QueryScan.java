@@ -39,15 +39,11 @@ public final class QueryScan {
   private int matches;
 
   /**
-   * @param galleryPid dense identity index (0 .. identities-1) of every gallery image; a query's true matches are
-   *                   then found without a pass over the whole gallery
+   * @param grouping   the gallery's images grouped by dense identity ({@link #group}; one grouping can serve the
+   *                   scans of several threads), so that a query's true matches are found without a pass over the
+   *                   whole gallery
    * @param identities number of dense identity indices
    */
-  public QueryScan(int[] galleryPid, int identities) {
-    this(group(galleryPid, identities), identities);
-  }
-
-  /** Shares one grouping ({@link #group}) between the scans of several threads. */
   public QueryScan(int[][] grouping, int identities) {
     stamp = new int[Math.max(1, identities)];
     groupStart = grouping[0];

@@ -21,6 +21,8 @@ import java.util.concurrent.Future;
 public final class RankingEvaluator {
   /** CMC is reported at ranks 1..20. */
   public static final int MAX_RANK = 20;
+  /** Query rows a default block holds at least (or all queries). */
+  public static final int MIN_BLOCK_ROWS = 256;
 
   private final long blockFloats;
   private final int minBlockRows;
@@ -35,9 +37,6 @@ public final class RankingEvaluator {
   public RankingEvaluator() {
     this(1L << 20, MIN_BLOCK_ROWS, Runtime.getRuntime().availableProcessors());
   }
-
-  /** Query rows a default block holds at least (or all queries). */
-  public static final int MIN_BLOCK_ROWS = 256;
 
   /** Blocks of at most {@code blockFloats} distances (at least one query row). */
   public RankingEvaluator(long blockFloats, int threads) {
@@ -89,7 +88,7 @@ public final class RankingEvaluator {
 
     long rows = Math.min(nq, Math.max(minBlockRows, blockFloats / Math.max(1, n)));
     int block = (int) Math.max(1, Math.min(rows, (Integer.MAX_VALUE - 8L) / Math.max(1, n)));
-    float[] dist = new float[(int) Math.min((long) block * n, Integer.MAX_VALUE - 8)];
+    float[] dist = new float[block * n]; // block <= (Integer.MAX_VALUE - 8) / n
     int workers = Math.min(threads, Math.max(1, block));
     ExecutorService pool = workers > 1 ? Executors.newFixedThreadPool(workers, r -> {
       Thread t = new Thread(r, "reid-eval-scan");

@@ -55,6 +55,30 @@ class ScanAgainstReferenceTest {
     return new Ref(distinct, ap, inp);
   }
 
+  /** Every query's CMC position, AP and INP, the skipped queries and the mAP against {@link #reference}. */
+  static void assertAgreesWithReference(Evaluation e, float[][] d, List<ImageMeta> query, List<ImageMeta> gallery,
+      CameraRule rule, int trial) {
+    int valid = 0;
+    double apSum = 0;
+    for (int i = 0; i < query.size(); i++) {
+      Ref ref = reference(d[i], gallery, query.get(i), rule);
+      if (ref == null) {
+        assertThat(e.skipped(i)).as("case %d query %d", trial, i).isTrue();
+        continue;
+      }
+      valid++;
+      apSum += ref.ap();
+      assertThat(e.distinctRank()[i]).as("case %d query %d", trial, i).isEqualTo(ref.distinctRank());
+      assertThat(e.ap()[i]).as("case %d query %d", trial, i).isCloseTo(ref.ap(), within(1e-12));
+      assertThat(e.inp()[i]).as("case %d query %d", trial, i).isCloseTo(ref.inp(), within(1e-12));
+    }
+    assertThat(e.metrics().validQueries()).isEqualTo(valid);
+    assertThat(e.metrics().skippedQueries()).isEqualTo(query.size() - valid);
+    if (valid > 0) {
+      assertThat(e.metrics().mAP()).isCloseTo(apSum / valid, within(1e-12));
+    }
+  }
+
   @Test
   void randomCasesWithTiesAgreeWithTheDefinitions() {
     Random rnd = new Random(42);
@@ -82,25 +106,7 @@ class ScanAgainstReferenceTest {
         for (int threads : new int[] {1, 2}) {
           Evaluation e = new RankingEvaluator(1 + rnd.nextInt(3 * n), threads)
               .evaluate(new PrecomputedKernel(d), query, gallery, rule);
-          int valid = 0;
-          double apSum = 0;
-          for (int i = 0; i < nq; i++) {
-            Ref ref = reference(d[i], gallery, query.get(i), rule);
-            if (ref == null) {
-              assertThat(e.skipped(i)).as("case %d query %d", trial, i).isTrue();
-              continue;
-            }
-            valid++;
-            apSum += ref.ap();
-            assertThat(e.distinctRank()[i]).as("case %d query %d", trial, i).isEqualTo(ref.distinctRank());
-            assertThat(e.ap()[i]).isCloseTo(ref.ap(), within(1e-12));
-            assertThat(e.inp()[i]).isCloseTo(ref.inp(), within(1e-12));
-          }
-          assertThat(e.metrics().validQueries()).isEqualTo(valid);
-          assertThat(e.metrics().skippedQueries()).isEqualTo(nq - valid);
-          if (valid > 0) {
-            assertThat(e.metrics().mAP()).isCloseTo(apSum / valid, within(1e-12));
-          }
+          assertAgreesWithReference(e, d, query, gallery, rule, trial);
         }
       }
     }
@@ -135,16 +141,7 @@ class ScanAgainstReferenceTest {
       for (CameraRule rule : List.of(CameraRule.NONE, new SysuCameraRule())) {
         Evaluation e = new RankingEvaluator(1 + rnd.nextInt(3 * n), 1 + rnd.nextInt(2))
             .evaluate(new PrecomputedKernel(d), query, gallery, rule);
-        for (int i = 0; i < query.size(); i++) {
-          Ref ref = reference(d[i], gallery, query.get(i), rule);
-          if (ref == null) {
-            assertThat(e.skipped(i)).as("case %d query %d", trial, i).isTrue();
-            continue;
-          }
-          assertThat(e.distinctRank()[i]).as("case %d query %d", trial, i).isEqualTo(ref.distinctRank());
-          assertThat(e.ap()[i]).as("case %d query %d", trial, i).isCloseTo(ref.ap(), within(1e-12));
-          assertThat(e.inp()[i]).as("case %d query %d", trial, i).isCloseTo(ref.inp(), within(1e-12));
-        }
+        assertAgreesWithReference(e, d, query, gallery, rule, trial);
       }
     }
   }
