@@ -1,19 +1,26 @@
-# Sourced by bin/ibreid and the benchmarks: CPU facts and the OpenBLAS kernel choice.
+# Sourced by bin/ibreid and the benchmarks: CPU facts and the OpenBLAS kernel choice (shell builtins only: starting a
+# process costs a few milliseconds on small virtual machines, and eval-features runs in well under a second).
 # Sets IBREID_AVX512=1 when the CPU has AVX-512 F, BW, DQ and VL (else 0). The OpenBLAS bundled with ND4J (0.3.19)
 # does not know AMD Zen 4/5 and, left to itself, runs its Barcelona (SSE) kernels there; on AMD CPUs with AVX-512
 # this exports OPENBLAS_CORETYPE=SkylakeX (the AVX-512 kernels: the 47 GFLOP product of reid-eval/README.md in
 # 0.13 s instead of 0.25 s with Haswell's). A value already set (the development machine's environment sets
 # Haswell) is kept.
 IBREID_AVX512=0
+_ibreid_vendor=""
 _ibreid_flags=""
 if [ -r /proc/cpuinfo ]; then
-  _ibreid_flags="$(grep -m1 '^flags' /proc/cpuinfo || true)"
+  while IFS= read -r _ibreid_line; do
+    case "$_ibreid_line" in
+      vendor_id*) _ibreid_vendor="$_ibreid_line" ;;
+      flags*) _ibreid_flags=" ${_ibreid_line#*:} "; break ;;
+    esac
+  done < /proc/cpuinfo
 fi
-if [[ " $_ibreid_flags " == *" avx512f "* && " $_ibreid_flags " == *" avx512bw "* \
-      && " $_ibreid_flags " == *" avx512dq "* && " $_ibreid_flags " == *" avx512vl "* ]]; then
+if [[ "$_ibreid_flags" == *" avx512f "* && "$_ibreid_flags" == *" avx512bw "* \
+      && "$_ibreid_flags" == *" avx512dq "* && "$_ibreid_flags" == *" avx512vl "* ]]; then
   IBREID_AVX512=1
 fi
-if [ "$IBREID_AVX512" = 1 ] && [ -z "${OPENBLAS_CORETYPE+set}" ] && grep -q -m1 'AuthenticAMD' /proc/cpuinfo; then
+if [ "$IBREID_AVX512" = 1 ] && [ -z "${OPENBLAS_CORETYPE+set}" ] && [[ "$_ibreid_vendor" == *AuthenticAMD* ]]; then
   export OPENBLAS_CORETYPE=SkylakeX
 fi
-unset _ibreid_flags
+unset _ibreid_flags _ibreid_vendor _ibreid_line

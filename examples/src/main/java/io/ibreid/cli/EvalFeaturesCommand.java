@@ -5,6 +5,7 @@ import io.ibreid.eval.distance.BlasKernel;
 import io.ibreid.eval.distance.Distance;
 import io.ibreid.eval.distance.KernelFactory;
 import io.ibreid.eval.features.LabelledFeatures;
+import io.ibreid.eval.features.QueryGallery;
 import io.ibreid.eval.protocol.EvalProtocol;
 import io.ibreid.eval.protocol.FeatureEvaluation;
 import io.ibreid.eval.ranking.Evaluation;
@@ -112,8 +113,9 @@ final class EvalFeaturesCommand implements Callable<Integer> {
     if (kernels == KernelFactory.BLAS) {
       BlasKernel.preload(); // a no-op when IbreidCli already started it
     }
-    LabelledFeatures q = LabelledFeatures.read(query, queryMeta);
-    LabelledFeatures g = LabelledFeatures.read(gallery, galleryMeta);
+    QueryGallery input = QueryGallery.read(query, queryMeta, gallery, galleryMeta);
+    LabelledFeatures q = input.query();
+    LabelledFeatures g = input.gallery();
     if (trials != null) {
       return trials(p, d, kernels, rr, q, g);
     }

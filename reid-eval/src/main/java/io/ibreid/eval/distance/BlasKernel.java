@@ -2,7 +2,6 @@ package io.ibreid.eval.distance;
 
 import io.ibreid.eval.features.FeatureMatrix;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
@@ -49,7 +48,7 @@ public final class BlasKernel implements DistanceKernel {
   /** Loads OpenBLAS (waiting for {@link #preload} if it started) and wraps the feature buffers. */
   private void ensureLoaded() {
     if (queryPtr == null) {
-      Loader.load(openblas_nolapack.class);
+      OpenBlasLibrary.load();
       queryPtr = new FloatPointer(query.buffer());
       galleryPtr = new FloatPointer(gallery.buffer());
     }
@@ -65,7 +64,7 @@ public final class BlasKernel implements DistanceKernel {
     }
     Thread t = new Thread(() -> {
       try {
-        Loader.load(openblas_nolapack.class);
+        OpenBlasLibrary.load();
       } catch (Throwable ignored) {
         // the constructor loads again and reports the failure
       }

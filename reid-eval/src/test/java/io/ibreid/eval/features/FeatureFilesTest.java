@@ -109,6 +109,26 @@ class FeatureFilesTest {
   }
 
   @Test
+  void queryAndGalleryReadTogetherReportTheQuerysProblemFirst() throws IOException {
+    Path good = dir.resolve("good.npy");
+    Npy.write(good, FeatureMatrix.of(new float[][] {{1, 2}, {3, 4}}));
+    Path goodCsv = dir.resolve("good.csv");
+    Files.writeString(goodCsv, "path,pid,camid\na,1,1\nb,2,3\n");
+    Path nan = dir.resolve("nan.npy");
+    Npy.write(nan, FeatureMatrix.of(new float[][] {{1, 2}, {3, Float.NaN}}));
+    Path shortCsv = dir.resolve("short.csv");
+    Files.writeString(shortCsv, "path,pid,camid\na,1,1\n");
+
+    QueryGallery both = QueryGallery.read(good, goodCsv, good, goodCsv);
+    assertThat(both.query().size()).isEqualTo(2);
+    assertThat(both.gallery().features().get(1, 1)).isEqualTo(4f);
+    assertThat(both.gallery().squaredNorms()).containsExactly(5, 25);
+    assertOneLine(catchIt(() -> QueryGallery.read(good, goodCsv, nan, goodCsv)), "nan.npy", "row 1 column 1 is NaN");
+    assertOneLine(catchIt(() -> QueryGallery.read(good, shortCsv, nan, goodCsv)), "good.npy has 2 rows",
+        "short.csv describes 1 images");
+  }
+
+  @Test
   void emptyGallery() throws IOException {
     Path q = dir.resolve("q.npy");
     Npy.write(q, FeatureMatrix.of(new float[][] {{1, 2}}));
