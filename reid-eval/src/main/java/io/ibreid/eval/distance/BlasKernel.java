@@ -22,6 +22,8 @@ public final class BlasKernel implements DistanceKernel {
   private FloatPointer queryPtr;
   private FloatPointer galleryPtr;
   private FloatPointer result;
+  /** {@code result} as a buffer, for reads at absolute positions. */
+  private java.nio.FloatBuffer resultView;
   private long resultCapacity;
 
   /**
@@ -91,6 +93,13 @@ public final class BlasKernel implements DistanceKernel {
 
   @Override
   public void distances(int from, int count, float[] out) {
+    prepareDistances(from, count, out);
+    finishRows(from, out, 0, count);
+  }
+
+  /** The matrix product of the block, into a native buffer that {@link #finishRows} reads. */
+  @Override
+  public void prepareDistances(int from, int count, float[] out) {
     int n = gallery.rows();
     int d = query.dim();
     long need = (long) count * n;
@@ -101,20 +110,29 @@ public final class BlasKernel implements DistanceKernel {
       }
       result = new FloatPointer(need);
       resultCapacity = need;
+      resultView = result.asBuffer();
     }
-    if (d == 0) {
-      java.util.Arrays.fill(out, 0, (int) need, 0f);
-    } else {
+    if (d > 0) {
       queryPtr.position((long) from * d);
       openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
           openblas_nolapack.CblasTrans, count, n, d, 1f, queryPtr, d, galleryPtr, d, 0f, result.position(0), n);
       queryPtr.position(0);
-      result.get(out, 0, (int) need);
+    }
+  }
+
+  /** Copies rows {@code [lo, hi)} of the product into {@code out} and turns them into distances. */
+  @Override
+  public void finishRows(int from, float[] out, int lo, int hi) {
+    int n = gallery.rows();
+    if (query.dim() == 0) {
+      java.util.Arrays.fill(out, lo * n, hi * n, 0f);
+    } else {
+      resultView.get(lo * n, out, lo * n, (hi - lo) * n); // absolute: rows may be finished concurrently
     }
     if (distance == Distance.COSINE) {
-      Norms.cosine(out, count, n, from, queryScale, galleryScale);
+      Norms.cosine(out, lo, hi, n, from, queryScale, galleryScale);
     } else {
-      Norms.euclidean(out, count, n, from, queryScale, galleryScale);
+      Norms.euclidean(out, lo, hi, n, from, queryScale, galleryScale);
     }
   }
 

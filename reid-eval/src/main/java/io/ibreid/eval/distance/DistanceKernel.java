@@ -15,6 +15,22 @@ public interface DistanceKernel extends AutoCloseable {
    */
   void distances(int from, int count, float[] out);
 
+  /**
+   * The first of two steps that together do what {@link #distances} does, for callers that finish the rows of a block
+   * on several threads: fills {@code out} for queries {@code [from, from + count)} with values that
+   * {@link #finishRows} turns into the distances. By default this computes the distances and the second step does
+   * nothing.
+   */
+  default void prepareDistances(int from, int count, float[] out) {
+    distances(from, count, out);
+  }
+
+  /**
+   * Turns rows {@code [lo, hi)} of a block filled by {@link #prepareDistances prepareDistances(from, ...)} into
+   * distances, in place. Each row must be finished exactly once; different rows may be finished by different threads.
+   */
+  default void finishRows(int from, float[] out, int lo, int hi) {}
+
   @Override
   void close();
 }

@@ -76,7 +76,7 @@ public final class Nd4jKernel implements DistanceKernel {
         out[i] = 1f - out[i];
       }
     } else {
-      Norms.euclidean(out, count, n, from, sqQ, sqG);
+      Norms.euclidean(out, 0, count, n, from, sqQ, sqG);
     }
   }
 

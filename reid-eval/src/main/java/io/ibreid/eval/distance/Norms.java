@@ -21,9 +21,9 @@ final class Norms {
     return out;
   }
 
-  /** {@code out[i][j] = 1 - dot[i][j] * invQ[from + i] * invG[j]}. */
-  static void cosine(float[] out, int count, int n, int from, float[] invQ, float[] invG) {
-    for (int i = 0; i < count; i++) {
+  /** {@code out[i][j] = 1 - dot[i][j] * invQ[from + i] * invG[j]} for the block rows {@code lo <= i < hi}. */
+  static void cosine(float[] out, int lo, int hi, int n, int from, float[] invQ, float[] invG) {
+    for (int i = lo; i < hi; i++) {
       float iq = invQ[from + i];
       int base = i * n;
       for (int j = 0; j < n; j++) {
@@ -32,9 +32,9 @@ final class Norms {
     }
   }
 
-  /** {@code out[i][j] = sqrt(max(0, |q|^2 + |g|^2 - 2 dot))}. */
-  static void euclidean(float[] out, int count, int n, int from, float[] sqQ, float[] sqG) {
-    for (int i = 0; i < count; i++) {
+  /** {@code out[i][j] = sqrt(max(0, |q|^2 + |g|^2 - 2 dot))} for the block rows {@code lo <= i < hi}. */
+  static void euclidean(float[] out, int lo, int hi, int n, int from, float[] sqQ, float[] sqG) {
+    for (int i = lo; i < hi; i++) {
       float q2 = sqQ[from + i];
       int base = i * n;
       for (int j = 0; j < n; j++) {

@@ -13,8 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Evaluates a query set against a gallery a block of queries at a time: the kernel fills a block of distances (at
- * most {@code blockFloats} values), then worker threads scan each query's row with {@link QueryScan}. Several
+ * Evaluates a query set against a gallery a block of queries at a time: the kernel prepares a block of distances (at
+ * most {@code blockFloats} values), then worker threads finish each query's row ({@link
+ * DistanceKernel#finishRows}) and scan it with {@link QueryScan}. Several
  * gallery subsets (the trials of a protocol) can be scored from one distance computation: each subset is a sorted
  * array of gallery indices, and its ranked lists break ties by gallery index just like a full gallery.
  */
@@ -103,10 +104,10 @@ public final class RankingEvaluator {
     try {
       for (int from = 0; from < nq; from += block) {
         int count = Math.min(block, nq - from);
-        kernel.distances(from, count, dist);
+        kernel.prepareDistances(from, count, dist);
         int start = from;
         if (pool == null) {
-          scanners[0].run(dist, start, 0, count, n, parts, queryPid, queryCam);
+          scanners[0].run(kernel, dist, start, 0, count, n, parts, queryPid, queryCam);
         } else {
           List<Future<?>> futures = new ArrayList<>();
           int per = (count + workers - 1) / workers;
@@ -117,7 +118,7 @@ public final class RankingEvaluator {
               break;
             }
             Worker wk = scanners[w];
-            futures.add(pool.submit(() -> wk.run(dist, start, lo, hi, n, parts, queryPid, queryCam)));
+            futures.add(pool.submit(() -> wk.run(kernel, dist, start, lo, hi, n, parts, queryPid, queryCam)));
           }
           for (Future<?> f : futures) {
             f.get();
@@ -231,8 +232,11 @@ public final class RankingEvaluator {
       scan = new QueryScan(grouping, identities);
     }
 
-    void run(float[] dist, int from, int lo, int hi, int n, List<Subset> parts, int[] queryPid, int[] queryCam) {
+    /** Finishes each row of the block (in this thread, while it is in cache) and scans it. */
+    void run(DistanceKernel kernel, float[] dist, int from, int lo, int hi, int n, List<Subset> parts,
+        int[] queryPid, int[] queryCam) {
       for (int r = lo; r < hi; r++) {
+        kernel.finishRows(from, dist, r, r + 1);
         int q = from + r;
         for (Subset p : parts) {
           if (scan.scan(dist, r * n, n, p.pidFor.getOrDefault(queryCam[q], p.pid), queryPid[q])) {
