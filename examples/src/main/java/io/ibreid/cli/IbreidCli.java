@@ -57,10 +57,12 @@ public final class IbreidCli implements Runnable {
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     boolean debug = java.util.Arrays.asList(args).contains("--debug");
     if (args.length > 0 && "eval-features".equals(args[0])) {
-      // loading OpenBLAS takes ~0.15 s: overlap it with reading the command line and the feature files
-      io.ibreid.eval.distance.BlasKernel.preload();
       EvalFeaturesCommand fast = EvalFeaturesFastPath.parse(args);
       if (fast != null) {
+        if ("blas".equals(fast.backend)) {
+          // overlap loading OpenBLAS with reading the feature files (not for ND4J: one JavaCPP load at a time)
+          io.ibreid.eval.distance.BlasKernel.preload();
+        }
         fast.directOut = out;
         try {
           return fast.call();

@@ -2,7 +2,6 @@ package io.ibreid.eval.features;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.io.AtomicFiles;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,46 +21,82 @@ public final class MetadataCsv {
   private MetadataCsv() {}
 
   public static List<ImageMeta> read(Path file) {
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String first = in.readLine();
-      if (first == null || first.isBlank()) {
-        throw new IbreidException(file + " is empty; expected the header " + HEADER);
-      }
-      if (first.startsWith("\uFEFF")) {
-        first = first.substring(1);
-      }
-      List<String> header = fields(first, file, 1);
-      int path = header.indexOf("path");
-      int pid = header.indexOf("pid");
-      int cam = header.indexOf("camid");
-      for (String col : List.of("path", "pid", "camid")) {
-        if (!header.contains(col)) {
-          throw new IbreidException(file + ": header [" + first.strip() + "] lacks column [" + col
-              + "]; expected the header " + HEADER);
-        }
-      }
-      int need = Math.max(path, Math.max(pid, cam)) + 1;
-      List<ImageMeta> out = new ArrayList<>();
-      String line;
-      int lineNo = 1;
-      while ((line = in.readLine()) != null) {
-        lineNo++;
-        if (line.isBlank()) {
-          continue;
-        }
-        List<String> f = fields(line, file, lineNo);
-        if (f.size() < need) {
-          throw new IbreidException(file + " line " + lineNo + ": " + f.size() + " fields, the header has "
-              + header.size());
-        }
-        out.add(new ImageMeta(f.get(path), integer(f.get(pid), "pid", file, lineNo),
-            integer(f.get(cam), "camid", file, lineNo)));
-      }
-      return out;
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new IbreidException(file + " does not exist");
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new IbreidException(file + " is not UTF-8 text; expected a CSV file with the header " + HEADER);
     } catch (IOException e) {
       throw new IbreidException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    Lines lines = new Lines(text);
+    String first = lines.next();
+    if (first == null || first.isBlank()) {
+      throw new IbreidException(file + " is empty; expected the header " + HEADER);
+    }
+    if (first.startsWith("\uFEFF")) {
+      first = first.substring(1);
+    }
+    List<String> header = fields(first, file, 1);
+    int path = header.indexOf("path");
+    int pid = header.indexOf("pid");
+    int cam = header.indexOf("camid");
+    for (String col : List.of("path", "pid", "camid")) {
+      if (!header.contains(col)) {
+        throw new IbreidException(file + ": header [" + first.strip() + "] lacks column [" + col
+            + "]; expected the header " + HEADER);
+      }
+    }
+    int need = Math.max(path, Math.max(pid, cam)) + 1;
+    List<ImageMeta> out = new ArrayList<>();
+    String line;
+    int lineNo = 1;
+    while ((line = lines.next()) != null) {
+      lineNo++;
+      if (line.isBlank()) {
+        continue;
+      }
+      List<String> f = fields(line, file, lineNo);
+      if (f.size() < need) {
+        throw new IbreidException(file + " line " + lineNo + ": " + f.size() + " fields, the header has "
+            + header.size());
+      }
+      out.add(new ImageMeta(f.get(path), integer(f.get(pid), "pid", file, lineNo),
+          integer(f.get(cam), "camid", file, lineNo)));
+    }
+    return out;
+  }
+
+  /** The lines of a text as {@link java.io.BufferedReader#readLine} splits them (at \n, \r or \r\n). */
+  private static final class Lines {
+    private final String text;
+    private int pos;
+
+    Lines(String text) {
+      this.text = text;
+    }
+
+    String next() {
+      int n = text.length();
+      if (pos >= n) {
+        return null;
+      }
+      int start = pos;
+      int end = start;
+      while (end < n) {
+        char c = text.charAt(end);
+        if (c == '\n' || c == '\r') {
+          break;
+        }
+        end++;
+      }
+      pos = end + 1;
+      if (end < n && text.charAt(end) == '\r' && pos < n && text.charAt(pos) == '\n') {
+        pos++;
+      }
+      return text.substring(start, end);
     }
   }
 
@@ -90,6 +125,16 @@ public final class MetadataCsv {
 
   /** Splits one CSV line; quoted fields may hold commas and doubled quotes. */
   static List<String> fields(String line, Path file, int lineNo) {
+    if (line.indexOf('"') < 0) { // the common case, without a character-by-character copy
+      List<String> out = new ArrayList<>(4);
+      int start = 0;
+      for (int comma = line.indexOf(','); comma >= 0; comma = line.indexOf(',', start)) {
+        out.add(line.substring(start, comma).strip());
+        start = comma + 1;
+      }
+      out.add(line.substring(start).strip());
+      return out;
+    }
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     boolean quoted = false;

@@ -84,6 +84,19 @@ class FeatureFilesTest {
   }
 
   @Test
+  void csvLineEndingsBlankLinesSpacesAndAByteOrderMark() throws IOException {
+    Path f = dir.resolve("m.csv");
+    Files.writeString(f, "\uFEFFpath, pid ,camid\r\n a.jpg ,1, 3\r\n\r\n\"b,\"\"q\"\"\",2,6\rc.jpg,3,1\n  \n d.jpg , 4 ,2");
+    assertThat(MetadataCsv.read(f)).containsExactly(new ImageMeta("a.jpg", 1, 3), new ImageMeta("b,\"q\"", 2, 6),
+        new ImageMeta("c.jpg", 3, 1), new ImageMeta("d.jpg", 4, 2));
+    // line numbers count blank lines, and \r\n is one line end
+    Files.writeString(f, "path,pid,camid\r\na,1,1\r\n\r\nb,x,1\r\n");
+    assertOneLine(catchIt(() -> MetadataCsv.read(f)), "m.csv line 4: pid [x] is not an integer");
+    Files.write(f, new byte[] {'p', 'a', 't', 'h', ',', 'p', 'i', 'd', ',', 'c', 'a', 'm', 'i', 'd', '\n', (byte) 0xff});
+    assertOneLine(catchIt(() -> MetadataCsv.read(f)), "m.csv is not UTF-8 text");
+  }
+
+  @Test
   void shapeMismatchBetweenNpyAndCsv() throws Exception {
     Path csv = dir.resolve("q.csv");
     Files.writeString(csv, "path,pid,camid\na,1,3\nb,2,3\n");
