@@ -120,7 +120,10 @@ class EvalFeaturesJarIT {
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("finished: " + cmd).isTrue();
+    if (!p.waitFor(180, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("did not finish in 180 s: " + cmd);
+    }
     return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 }

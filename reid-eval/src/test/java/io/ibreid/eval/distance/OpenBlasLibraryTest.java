@@ -87,7 +87,10 @@ class OpenBlasLibraryTest {
     cmd.add(Probe.class.getName());
     Path out = Files.createTempFile(dir, "probe", ".out");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("probe finished").isTrue();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("probe did not finish in 120 s: " + cmd);
+    }
     String text = Files.readString(out).strip();
     assertThat(p.exitValue()).as(text).isZero();
     return text;
