@@ -21,8 +21,9 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * about 0.15 s of CPU in every process (the libraries themselves load in under 10 ms). When the system property
  * {@value #RECORD_PROPERTY} names a file, a process that used the Loader writes there which library files it loaded,
  * with the size and modification time of each and of the jar holding the binding classes; a later process loads
- * those files with {@link System#load} when every recorded size and time still matches, and uses the Loader
- * otherwise (a missing, stale or unreadable record is only slower). Without the property the Loader is always used.
+ * those files with {@link System#load} when every recorded size and time still matches and one call into the binding
+ * works, and uses the Loader otherwise (a missing, stale or unreadable record is only slower; one that matches but
+ * fails is deleted, to be written again by the next process). Without the property the Loader is always used.
  *
  * <p>The direct load tells JavaCPP not to load libraries itself (its {@code org.bytedeco.javacpp.loadlibraries}
  * property) while the binding classes initialise, which is process-wide: {@code bin/ibreid} sets the property only
@@ -33,6 +34,7 @@ public final class OpenBlasLibrary {
   public static final String RECORD_PROPERTY = "ibreid.blas.libs";
   private static final String JAVACPP_LOAD_PROPERTY = "org.bytedeco.javacpp.loadlibraries";
   private static final String HEADER = "ibreid OpenBLAS libraries v1";
+  private static final String END = "end";
 
   private static boolean loaded;
   private static boolean direct;
@@ -46,15 +48,32 @@ public final class OpenBlasLibrary {
     }
     String record = System.getProperty(RECORD_PROPERTY);
     Path file = record == null || record.isEmpty() ? null : Path.of(record);
-    if (file != null && loadRecorded(file)) {
+    Outcome outcome = file == null ? Outcome.NO_RECORD : loadRecorded(file);
+    if (outcome == Outcome.LOADED) {
       direct = true;
     } else {
       Loader.load(openblas_nolapack.class);
-      if (file != null) {
+      if (outcome == Outcome.NO_RECORD) {
         writeRecord(file);
+      } else {
+        // the record matched the files but did not work: the Loader's list is incomplete in this process (the
+        // binding classes were initialised without it), so drop the record and let the next process write it
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException | RuntimeException e) {
+          // it fails the same way next time, which only costs time
+        }
       }
     }
     loaded = true;
+  }
+
+  private enum Outcome {
+    /** No usable record (absent, malformed or stale): nothing was loaded, the Loader's list can be recorded. */
+    NO_RECORD,
+    LOADED,
+    /** The recorded files matched but loading them or the probe call failed. */
+    FAILED
   }
 
   /** True when {@link #load} loaded the recorded files directly rather than through JavaCPP's Loader. */
@@ -62,22 +81,23 @@ public final class OpenBlasLibrary {
     return direct;
   }
 
-  private static boolean loadRecorded(Path file) {
+  private static Outcome loadRecorded(Path file) {
     List<Path> libraries = new ArrayList<>();
     try {
       List<String> lines = Files.readAllLines(file);
-      if (lines.size() < 3 || !lines.get(0).equals(HEADER) || !matches(lines.get(1), bindingJar())) {
-        return false;
+      if (lines.size() < 4 || !lines.get(0).equals(HEADER) || !lines.get(lines.size() - 1).equals(END)
+          || !matches(lines.get(1), bindingJar())) {
+        return Outcome.NO_RECORD;
       }
-      for (String line : lines.subList(2, lines.size())) {
+      for (String line : lines.subList(2, lines.size() - 1)) {
         Path lib = Path.of(line.substring(line.indexOf(' ', line.indexOf(' ') + 1) + 1));
         if (!matches(line, lib)) {
-          return false;
+          return Outcome.NO_RECORD;
         }
         libraries.add(lib);
       }
     } catch (IOException | RuntimeException e) {
-      return false; // unreadable or malformed: the Loader rewrites it
+      return Outcome.NO_RECORD; // unreadable or malformed: the Loader rewrites it
     }
     String before = System.getProperty(JAVACPP_LOAD_PROPERTY);
     System.setProperty(JAVACPP_LOAD_PROPERTY, "false");
@@ -89,9 +109,13 @@ public final class OpenBlasLibrary {
       for (Class<?> c : List.of(Pointer.class, FloatPointer.class, openblas_nolapack.class)) {
         Class.forName(c.getName(), true, c.getClassLoader());
       }
-      return true;
+      // one call into each binding, so that a record missing a library fails here rather than at the first product
+      try (FloatPointer probe = new FloatPointer(1)) {
+        probe.put(0, 2f);
+        return openblas_nolapack.cblas_sdot(1, probe, 1, probe, 1) == 4f ? Outcome.LOADED : Outcome.FAILED;
+      }
     } catch (UnsatisfiedLinkError | ClassNotFoundException e) {
-      return false;
+      return Outcome.FAILED;
     } finally {
       if (before == null) {
         System.clearProperty(JAVACPP_LOAD_PROPERTY);
@@ -115,7 +139,17 @@ public final class OpenBlasLibrary {
       for (Map.Entry<String, String> e : libs) {
         text.append(stamp(Path.of(e.getValue()))).append('\n');
       }
-      AtomicFiles.writeString(file, text.toString());
+      text.append(END).append('\n');
+      // a name of its own, so that processes recording at the same time do not write into one temporary file
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+      try {
+        Files.writeString(tmp, text);
+        AtomicFiles.move(tmp, file);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
     } catch (IOException | RuntimeException e) {
       // the record only saves time; an unwritable location leaves every process on the Loader
     }

@@ -37,7 +37,8 @@ class OpenBlasLibraryTest {
     List<String> lines = Files.readAllLines(record);
     assertThat(lines.get(0)).isEqualTo("ibreid OpenBLAS libraries v1");
     assertThat(lines.get(1)).endsWith(".jar");
-    assertThat(lines.get(lines.size() - 1)).endsWith("libjniopenblas_nolapack.so");
+    assertThat(lines.get(lines.size() - 2)).endsWith("libjniopenblas_nolapack.so");
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("end");
     assertThat(lines).anyMatch(l -> l.contains("libopenblas_nolapack.so"));
     String recorded = Files.readString(record);
 
@@ -54,6 +55,17 @@ class OpenBlasLibraryTest {
     lines = new ArrayList<>(Files.readAllLines(record));
     lines.add(2, "5 5 " + dir.resolve("gone.so"));
     Files.write(record, lines);
+    assertThat(probe(record)).isEqualTo("direct=false " + EXPECTED);
+    assertThat(Files.readString(record)).isEqualTo(recorded);
+
+    // cut short (no end line), or complete but without the binding's library: the probe call fails, the Loader loads
+    Files.writeString(record, recorded.substring(0, recorded.indexOf("end")));
+    assertThat(probe(record)).isEqualTo("direct=false " + EXPECTED);
+    List<String> withoutBinding = new ArrayList<>(Files.readAllLines(record));
+    withoutBinding.removeIf(l -> l.endsWith("libjniopenblas_nolapack.so"));
+    Files.write(record, withoutBinding);
+    assertThat(probe(record)).isEqualTo("direct=false " + EXPECTED);
+    assertThat(record).doesNotExist(); // matched but failed: dropped, recorded again by the next process
     assertThat(probe(record)).isEqualTo("direct=false " + EXPECTED);
     assertThat(Files.readString(record)).isEqualTo(recorded);
 
