@@ -14,10 +14,10 @@ import java.util.concurrent.Future;
 
 /**
  * Evaluates a query set against a gallery a block of queries at a time: the kernel prepares a block of distances (at
- * most {@code blockFloats} values), then worker threads finish each query's row ({@link
- * DistanceKernel#finishRows}) and scan it with {@link QueryScan}. Several
- * gallery subsets (the trials of a protocol) can be scored from one distance computation: each subset is a sorted
- * array of gallery indices, and its ranked lists break ties by gallery index just like a full gallery.
+ * most {@code blockFloats} values), then worker threads finish each query's row ({@link DistanceKernel#finishRows})
+ * and scan it with {@link QueryScan}. Several gallery subsets (the trials of a protocol) can be scored from one
+ * distance computation: each subset is a sorted array of gallery indices, and its ranked lists break ties by gallery
+ * index just like a full gallery.
  */
 public final class RankingEvaluator {
   /** CMC is reported at ranks 1..20. */
