@@ -53,9 +53,9 @@ public final class OpenBlasLibrary {
       direct = true;
     } else {
       Loader.load(openblas_nolapack.class);
-      if (outcome == Outcome.NO_RECORD) {
+      if (outcome == Outcome.NO_RECORD && file != null) {
         writeRecord(file);
-      } else {
+      } else if (outcome == Outcome.FAILED) {
         // the record matched the files but did not work: the Loader's list is incomplete in this process (the
         // binding classes were initialised without it), so drop the record and let the next process write it
         try {
