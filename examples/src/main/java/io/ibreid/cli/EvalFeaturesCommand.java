@@ -111,7 +111,8 @@ final class EvalFeaturesCommand implements Callable<Integer> {
     KernelFactory kernels = KernelFactory.parse(backend);
     KReciprocalReranking rr = rerank ? new KReciprocalReranking(k1, k2, lambda) : null;
     if (kernels == KernelFactory.BLAS) {
-      BlasKernel.preload(); // a no-op when IbreidCli already started it
+      // overlap loading OpenBLAS with reading the feature files (not for ND4J: one JavaCPP load at a time)
+      BlasKernel.preload();
     }
     QueryGallery input = QueryGallery.read(query, queryMeta, gallery, galleryMeta);
     LabelledFeatures q = input.query();

@@ -59,10 +59,6 @@ public final class IbreidCli implements Runnable {
     if (args.length > 0 && "eval-features".equals(args[0])) {
       EvalFeaturesCommand fast = EvalFeaturesFastPath.parse(args);
       if (fast != null) {
-        if ("blas".equals(fast.backend)) {
-          // overlap loading OpenBLAS with reading the feature files (not for ND4J: one JavaCPP load at a time)
-          io.ibreid.eval.distance.BlasKernel.preload();
-        }
         fast.directOut = out;
         try {
           return fast.call();
