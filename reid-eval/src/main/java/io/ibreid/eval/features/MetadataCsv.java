@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -31,8 +32,9 @@ public final class MetadataCsv {
     } catch (IOException e) {
       throw new IbreidException("cannot read " + file + ": " + e.getMessage(), e);
     }
-    Lines lines = new Lines(text);
-    String first = lines.next();
+    // split at \n, \r or \r\n, as BufferedReader.readLine does
+    Iterator<String> lines = text.lines().iterator();
+    String first = lines.hasNext() ? lines.next() : null;
     if (first == null || first.isBlank()) {
       throw new IbreidException(file + " is empty; expected the header " + HEADER);
     }
@@ -51,9 +53,9 @@ public final class MetadataCsv {
     }
     int need = Math.max(path, Math.max(pid, cam)) + 1;
     List<ImageMeta> out = new ArrayList<>();
-    String line;
     int lineNo = 1;
-    while ((line = lines.next()) != null) {
+    while (lines.hasNext()) {
+      String line = lines.next();
       lineNo++;
       if (line.isBlank()) {
         continue;
@@ -67,37 +69,6 @@ public final class MetadataCsv {
           integer(f.get(cam), "camid", file, lineNo)));
     }
     return out;
-  }
-
-  /** The lines of a text as {@link java.io.BufferedReader#readLine} splits them (at \n, \r or \r\n). */
-  private static final class Lines {
-    private final String text;
-    private int pos;
-
-    Lines(String text) {
-      this.text = text;
-    }
-
-    String next() {
-      int n = text.length();
-      if (pos >= n) {
-        return null;
-      }
-      int start = pos;
-      int end = start;
-      while (end < n) {
-        char c = text.charAt(end);
-        if (c == '\n' || c == '\r') {
-          break;
-        }
-        end++;
-      }
-      pos = end + 1;
-      if (end < n && text.charAt(end) == '\r' && pos < n && text.charAt(pos) == '\n') {
-        pos++;
-      }
-      return text.substring(start, end);
-    }
   }
 
   public static void write(Path file, List<ImageMeta> rows) throws IOException {
