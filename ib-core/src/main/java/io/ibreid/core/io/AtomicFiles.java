@@ -8,9 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Crash-safe writes: write a temporary sibling, fsync it, rename it over the target, fsync the folder. */
 public final class AtomicFiles {
+  private static final AtomicLong TEMPORARIES = new AtomicLong();
+
   private AtomicFiles() {}
 
   public static void writeString(Path target, String text) throws IOException {
@@ -18,11 +21,8 @@ public final class AtomicFiles {
   }
 
   public static void write(Path target, byte[] bytes) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    Path tmp = temporarySibling(target);
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ch.write(java.nio.ByteBuffer.wrap(bytes));
       ch.force(true);
     } catch (IOException e) {
@@ -30,6 +30,18 @@ public final class AtomicFiles {
       throw e;
     }
     move(tmp, target);
+  }
+
+  /**
+   * A name for the temporary file to write before {@link #move moving} it over {@code target}: a hidden sibling ending
+   * in {@code .tmp}, different for every call in every process (so that writers of the same target at the same time
+   * do not write into one file). Creates the folder if needed.
+   */
+  public static Path temporarySibling(Path target) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    return dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
+        + TEMPORARIES.incrementAndGet() + ".tmp");
   }
 
   /** Atomic rename of a file or folder, then fsync of the parent folder. */

@@ -140,16 +140,7 @@ public final class OpenBlasLibrary {
         text.append(stamp(Path.of(e.getValue()))).append('\n');
       }
       text.append(END).append('\n');
-      // a name of its own, so that processes recording at the same time do not write into one temporary file
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-      try {
-        Files.writeString(tmp, text);
-        AtomicFiles.move(tmp, file);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicFiles.writeString(file, text.toString());
     } catch (IOException | RuntimeException e) {
       // the record only saves time; an unwritable location leaves every process on the Loader
     }
