@@ -1,6 +1,9 @@
 package io.ibreid.eval.distance;
 
 import io.ibreid.eval.features.FeatureMatrix;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
@@ -11,8 +14,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * runtime, which saves about 1.5 s of start-up per process (measured; see the module README).
  */
 public final class BlasKernel implements DistanceKernel {
-  private static final java.util.concurrent.atomic.AtomicBoolean PRELOADING =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private static final AtomicBoolean PRELOADING = new AtomicBoolean();
   private final FeatureMatrix query;
   private final FeatureMatrix gallery;
   private final Distance distance;
@@ -23,7 +25,7 @@ public final class BlasKernel implements DistanceKernel {
   private FloatPointer galleryPtr;
   private FloatPointer result;
   /** {@code result} as a buffer, for reads at absolute positions. */
-  private java.nio.FloatBuffer resultView;
+  private FloatBuffer resultView;
   private long resultCapacity;
 
   /**
@@ -68,7 +70,7 @@ public final class BlasKernel implements DistanceKernel {
       try {
         OpenBlasLibrary.load();
       } catch (Throwable ignored) {
-        // the constructor loads again and reports the failure
+        // the first product loads again and reports the failure
       }
     }, "openblas-preload");
     t.setDaemon(true);
@@ -125,7 +127,7 @@ public final class BlasKernel implements DistanceKernel {
   public void finishRows(int from, float[] out, int lo, int hi) {
     int n = gallery.rows();
     if (query.dim() == 0) {
-      java.util.Arrays.fill(out, lo * n, hi * n, 0f);
+      Arrays.fill(out, lo * n, hi * n, 0f);
     } else {
       resultView.get(lo * n, out, lo * n, (hi - lo) * n); // absolute: rows may be finished concurrently
     }
