@@ -1,0 +1,167 @@
+package io.ibreid.core.natives;
+
+import io.ibreid.core.IbreidException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where ibreid chooses and loads ND4J's native library. Every entry point (the command line, the
+ * example and benchmark mains, the test JVMs, and library users through {@link #load()}) calls it on its main thread
+ * before it starts any other thread.
+ *
+ * <p>{@link #select()} reads the CPU's flags and sets JavaCPP's {@code org.bytedeco.javacpp.platform.extension} to
+ * the build {@link NativeChoice#choose} picks. The property is always set, to an empty value for the plain build:
+ * left unset, JavaCPP tries every platform extension whose jar it finds on the class path, oneDNN AVX-512 first,
+ * and such a binary dies with SIGILL on a CPU without AVX-512. An explicit choice comes from the system property
+ * {@value #PROPERTY}, else the environment variable {@value #ENVIRONMENT}, else a JavaCPP extension property the
+ * user set; a choice the CPU cannot run is refused with an {@link IbreidException} naming the missing flags.
+ *
+ * <p>{@link #load()} also loads ND4J on the calling thread. Why the thread matters: loading a native library holds
+ * the JDK's native-library lock while the library's {@code JNI_OnLoad} loads classes, and a class whose static
+ * initialiser loads a JDK native library (for example {@code java.util.zip.CRC32}) waits for that same lock; two
+ * threads doing one each deadlock. With every native load done here before any other thread exists, no other
+ * thread can hold a class-initialisation lock the load needs, so the cycle cannot form.
+ */
+public final class NativeRuntime {
+  /** System property for an explicit choice: {@code auto}, {@code onednn-avx512}, {@code onednn-avx2}, {@code plain}. */
+  public static final String PROPERTY = "ibreid.native";
+  /** Environment variable for an explicit choice (the system property wins over it). */
+  public static final String ENVIRONMENT = "IBREID_NATIVE";
+  /** JavaCPP's system property that this class sets. */
+  public static final String JAVACPP_EXTENSION = "org.bytedeco.javacpp.platform.extension";
+
+  private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
+  private static CpuInfo cpu;
+  private static NativeChoice choice;
+  private static String loadedFrom;
+
+  private NativeRuntime() {}
+
+  /**
+   * Chooses the native build for this process and sets JavaCPP's property accordingly; idempotent (later calls return
+   * the first choice). Loads nothing; cheap (reads {@code /proc/cpuinfo}).
+   *
+   * @throws IbreidException when an explicit choice cannot run on this CPU or is not on the class path
+   */
+  public static synchronized NativeChoice select() {
+    if (choice != null) {
+      return choice;
+    }
+    cpu = CpuInfo.read();
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+    if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+      choice = new NativeChoice(NativeBuild.PLAIN, "not linux-x86_64 (" + os + ", " + arch
+          + "): ibreid ships oneDNN builds for linux-x86_64 only; JavaCPP's own choice is used", false);
+      return choice;
+    }
+    String request = System.getProperty(PROPERTY);
+    String source = "-D" + PROPERTY;
+    if (request == null || request.isBlank()) {
+      request = System.getenv(ENVIRONMENT);
+      source = ENVIRONMENT;
+    }
+    if ((request == null || request.isBlank()) && System.getProperty(JAVACPP_EXTENSION) != null) {
+      request = System.getProperty(JAVACPP_EXTENSION);
+      source = "-D" + JAVACPP_EXTENSION;
+      if (request.isBlank()) {
+        request = "plain";
+      }
+    }
+    ClassLoader loader = NativeRuntime.class.getClassLoader();
+    NativeChoice c = NativeChoice.choose(cpu.flags(), !cpu.flags().isEmpty(), request, source,
+        b -> loader.getResource(b.jniResource()) != null);
+    System.setProperty(JAVACPP_EXTENSION, c.build().extension());
+    choice = c;
+    LOG.debug("native build {}: {}", c.build().id(), c.reason());
+    return c;
+  }
+
+  /**
+   * {@link #select()}, then loads ND4J's native library on the calling thread (call it on the main thread before
+   * starting others) and checks which build was loaded. Idempotent.
+   *
+   * @throws IbreidException as {@link #select()}
+   */
+  public static synchronized NativeChoice load() {
+    NativeChoice c = select();
+    if (loadedFrom == null) {
+      org.nd4j.linalg.factory.Nd4j.getBackend();
+      org.nd4j.linalg.factory.Nd4j.scalar(0f);
+      // the OpenBLAS binding reid-eval calls directly (nd4j-native links the same library): loaded here too, so
+      // that no later first use loads a native library while other threads run
+      org.bytedeco.javacpp.Loader.load(org.bytedeco.openblas.global.openblas_nolapack.class);
+      loadedFrom = loadedLibrary();
+      NativeBuild actual = buildOf(loadedFrom);
+      if (actual != null && actual != c.build()) {
+        // ND4J was loaded before ibreid chose (by the embedding program): say so, the process keeps what it has.
+        LOG.warn("ND4J's native library was loaded before ibreid chose {} ({}); this process runs {}",
+            c.build().id(), c.reason(), loadedFrom);
+      }
+    }
+    return c;
+  }
+
+  /** Where ND4J's JNI library was loaded from, or null before {@link #load()}. */
+  public static synchronized String loadedFrom() {
+    return loadedFrom;
+  }
+
+  /** The build a loaded library path belongs to, or null when it is none of ibreid's. */
+  static NativeBuild buildOf(String path) {
+    if (path == null) {
+      return null;
+    }
+    for (NativeBuild b : NativeBuild.values()) {
+      if (path.contains("/linux-x86_64" + b.extension() + "/")) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  private static String loadedLibrary() {
+    for (Map.Entry<String, String> e : org.bytedeco.javacpp.Loader.getLoadedLibraries().entrySet()) {
+      if (e.getKey().contains("jnind4jcpu") || (e.getValue() != null && e.getValue().contains("libjnind4jcpu"))) {
+        return e.getValue();
+      }
+    }
+    return "(not found among JavaCPP's loaded libraries)";
+  }
+
+  /**
+   * What was seen and chosen, one fact per line: CPU, flags, the build and why, where it was loaded from, the
+   * OpenBLAS kernel, threads and heap. Loads ND4J (through {@link #load()}) to report what it runs with.
+   */
+  public static List<String> report() {
+    NativeChoice c = load();
+    List<String> lines = new ArrayList<>();
+    lines.add("cpu: " + cpu.describe() + " [" + cpu.source() + "]");
+    lines.add("native build: " + c.build().id() + " (" + c.reason() + ")");
+    lines.add("loaded from: " + loadedFrom);
+    lines.add("openblas kernels: " + openBlasCore());
+    Properties env = org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation();
+    lines.add("threads: " + Runtime.getRuntime().availableProcessors() + " processors; ND4J omp.threads="
+        + env.getOrDefault("omp.threads", "?") + ", OMP_NUM_THREADS="
+        + (System.getenv("OMP_NUM_THREADS") == null ? "unset" : System.getenv("OMP_NUM_THREADS")));
+    lines.add(String.format(Locale.ROOT, "heap: max %.2f GiB", Runtime.getRuntime().maxMemory() / 1073741824.0));
+    lines.add("javacpp: " + JAVACPP_EXTENSION + "=\"" + System.getProperty(JAVACPP_EXTENSION, "") + "\", cache "
+        + System.getProperty("org.bytedeco.javacpp.cachedir", System.getProperty("user.home") + "/.javacpp/cache"));
+    return lines;
+  }
+
+  /** What decides OpenBLAS's kernels: ibreid cannot ask OpenBLAS 0.3.19's binding, so it says who chose. */
+  private static String openBlasCore() {
+    String coretype = System.getenv("OPENBLAS_CORETYPE");
+    if (coretype != null && !coretype.isBlank()) {
+      return coretype + " (forced by OPENBLAS_CORETYPE)";
+    }
+    return "chosen by OpenBLAS 0.3.19 from CPUID (OPENBLAS_CORETYPE unset; on AMD CPUs with AVX-512 this version "
+        + "falls back to its SSE kernels, which is why bin/ibreid sets SkylakeX there)";
+  }
+}
