@@ -4,6 +4,7 @@ import io.ibreid.core.bottleneck.MlpBottleneck;
 import io.ibreid.core.branch.Branch;
 import io.ibreid.core.branch.BranchRole;
 import io.ibreid.core.branch.ReidModel;
+import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.Plugins;
 import java.nio.file.Files;
@@ -105,6 +106,12 @@ public final class BenchMain implements Callable<Integer> {
   boolean noInfer;
 
   public static void main(String[] args) {
+    try {
+      NativeRuntime.load(); // the build this CPU runs (IBREID_NATIVE forces one), before anything else
+    } catch (io.ibreid.core.IbreidException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.exit(2);
+    }
     System.exit(new CommandLine(new BenchMain()).execute(args));
   }
 
@@ -134,6 +141,8 @@ public final class BenchMain implements Callable<Integer> {
     System.out.println("# cpu: " + cpuModel() + "; avx512f: " + cpuFlag("avx512f") + "; cores: "
         + Runtime.getRuntime().availableProcessors());
     System.out.println("# threads: " + Threads.describe() + "; OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
+    System.out.println("# native build: " + NativeRuntime.select().build().id() + " (" + NativeRuntime.select().reason()
+        + ") from " + NativeRuntime.loadedFrom());
     System.out.println("# nd4j: " + Nd4j.getExecutioner().getEnvironmentInformation());
     System.out.println("# load at start: " + loadAverage());
     double sgemm0 = Sgemm.gflops(sgemmSize, 7);

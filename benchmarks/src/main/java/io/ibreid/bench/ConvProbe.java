@@ -18,6 +18,7 @@ public final class ConvProbe {
   private ConvProbe() {}
 
   public static void main(String[] a) {
+    io.ibreid.core.natives.NativeRuntime.load();
     int n = Integer.parseInt(a[0]);
     int c = Integer.parseInt(a[1]);
     int h = Integer.parseInt(a[2]);

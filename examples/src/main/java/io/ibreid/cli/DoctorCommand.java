@@ -1,6 +1,7 @@
 package io.ibreid.cli;
 
 import io.ibreid.core.IbreidException;
+import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.train.RunDoctor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -29,15 +30,22 @@ final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--trial", description = "RegDB trial (default 1).")
   int trial = 1;
 
+  @Option(names = "--system", description = "Print what this machine is and what ibreid chose for it: CPU and flags, "
+      + "native build loaded and why, OpenBLAS kernels, threads, heap.")
+  boolean system;
+
   @Option(names = "--decode", description = "Also decode every image (slow; finds corrupt files).")
   boolean decode;
 
   @Override
   public Integer call() {
-    if (run == null && root == null) {
-      throw new IbreidException("doctor needs --run RUN_DIR and/or --dataset TYPE --root DIR");
+    if (run == null && root == null && !system) {
+      throw new IbreidException("doctor needs --system, --run RUN_DIR and/or --dataset TYPE --root DIR");
     }
     PrintWriter out = spec.commandLine().getOut();
+    if (system) {
+      NativeRuntime.report().forEach(out::println);
+    }
     List<RunDoctor.Finding> findings = new java.util.ArrayList<>();
     if (run != null) {
       findings.addAll(RunDoctor.examine(run));

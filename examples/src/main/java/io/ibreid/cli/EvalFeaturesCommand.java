@@ -1,7 +1,8 @@
 package io.ibreid.cli;
 
 import io.ibreid.core.io.AtomicFiles;
-import io.ibreid.eval.distance.BlasKernel;
+import io.ibreid.core.natives.NativeRuntime;
+import io.ibreid.eval.distance.OpenBlasLibrary;
 import io.ibreid.eval.distance.Distance;
 import io.ibreid.eval.distance.KernelFactory;
 import io.ibreid.eval.features.LabelledFeatures;
@@ -110,9 +111,12 @@ final class EvalFeaturesCommand implements Callable<Integer> {
     Distance d = Distance.parse(distance);
     KernelFactory kernels = KernelFactory.parse(backend);
     KReciprocalReranking rr = rerank ? new KReciprocalReranking(k1, k2, lambda) : null;
+    // Native libraries first, on this thread, before QueryGallery starts its reader thread: a library loading while
+    // another thread initialises classes can deadlock the JDK (ib-core's NativeRuntime explains the lock cycle).
     if (kernels == KernelFactory.BLAS) {
-      // overlap loading OpenBLAS with reading the feature files (not for ND4J: one JavaCPP load at a time)
-      BlasKernel.preload();
+      OpenBlasLibrary.load();
+    } else {
+      NativeRuntime.load();
     }
     QueryGallery input = QueryGallery.read(query, queryMeta, gallery, galleryMeta);
     LabelledFeatures q = input.query();

@@ -3,6 +3,7 @@ package io.ibreid.cli;
 import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
 import io.ibreid.core.IbreidException;
+import io.ibreid.core.natives.NativeRuntime;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,6 +57,11 @@ public final class IbreidCli implements Runnable {
   /** Runs the command line with the given streams; returns the exit status. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     boolean debug = java.util.Arrays.asList(args).contains("--debug");
+    try {
+      natives(args);
+    } catch (RuntimeException e) {
+      return reportFailure(e, err, debug);
+    }
     if (args.length > 0 && "eval-features".equals(args[0])) {
       EvalFeaturesCommand fast = EvalFeaturesFastPath.parse(args);
       if (fast != null) {
@@ -86,6 +92,26 @@ public final class IbreidCli implements Runnable {
       return 2;
     });
     return cli.execute(args);
+  }
+
+  /**
+   * Chooses ND4J's native build for this CPU (ib-core's NativeRuntime) and, for every command that computes with
+   * ND4J, loads it now, on the main thread, before any command starts a thread. {@code eval-features} only chooses:
+   * it loads OpenBLAS itself (or ND4J, with {@code --backend nd4j}) before reading its inputs; help and version load
+   * nothing.
+   */
+  static void natives(String[] args) {
+    NativeRuntime.select();
+    if (args.length > 0 && args[0].equals("eval-features")) {
+      return; // before Subcommands, whose class loads every command's class
+    }
+    java.util.List<String> list = java.util.Arrays.asList(args);
+    String named = list.stream().filter(Subcommands.ALL::containsKey).findFirst().orElse(null);
+    if (named == null || named.equals("eval-features") || list.contains("--help") || list.contains("-h")
+        || list.contains("--version") || list.contains("-V")) {
+      return;
+    }
+    NativeRuntime.load();
   }
 
   /** One line {@code ibreid: <message>} (and with --debug the stack trace); returns the exit status, 2. */

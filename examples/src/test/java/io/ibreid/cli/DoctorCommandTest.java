@@ -30,6 +30,6 @@ class DoctorCommandTest {
     assertThat(r.out()).contains("error: config file " + dir.resolve("config.yaml") + " does not exist");
     IbreidCliTest.Result none = IbreidCliTest.run("doctor");
     assertThat(none.code()).isEqualTo(2);
-    assertThat(none.err()).isEqualTo("ibreid: doctor needs --run RUN_DIR and/or --dataset TYPE --root DIR\n");
+    assertThat(none.err()).isEqualTo("ibreid: doctor needs --system, --run RUN_DIR and/or --dataset TYPE --root DIR\n");
   }
 }

@@ -21,7 +21,12 @@ public final class TrainingModule extends AbstractModule {
   private final RunConfig config;
   private final Path runDir;
 
+  /**
+   * Also chooses and loads ND4J's native build ({@link io.ibreid.core.natives.NativeRuntime#load()}) on the calling
+   * thread, before the training set starts its reader threads.
+   */
   public TrainingModule(RunConfig config, Path runDir) {
+    io.ibreid.core.natives.NativeRuntime.load();
     this.config = config;
     this.runDir = runDir;
   }

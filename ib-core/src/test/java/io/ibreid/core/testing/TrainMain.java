@@ -18,6 +18,7 @@ public final class TrainMain {
 
   public static void main(String[] args) {
     try {
+      io.ibreid.core.natives.NativeRuntime.load();
       List<String> overrides = Arrays.asList(args).subList(3, args.length);
       var config = ConfigLoader.load(Path.of(args[0]), overrides);
       Trainer trainer = Guice.createInjector(new TrainingModule(config, Path.of(args[1]))).getInstance(Trainer.class);

@@ -3,7 +3,6 @@ package io.ibreid.eval.distance;
 import io.ibreid.eval.features.FeatureMatrix;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
@@ -14,7 +13,6 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * runtime, which saves about 1.5 s of start-up per process (measured; see the module README).
  */
 public final class BlasKernel implements DistanceKernel {
-  private static final AtomicBoolean PRELOADING = new AtomicBoolean();
   private final FeatureMatrix query;
   private final FeatureMatrix gallery;
   private final Distance distance;
@@ -49,32 +47,16 @@ public final class BlasKernel implements DistanceKernel {
     }
   }
 
-  /** Loads OpenBLAS (waiting for {@link #preload} if it started) and wraps the feature buffers. */
+  /**
+   * Loads OpenBLAS (a no-op when the process loaded it already, as every entry point does before it starts other
+   * threads: see ib-core's NativeRuntime) and wraps the feature buffers.
+   */
   private void ensureLoaded() {
     if (queryPtr == null) {
       OpenBlasLibrary.load();
       queryPtr = new FloatPointer(query.buffer());
       galleryPtr = new FloatPointer(gallery.buffer());
     }
-  }
-
-  /**
-   * Starts loading the OpenBLAS library on a background thread, so that a command can read its input files
-   * meanwhile; the first product of a kernel waits for the load to finish. Only the first call starts a thread.
-   */
-  public static void preload() {
-    if (PRELOADING.getAndSet(true)) {
-      return;
-    }
-    Thread t = new Thread(() -> {
-      try {
-        OpenBlasLibrary.load();
-      } catch (Throwable ignored) {
-        // the first product loads again and reports the failure
-      }
-    }, "openblas-preload");
-    t.setDaemon(true);
-    t.start();
   }
 
   /** Convenience constructor that computes the norms (and rejects non-finite values). */

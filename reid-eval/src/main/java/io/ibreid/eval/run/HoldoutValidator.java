@@ -4,9 +4,9 @@ import io.ibreid.core.IbreidException;
 import io.ibreid.core.branch.ReidModel;
 import io.ibreid.core.branch.View;
 import io.ibreid.core.config.RunConfig;
+import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.train.Validator;
 import io.ibreid.data.ImageRecord;
-import io.ibreid.eval.distance.BlasKernel;
 import io.ibreid.eval.distance.Distance;
 import io.ibreid.eval.distance.DistanceKernel;
 import io.ibreid.eval.distance.KernelFactory;
@@ -29,6 +29,9 @@ public final class HoldoutValidator implements Validator {
   private final RunConfig.Evaluation keys;
 
   public HoldoutValidator(List<ImageRecord> holdout, RunConfig.Evaluation keys) {
+    // ND4J and the OpenBLAS binding now, on the thread that builds the trainer: validation later runs while the
+    // training set's reader threads load classes, and must find nothing left to load (NativeRuntime says why)
+    NativeRuntime.load();
     this.queries = holdout.stream().filter(r -> r.modality() == View.INFRARED).toList();
     this.gallery = holdout.stream().filter(r -> r.modality() == View.VISIBLE).toList();
     this.keys = keys;
@@ -48,7 +51,6 @@ public final class HoldoutValidator implements Validator {
     ModelFeatures features = new ModelFeatures(model, keys, new TrainingImageLoader(), 64);
     FeatureMatrix q = features.extract(queries.stream().map(ImageRecord::path).toList(), View.INFRARED);
     FeatureMatrix g = features.extract(gallery.stream().map(ImageRecord::path).toList(), View.VISIBLE);
-    BlasKernel.preload();
     RankingMetrics m;
     try (DistanceKernel k = KernelFactory.BLAS.create(q, g, Distance.COSINE)) {
       m = new RankingEvaluator().evaluate(k, RunEvaluation.meta(queries), RunEvaluation.meta(gallery),

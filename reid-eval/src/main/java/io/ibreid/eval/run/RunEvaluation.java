@@ -2,10 +2,10 @@ package io.ibreid.eval.run;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.branch.View;
+import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.data.CrossModalSource;
 import io.ibreid.data.ImageRecord;
 import io.ibreid.data.regdb.RegDb;
-import io.ibreid.eval.distance.BlasKernel;
 import io.ibreid.eval.distance.Distance;
 import io.ibreid.eval.distance.KernelFactory;
 import io.ibreid.eval.features.FeatureMatrix;
@@ -35,6 +35,8 @@ public final class RunEvaluation {
   private final KReciprocalReranking rerank;
 
   public RunEvaluation(ModelFeatures features, Distance distance, KReciprocalReranking rerank) {
+    // ND4J and the OpenBLAS binding, on the caller's thread before extraction starts its readers
+    NativeRuntime.load();
     this.features = features;
     this.distance = distance;
     this.rerank = rerank;
@@ -56,7 +58,6 @@ public final class RunEvaluation {
     }
     FeatureMatrix f = features.extract(test);
     List<ImageMeta> meta = meta(test);
-    BlasKernel.preload();
     List<Result> out = new ArrayList<>();
     for (SysuProtocol.Mode mode : modes) {
       SysuProtocol protocol = new SysuProtocol(mode, shots, trials);
@@ -77,7 +78,6 @@ public final class RunEvaluation {
     List<ImageRecord> th = regdb.testThermal();
     FeatureMatrix fv = features.extract(vis.stream().map(ImageRecord::path).toList(), View.VISIBLE);
     FeatureMatrix ft = features.extract(th.stream().map(ImageRecord::path).toList(), View.INFRARED);
-    BlasKernel.preload();
     RegdbProtocol.TrialResult t = RegdbProtocol.evaluateTrial(fv, meta(vis), ft, meta(th), distance,
         KernelFactory.BLAS, rerank, new RankingEvaluator());
     return List.of(
