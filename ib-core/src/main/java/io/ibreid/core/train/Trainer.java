@@ -93,6 +93,9 @@ public final class Trainer {
     listener.onStart(start, total, config.name + ": " + data.describe());
     LOG.info("Training {} for {} iterations ({} per epoch) from iteration {}; {} parameters", config.name, total,
         batchesPerEpoch, start, model.graph().numParams());
+    io.ibreid.core.natives.NativeChoice nativeBuild = io.ibreid.core.natives.NativeRuntime.load();
+    LOG.info("native build {} ({}), loaded from {}", nativeBuild.build().id(), nativeBuild.reason(),
+        io.ibreid.core.natives.NativeRuntime.loadedFrom());
     long t0 = System.nanoTime();
     double waitedNanos = 0;
     long images = 0;

@@ -88,7 +88,10 @@ public final class RunEvaluation {
   /** {@code {"key": {...summary...}, ...}} for metrics.json. */
   public static String json(List<Result> results, Map<String, Object> extra) {
     StringBuilder sb = new StringBuilder("{");
-    Map<String, Object> all = new LinkedHashMap<>(extra);
+    // a LinkedHashMap keeps its order; any other map (Map.of iterates in a per-JVM random order) is sorted by key, so
+    // that the same evaluation writes the same bytes in every process
+    Map<String, Object> all = extra instanceof LinkedHashMap<String, Object> ordered ? ordered
+        : new java.util.TreeMap<>(extra);
     for (Map.Entry<String, Object> e : all.entrySet()) {
       sb.append('"').append(e.getKey()).append("\": ").append(jsonValue(e.getValue())).append(", ");
     }
