@@ -168,6 +168,9 @@ class ReliabilityTest {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
+    // the child loads the build this test JVM chose (NativeTestSession), whatever IBREID_NATIVE says
+    cmd.add("-D" + io.ibreid.core.natives.NativeRuntime.PROPERTY + "="
+        + io.ibreid.core.natives.NativeRuntime.select().build().id());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(TrainMain.class.getName());
