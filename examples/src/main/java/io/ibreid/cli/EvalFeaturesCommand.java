@@ -157,7 +157,9 @@ final class EvalFeaturesCommand implements Callable<Integer> {
       PrintWriter out = out();
       out.println(text);
       out.flush();
-      warn(ProtocolSummary.of(List.of(e.metrics())), p.label());
+      if (e.metrics().manySkipped()) { // the summary (and its lambdas) only when there is something to say
+        warn(ProtocolSummary.of(List.of(e.metrics())), p.label());
+      }
     }
     return 0;
   }
