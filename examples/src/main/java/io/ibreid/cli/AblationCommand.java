@@ -187,6 +187,7 @@ final class AblationCommand implements Callable<Integer> {
     List<RunEvaluation.Result> results = EvalCommand.evaluate(trained, null, null, null, "both", 1, trials, false);
     console.print(RunEvaluation.table(results));
     console.flush();
+    EvalCommand.warn(spec.commandLine().getErr(), results);
     AtomicFiles.writeString(metrics, RunEvaluation.json(results, Map.of("run", p.dir().toString(),
         "checkpoint", trained.checkpoint().getFileName().toString())));
     return json.readTree(metrics.toFile());

@@ -87,6 +87,8 @@ final class DemoCommand implements Callable<Integer> {
     String table = RunEvaluation.table(results);
     console.println();
     console.print(table);
+    console.flush();
+    EvalCommand.warn(spec.commandLine().getErr(), results);
     console.printf("%ncheckpoint %s; training %.1f min, evaluation %.1f min, total %.1f min%n",
         trained.checkpoint().getFileName(), (t1 - t0) / 60e9, (t2 - t1) / 60e9, (t2 - t0) / 60e9);
     console.flush();

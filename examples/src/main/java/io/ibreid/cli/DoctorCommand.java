@@ -3,6 +3,7 @@ package io.ibreid.cli;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.train.RunDoctor;
+import io.ibreid.data.DatasetCheck;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,9 +12,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ibreid doctor}: says what is wrong with a run directory (and, with --root, a data set). */
-@Command(name = "doctor", description = "Check a run directory and/or a data set root and print what is wrong.")
+/**
+ * {@code ibreid doctor}: says what is wrong with a run directory (and, with --root, a data set). Prints one line per
+ * finding ({@code ok:}, {@code warn:}, {@code error:}) and exits with status 2 when any is an error, as every other
+ * command does on errors; 0 otherwise.
+ */
+@Command(name = "doctor", description = {"Check a run directory and/or a data set root and print what is wrong.",
+    "Exit status 0 when nothing is wrong, 2 when an error was found (as for every other error)."})
 final class DoctorCommand implements Callable<Integer> {
+  /** The exit status of a doctor that found an error: the status of every error of the command line. */
+  static final int ERROR_STATUS = 2;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -34,7 +43,8 @@ final class DoctorCommand implements Callable<Integer> {
       + "native build loaded and why, OpenBLAS kernels, threads, heap.")
   boolean system;
 
-  @Option(names = "--decode", description = "Also decode every image (slow; finds corrupt files).")
+  @Option(names = "--decode", description = "Decode every image of the training, holdout and test splits (slow; "
+      + "finds truncated and undecodable files, lists each one and fails when there is any).")
   boolean decode;
 
   @Override
@@ -55,7 +65,7 @@ final class DoctorCommand implements Callable<Integer> {
     }
     findings.forEach(f -> out.println(f));
     out.flush();
-    return findings.stream().anyMatch(f -> f.level().equals("error")) ? 1 : 0;
+    return findings.stream().anyMatch(f -> f.level().equals("error")) ? ERROR_STATUS : 0;
   }
 
   private List<RunDoctor.Finding> examineDataset() {
@@ -72,12 +82,24 @@ final class DoctorCommand implements Callable<Integer> {
     if (dataset.endsWith("regdb")) {
       params.put("trial", trial);
     }
-    params.put("skipCorrupt", decode);
+    DatasetCheck.Report report;
     try {
-      io.ibreid.data.CrossModalSource source = io.ibreid.data.DataSources.open(dataset, root, params, 2);
-      out.add(new RunDoctor.Finding("ok", source.describe()));
+      report = DatasetCheck.run(dataset, root, params, decode, 2);
     } catch (IbreidException e) {
       out.add(new RunDoctor.Finding("error", e.getMessage()));
+      return out;
+    }
+    for (String bad : report.badImages()) {
+      out.add(new RunDoctor.Finding("error", bad));
+    }
+    int n = report.badImages().size();
+    String how = report.decoded() ? "decoded" : "checked (file signatures; --decode also finds truncated files)";
+    if (n == 0) {
+      out.add(new RunDoctor.Finding("ok", report.description() + "; " + report.images() + " images " + how));
+    } else {
+      out.add(new RunDoctor.Finding("error", n + " of " + report.images() + " images " + (report.decoded()
+          ? "cannot be decoded" : "are missing, empty or not images") + " (listed above); replace or remove them, "
+          + "or set data.params.skipCorrupt: true to train and evaluate without them"));
     }
     return out;
   }

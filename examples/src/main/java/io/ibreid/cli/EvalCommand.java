@@ -6,7 +6,9 @@ import io.ibreid.core.train.TrainedRun;
 import io.ibreid.data.CrossModalSource;
 import io.ibreid.eval.distance.Distance;
 import io.ibreid.eval.extract.TrainingImageLoader;
+import io.ibreid.eval.protocol.EvalProtocol;
 import io.ibreid.eval.protocol.SysuProtocol;
+import io.ibreid.eval.ranking.CmcConvention;
 import io.ibreid.eval.rerank.KReciprocalReranking;
 import io.ibreid.eval.run.ModelFeatures;
 import io.ibreid.eval.run.RunEvaluation;
@@ -56,25 +58,48 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--rerank", description = "k-reciprocal re-ranking (k1 20, k2 6, lambda 0.3).")
   boolean rerank;
 
+  @Option(names = "--cmc", paramLabel = "image|identity", description = "How CMC counts the ranked list: image by "
+      + "image (rank of the first true match among the gallery images) or identity by identity (each gallery "
+      + "identity once). Default: the data set's published convention, identity for SYSU-MM01, image for RegDB.")
+  String cmc;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Where to write the metrics (default: RUN_DIR/metrics.json).")
   Path json;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    CmcConvention convention = cmc == null ? null : CmcConvention.parse(cmc);
     TrainedRun trained = TrainedRun.open(run, checkpoint);
-    List<RunEvaluation.Result> results = evaluate(trained, dataset, root, trial, mode, shots, trials, rerank);
+    List<RunEvaluation.Result> results = evaluate(trained, dataset, root, trial, mode, shots, trials, rerank,
+        convention);
     out.println("run " + run + ", checkpoint " + trained.checkpoint().getFileName());
     out.print(RunEvaluation.table(results));
     out.flush();
+    warn(spec.commandLine().getErr(), results);
     Path target = json == null ? run.resolve("metrics.json") : json;
     AtomicFiles.writeString(target, RunEvaluation.json(results, Map.of("run", run.toString(),
         "checkpoint", trained.checkpoint().getFileName().toString())));
     return 0;
   }
 
+  /** Prints one {@code warning:} line per result that skipped more than a tenth of its queries. */
+  static void warn(PrintWriter err, List<RunEvaluation.Result> results) {
+    for (String w : RunEvaluation.warnings(results)) {
+      err.println("warning: " + w);
+    }
+    err.flush();
+  }
+
+  /** The evaluation with each protocol's own CMC convention. */
   static List<RunEvaluation.Result> evaluate(TrainedRun trained, String dataset, Path root, Integer trial,
       String mode, int shots, int trials, boolean rerank) {
+    return evaluate(trained, dataset, root, trial, mode, shots, trials, rerank, null);
+  }
+
+  /** {@code cmc} null: the protocol's own convention (SYSU-MM01 identity-wise, RegDB image-wise). */
+  static List<RunEvaluation.Result> evaluate(TrainedRun trained, String dataset, Path root, Integer trial,
+      String mode, int shots, int trials, boolean rerank, CmcConvention cmc) {
     if (shots != 1 && shots != 10) {
       throw new IbreidException("--shots must be 1 or 10, got " + shots);
     }
@@ -88,12 +113,12 @@ final class EvalCommand implements Callable<Integer> {
     RunEvaluation evaluation = new RunEvaluation(features, Distance.COSINE,
         rerank ? new KReciprocalReranking(20, 6, 0.3) : null);
     if (RunData.isRegdb(type)) {
-      return evaluation.regdb(source);
+      return evaluation.regdb(source, cmc == null ? EvalProtocol.REGDB.defaultCmc() : cmc);
     }
     List<SysuProtocol.Mode> modes = switch (mode) {
       case "both" -> List.of(SysuProtocol.Mode.ALL, SysuProtocol.Mode.INDOOR);
       default -> List.of(SysuProtocol.Mode.parse(mode));
     };
-    return evaluation.sysu(source, modes, shots, trials);
+    return evaluation.sysu(source, modes, shots, trials, cmc == null ? EvalProtocol.SYSU.defaultCmc() : cmc);
   }
 }

@@ -9,6 +9,8 @@ import io.ibreid.eval.features.LabelledFeatures;
 import io.ibreid.eval.features.QueryGallery;
 import io.ibreid.eval.protocol.EvalProtocol;
 import io.ibreid.eval.protocol.FeatureEvaluation;
+import io.ibreid.eval.protocol.ProtocolSummary;
+import io.ibreid.eval.ranking.CmcConvention;
 import io.ibreid.eval.ranking.Evaluation;
 import io.ibreid.eval.ranking.MetricsJson;
 import io.ibreid.eval.ranking.RankingEvaluator;
@@ -17,6 +19,7 @@ import io.ibreid.eval.rerank.KReciprocalReranking;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,8 +42,15 @@ final class EvalFeaturesCommand implements Callable<Integer> {
   /** Where the JSON goes when the command was not built by picocli (the fast path): standard output. */
   PrintWriter directOut;
 
+  /** Where warnings go when the command was not built by picocli (the fast path): standard error. */
+  PrintWriter directErr;
+
   private PrintWriter out() {
     return spec != null ? spec.commandLine().getOut() : directOut;
+  }
+
+  private PrintWriter err() {
+    return spec != null ? spec.commandLine().getErr() : directErr;
   }
 
   @Option(names = "--protocol", required = true, paramLabel = "sysu|regdb", description = "Ranking rules.")
@@ -61,6 +71,12 @@ final class EvalFeaturesCommand implements Callable<Integer> {
   @Option(names = "--distance", paramLabel = "cosine|euclidean",
       description = "Distance (default: ${DEFAULT-VALUE}; cosine = L2-normalised features).")
   String distance = "cosine";
+
+  @Option(names = "--cmc", paramLabel = "image|identity",
+      description = "How CMC counts the ranked list: image by image (rank of the first true match among the gallery "
+          + "images) or identity by identity (each gallery identity once). Default: the protocol's published "
+          + "convention, identity for sysu, image for regdb.")
+  String cmc;
 
   @Option(names = "--trials", paramLabel = "N",
       description = "sysu only: run the published protocol's N trials (10), each drawing its gallery from the given "
@@ -108,6 +124,7 @@ final class EvalFeaturesCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EvalProtocol p = EvalProtocol.parse(protocol);
+    CmcConvention convention = cmc == null ? p.defaultCmc() : CmcConvention.parse(cmc);
     Distance d = Distance.parse(distance);
     KernelFactory kernels = KernelFactory.parse(backend);
     KReciprocalReranking rr = rerank ? new KReciprocalReranking(k1, k2, lambda) : null;
@@ -122,11 +139,11 @@ final class EvalFeaturesCommand implements Callable<Integer> {
     LabelledFeatures q = input.query();
     LabelledFeatures g = input.gallery();
     if (trials != null) {
-      return trials(p, d, kernels, rr, q, g);
+      return trials(p, convention, d, kernels, rr, q, g);
     }
     try (FeatureEvaluation fe = new FeatureEvaluation(q, query + ", " + queryMeta, g, gallery + ", " + galleryMeta,
         p, d, kernels, rr)) {
-      Evaluation e = fe.run(new RankingEvaluator());
+      Evaluation e = fe.run(new RankingEvaluator(), convention);
       Map<String, String> extra = new LinkedHashMap<>();
       extra.put("protocol", p.label());
       extra.put("distance", d.label());
@@ -135,8 +152,8 @@ final class EvalFeaturesCommand implements Callable<Integer> {
       }
       String text = MetricsJson.of(e.metrics(), extra);
       if (report != null) {
-        Reports.write(report, p.label() + " " + d.label() + (rr == null ? "" : " + re-ranking"), fe, e,
-            reportQueries, imageRoot == null ? Path.of("") : imageRoot);
+        Reports.write(report, p.label() + " " + d.label() + (rr == null ? "" : " + re-ranking") + ", CMC "
+            + convention.description(), fe, e, reportQueries, imageRoot == null ? Path.of("") : imageRoot);
       }
       if (json != null) {
         AtomicFiles.writeString(json, text + "\n");
@@ -144,12 +161,24 @@ final class EvalFeaturesCommand implements Callable<Integer> {
       PrintWriter out = out();
       out.println(text);
       out.flush();
+      if (e.metrics().manySkipped()) { // the summary (and its lambdas) only when there is something to say
+        warn(ProtocolSummary.of(List.of(e.metrics())), p.label());
+      }
     }
     return 0;
   }
 
-  private int trials(EvalProtocol p, Distance d, KernelFactory kernels, KReciprocalReranking rr, LabelledFeatures q,
-      LabelledFeatures g) throws java.io.IOException {
+  /** One {@code warning:} line on standard error when more than a tenth of the queries were skipped. */
+  private void warn(ProtocolSummary s, String title) {
+    s.skipWarning(title).ifPresent(w -> {
+      PrintWriter err = err();
+      err.println("warning: " + w);
+      err.flush();
+    });
+  }
+
+  private int trials(EvalProtocol p, CmcConvention convention, Distance d, KernelFactory kernels,
+      KReciprocalReranking rr, LabelledFeatures q, LabelledFeatures g) throws java.io.IOException {
     if (p != EvalProtocol.SYSU) {
       throw new io.ibreid.core.IbreidException("--trials applies to --protocol sysu only (a RegDB trial is a separate "
           + "train/test split: evaluate each split's features on its own)");
@@ -159,9 +188,9 @@ final class EvalFeaturesCommand implements Callable<Integer> {
     }
     FeatureEvaluation.check(q, query + ", " + queryMeta, g, gallery + ", " + galleryMeta, p);
     io.ibreid.eval.protocol.SysuProtocol protocol = new io.ibreid.eval.protocol.SysuProtocol(
-        io.ibreid.eval.protocol.SysuProtocol.Mode.parse(mode), shots, trials);
-    io.ibreid.eval.protocol.ProtocolSummary s = protocol.evaluate(q.features(), q.meta(), g.features(), g.meta(), d,
-        kernels, rr, new RankingEvaluator());
+        io.ibreid.eval.protocol.SysuProtocol.Mode.parse(mode), shots, trials, convention);
+    ProtocolSummary s = protocol.evaluate(q.features(), q.meta(), g.features(), g.meta(), d, kernels, rr,
+        new RankingEvaluator());
     String text = s.toJson();
     if (json != null) {
       AtomicFiles.writeString(json, text + "\n");
@@ -169,6 +198,7 @@ final class EvalFeaturesCommand implements Callable<Integer> {
     PrintWriter out = out();
     out.println(text);
     out.flush();
+    warn(s, p.label() + " " + protocol.mode().label() + "-search, " + trials + " trials");
     return 0;
   }
 }

@@ -72,6 +72,7 @@ final class EvalFeaturesFastPath {
         case "--gallery" -> c.gallery = Path.of(value);
         case "--gallery-meta" -> c.galleryMeta = Path.of(value);
         case "--distance" -> c.distance = value;
+        case "--cmc" -> c.cmc = value;
         case "--trials" -> c.trials = decimal(value);
         case "--shots" -> c.shots = decimal(value);
         case "--mode" -> c.mode = value;

@@ -66,6 +66,7 @@ public final class IbreidCli implements Runnable {
       EvalFeaturesCommand fast = EvalFeaturesFastPath.parse(args);
       if (fast != null) {
         fast.directOut = out;
+        fast.directErr = err;
         try {
           return fast.call();
         } catch (Exception e) {

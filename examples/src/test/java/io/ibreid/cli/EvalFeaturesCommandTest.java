@@ -1,6 +1,7 @@
 package io.ibreid.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -94,8 +95,10 @@ class EvalFeaturesCommandTest {
   void printsAndWritesTheHandComputedMetrics() throws IOException {
     Path json = dir.resolve("out/metrics.json");
     Run r = run(args("--json", json.toString()));
-    assertThat(r.err()).isEmpty();
     assertThat(r.status()).isZero();
+    // q2's only gallery image is removed by the camera rule: a third of the queries skipped, more than a tenth
+    assertThat(r.err()).isEqualTo("warning: sysu: 1 of 3 queries (33.3 %) have no valid true match in the gallery "
+        + "and were skipped; the metrics are over the other 2\n");
     JsonNode printed = new ObjectMapper().readTree(r.out());
     JsonNode written = new ObjectMapper().readTree(json.toFile());
     assertThat(written).isEqualTo(printed);
@@ -110,6 +113,38 @@ class EvalFeaturesCommandTest {
     assertThat(printed.get("cmc").get(2).asDouble()).isEqualTo(100.0);
     assertThat(printed.get("validQueries").asInt()).isEqualTo(2);
     assertThat(printed.get("skippedQueries").asInt()).isEqualTo(1);
+    assertThat(printed.get("queries").asInt()).isEqualTo(3);
+    assertThat(printed.get("galleryImages").asInt()).isEqualTo(6);
+    assertThat(printed.get("cmcConvention").asText()).isEqualTo("identity");
+  }
+
+  /**
+   * The same example counted image by image: q1 has g0 and g2 (identity 1) and g1 before its true match g5, so its
+   * image-wise position is 4, not 3; R3 drops from 100 to 50. mAP and mINP do not change.
+   */
+  @Test
+  void imageWiseCmcOnRequest() throws IOException {
+    Run r = run(args("--cmc", "image"));
+    assertThat(r.status()).as(r.err()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertThat(j.get("cmcConvention").asText()).isEqualTo("image");
+    assertThat(j.get("rank1").asDouble()).isEqualTo(50.0);
+    assertThat(j.get("cmc").get(2).asDouble()).isEqualTo(50.0);
+    assertThat(j.get("cmc").get(3).asDouble()).isEqualTo(100.0);
+    assertThat(j.get("rank5").asDouble()).isEqualTo(100.0);
+    assertThat(j.get("mAP").asDouble()).isEqualTo(50.0);
+    assertThat(j.get("mINP").asDouble()).isEqualTo(37.5);
+    // with --trials too (ten shots keep this whole gallery in every trial)
+    Run t = run(args("--cmc", "image", "--trials", "2", "--shots", "10"));
+    assertThat(t.status()).as(t.err()).isZero();
+    JsonNode tj = new ObjectMapper().readTree(t.out());
+    assertThat(tj.get("cmcConvention").asText()).isEqualTo("image");
+    assertThat(tj.get("cmc").get(2).asDouble()).isEqualTo(50.0);
+    assertThat(tj.get("perTrial").get(1).get("cmcConvention").asText()).isEqualTo("image");
+    assertThat(tj.get("galleryImages").asInt()).isEqualTo(6);
+    assertThat(t.err()).startsWith("warning: sysu all-search, 2 trials: 1 of 3 queries (33.3 %)");
+    assertOneLineError(run(args("--cmc", "distinct")), "unknown CMC convention [distinct], known options "
+        + "[image, identity]");
   }
 
   @Test
@@ -144,6 +179,92 @@ class EvalFeaturesCommandTest {
     JsonNode j = new ObjectMapper().readTree(nd4j.out());
     assertThat(j.get("validQueries").asInt()).isEqualTo(3); // q2 now finds g1
     assertThat(j.get("protocol").asText()).isEqualTo("regdb");
+    assertThat(nd4j.err()).isEmpty(); // nothing skipped, no warning
+    // RegDB counts image by image: first true matches at positions 2 (q0: g1 g0*), 4 (q1) and 2 (q2: g2 g1*)
+    assertThat(j.get("cmcConvention").asText()).isEqualTo("image");
+    assertThat(j.get("rank1").asDouble()).isEqualTo(0.0);
+    assertThat(j.get("cmc").get(1).asDouble()).isCloseTo(200 / 3.0, within(1e-6));
+    assertThat(j.get("cmc").get(2).asDouble()).isCloseTo(200 / 3.0, within(1e-6));
+    assertThat(j.get("cmc").get(3).asDouble()).isEqualTo(100.0);
+    a[a.length - 2] = "--cmc";
+    a[a.length - 1] = "identity";
+    JsonNode identity = new ObjectMapper().readTree(run(a).out());
+    assertThat(identity.get("cmcConvention").asText()).isEqualTo("identity");
+    assertThat(identity.get("cmc").get(2).asDouble()).isEqualTo(100.0); // q1: identities 1, 4 before it
+  }
+
+  /**
+   * A RegDB-sized random case through the command and files on disk: every printed rank 1..20 agrees with an
+   * image-wise reference (argsort of each distance row, position of the first true match) to 1e-3 percentage points.
+   */
+  @Test
+  void regdbRanksAgreeWithAnImageWiseReference() throws IOException {
+    java.util.Random rnd = new java.util.Random(17);
+    int ids = 25;
+    int per = 6;
+    int dim = 32;
+    float[][] centre = new float[ids][dim];
+    for (float[] c : centre) {
+      for (int k = 0; k < dim; k++) {
+        c[k] = (float) rnd.nextGaussian();
+      }
+    }
+    float[][] q = new float[ids * per][dim];
+    float[][] g = new float[ids * per][dim];
+    List<ImageMeta> qm = new ArrayList<>();
+    List<ImageMeta> gm = new ArrayList<>();
+    for (int i = 0; i < ids * per; i++) {
+      int pid = (i * 7) % ids;
+      qm.add(new ImageMeta("Visible/" + i + ".bmp", pid, 1));
+      gm.add(new ImageMeta("Thermal/" + i + ".bmp", pid, 2));
+      for (int k = 0; k < dim; k++) {
+        q[i][k] = 0.4f * centre[pid][k] + (float) rnd.nextGaussian();
+        g[i][k] = 0.4f * centre[pid][k] + (float) rnd.nextGaussian();
+      }
+    }
+    Npy.write(dir.resolve("rq.npy"), FeatureMatrix.of(q));
+    Npy.write(dir.resolve("rg.npy"), FeatureMatrix.of(g));
+    MetadataCsv.write(dir.resolve("rq.csv"), qm);
+    MetadataCsv.write(dir.resolve("rg.csv"), gm);
+    Run r = run("eval-features", "--protocol", "regdb", "--query", dir.resolve("rq.npy").toString(), "--query-meta",
+        dir.resolve("rq.csv").toString(), "--gallery", dir.resolve("rg.npy").toString(), "--gallery-meta",
+        dir.resolve("rg.csv").toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    long[] hits = new long[20];
+    for (int i = 0; i < q.length; i++) {
+      double[] d = new double[g.length];
+      for (int k = 0; k < g.length; k++) {
+        double dot = 0;
+        double nq = 0;
+        double ng = 0;
+        for (int c = 0; c < dim; c++) {
+          dot += (double) q[i][c] * g[k][c];
+          nq += (double) q[i][c] * q[i][c];
+          ng += (double) g[k][c] * g[k][c];
+        }
+        d[k] = 1 - dot / Math.sqrt(nq * ng);
+      }
+      Integer[] order = new Integer[g.length];
+      for (int k = 0; k < g.length; k++) {
+        order[k] = k;
+      }
+      java.util.Arrays.sort(order, (a, b) -> Double.compare(d[a], d[b]));
+      int first = 0;
+      while (gm.get(order[first]).pid() != qm.get(i).pid()) {
+        first++;
+      }
+      for (int k = first; k < 20; k++) {
+        hits[k]++;
+      }
+    }
+    for (int k = 0; k < 20; k++) {
+      assertThat(j.get("cmc").get(k).asDouble()).as("R%d", k + 1).isCloseTo(100.0 * hits[k] / q.length,
+          within(1e-3));
+    }
+    assertThat(j.get("rank20").asDouble()).isLessThan(99.0); // identity-wise it would be 100 with 25 identities
+    assertThat(j.get("queries").asInt()).isEqualTo(150);
+    assertThat(j.get("galleryImages").asInt()).isEqualTo(150);
   }
 
   @Test

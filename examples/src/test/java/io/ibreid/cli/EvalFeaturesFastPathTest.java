@@ -38,13 +38,15 @@ class EvalFeaturesFastPathTest {
         options++;
       }
     }
-    assertThat(options).isEqualTo(18);
+    assertThat(options).isEqualTo(19);
   }
 
   @Test
   void parsesLikePicocli() throws IllegalAccessException {
     assertSameAsPicocli(line());
     assertSameAsPicocli(line("--distance", "euclidean", "--trials", "10", "--shots", "10", "--mode", "indoor"));
+    assertSameAsPicocli(line("--cmc", "image"));
+    assertSameAsPicocli(line("--cmc=identity", "--trials", "3"));
     assertSameAsPicocli(line("--rerank", "--k1", "25", "--k2=4", "--lambda", "0.5", "--json=out/m.json"));
     assertSameAsPicocli(line("--report", "rep", "--report-queries", "7", "--image-root", "imgs", "--backend", "nd4j",
         "--debug"));
@@ -61,6 +63,8 @@ class EvalFeaturesFastPathTest {
         line("--version"),
         line("--unknown", "x"),
         line("--shots", "1", "--shots", "10"),
+        line("--cmc", "image", "--cmc", "identity"),
+        line("--cmc"),
         line("--json"),
         line("--k1", "twenty"),
         line("--k1", "020"),

@@ -2,9 +2,11 @@ package io.ibreid.data;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.plugin.Plugins;
+import io.ibreid.data.image.ImageVerification;
 import io.ibreid.data.regdb.RegDb;
 import io.ibreid.data.synthetic.SyntheticGenerator.Layout;
 import io.ibreid.data.sysu.SysuMm01;
+import io.ibreid.data.training.DatasetParams;
 import io.ibreid.data.training.RegdbDataset;
 import io.ibreid.data.training.SyntheticDataset;
 import io.ibreid.data.training.SysuDataset;
@@ -21,29 +23,43 @@ public final class DataSources {
   private DataSources() {}
 
   public static CrossModalSource open(String type, Path root, Map<String, Object> params, int workers) {
+    return open(type, root, params, workers, null);
+  }
+
+  /**
+   * As {@link #open(String, Path, Map, int)}, with the image checks given by {@code images} instead of
+   * {@code data.params.skipCorrupt} when it is not null ({@link DatasetCheck} opens with none and checks every file
+   * itself).
+   */
+  static CrossModalSource open(String type, Path root, Map<String, Object> params, int workers,
+      ImageVerification.Policy images) {
     int threads = Math.max(1, workers);
     switch (type == null ? "" : type) {
       case "sysu" -> {
         SysuDataset.Params p = Plugins.bindParameters(new SysuDataset.Factory(), params, "data.params");
-        return SysuMm01.open(root, new SysuMm01.Options(p.holdout, p.holdoutSeed, p.skipCorrupt, threads));
+        return SysuMm01.open(root, new SysuMm01.Options(p.holdout, p.holdoutSeed, policy(images, p), threads));
       }
       case "regdb" -> {
         RegdbDataset.Params p = Plugins.bindParameters(new RegdbDataset.Factory(), params, "data.params");
-        return RegDb.open(root, new RegDb.Options(p.trial, p.holdout, p.holdoutSeed, p.skipCorrupt, threads));
+        return RegDb.open(root, new RegDb.Options(p.trial, p.holdout, p.holdoutSeed, policy(images, p), threads));
       }
       case "synthetic-sysu" -> {
         SyntheticDataset.Params p = Plugins.bindParameters(new SyntheticDataset.SysuFactory(), params, "data.params");
         SyntheticDataset.ensure(root, p.spec(Layout.SYSU), threads);
-        return SysuMm01.open(root, new SysuMm01.Options(p.holdout, p.holdoutSeed, p.skipCorrupt, threads));
+        return SysuMm01.open(root, new SysuMm01.Options(p.holdout, p.holdoutSeed, policy(images, p), threads));
       }
       case "synthetic-regdb" -> {
         SyntheticDataset.Params p = Plugins.bindParameters(new SyntheticDataset.RegdbFactory(), params,
             "data.params");
         SyntheticDataset.ensure(root, p.spec(Layout.REGDB), threads);
-        return RegDb.open(root, new RegDb.Options(p.trial, p.holdout, p.holdoutSeed, p.skipCorrupt, threads));
+        return RegDb.open(root, new RegDb.Options(p.trial, p.holdout, p.holdoutSeed, policy(images, p), threads));
       }
       default -> throw new IbreidException("data.type [" + type + "] has no reader in reid-data; known options "
           + "[regdb, synthetic-regdb, synthetic-sysu, sysu]");
     }
+  }
+
+  private static ImageVerification.Policy policy(ImageVerification.Policy given, DatasetParams p) {
+    return given != null ? given : ImageVerification.Policy.of(p.skipCorrupt);
   }
 }

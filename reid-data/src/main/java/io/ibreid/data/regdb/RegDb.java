@@ -50,10 +50,16 @@ public final class RegDb implements CrossModalSource {
    * @param trial 1..10
    * @param holdoutIds training identities kept aside for validation (0 = none)
    * @param holdoutSeed seed of the holdout choice
-   * @param skipCorrupt decode every image once and skip the ones that fail, with a warning, instead of failing
-   * @param workers threads used when {@code skipCorrupt} decodes every image
+   * @param images how the listed image files are checked: header test (default), decode and skip the corrupt ones
+   *               with a warning, or none (the caller checks them, as {@code ibreid doctor} does)
+   * @param workers threads used when every image is decoded
    */
-  public record Options(int trial, int holdoutIds, long holdoutSeed, boolean skipCorrupt, int workers) {
+  public record Options(int trial, int holdoutIds, long holdoutSeed, ImageVerification.Policy images, int workers) {
+    /** {@code skipCorrupt}: decode every image once and skip the ones that fail, with a warning, instead of failing. */
+    public Options(int trial, int holdoutIds, long holdoutSeed, boolean skipCorrupt, int workers) {
+      this(trial, holdoutIds, holdoutSeed, ImageVerification.Policy.of(skipCorrupt), workers);
+    }
+
     public static Options trial(int t) {
       return new Options(t, 0, 1, false, 2);
     }
@@ -126,9 +132,9 @@ public final class RegDb implements CrossModalSource {
     }
     List<ImageRecord> allTrain = new ArrayList<>(trainV);
     allTrain.addAll(trainT);
-    allTrain = ImageVerification.check(allTrain, options.skipCorrupt(), options.workers());
-    testV = ImageVerification.check(testV, options.skipCorrupt(), options.workers());
-    testT = ImageVerification.check(testT, options.skipCorrupt(), options.workers());
+    allTrain = ImageVerification.check(allTrain, options.images(), options.workers());
+    testV = ImageVerification.check(testV, options.images(), options.workers());
+    testT = ImageVerification.check(testT, options.images(), options.workers());
     SortedSet<Integer> trainIds = ids(allTrain);
     for (View m : View.values()) {
       SortedSet<Integer> present = ids(allTrain.stream().filter(r -> r.modality() == m).toList());

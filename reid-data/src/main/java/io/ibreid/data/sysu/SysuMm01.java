@@ -15,12 +15,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reader for the SYSU-MM01 layout: {@code ROOT/cam1..cam6/NNNN/*.jpg} (NNNN = 4-digit identity) and
@@ -34,8 +37,10 @@ import java.util.stream.Stream;
  *
  * <p>An identity folder may be missing from a camera (not every person passes every camera), but a folder that
  * exists must hold images, and every listed identity must have at least one image. Hidden files (names starting
- * with a dot) are ignored; any other non-image file is an error. Bad input fails with an {@link IbreidException}
- * whose one line names the path and what was expected.
+ * with a dot, such as macOS's {@code .DS_Store}) are ignored; Windows' folder metadata files ({@code Thumbs.db},
+ * {@code ehthumbs.db}, {@code desktop.ini}, any case), which Windows extractions of the real archives leave behind,
+ * are skipped with one warning line per scan; any other non-image file is an error. Bad input fails with an
+ * {@link IbreidException} whose one line names the path and what was expected.
  */
 public final class SysuMm01 implements CrossModalSource {
   /** Visible-light cameras. */
@@ -46,16 +51,26 @@ public final class SysuMm01 implements CrossModalSource {
   public static final List<Integer> INDOOR_CAMERAS = List.of(1, 2);
   /** Number of cameras. */
   public static final int CAMERAS = 6;
+  /** Operating-system metadata files skipped (with a warning) in identity folders, lower case. */
+  public static final Set<String> OS_METADATA_FILES = Set.of("thumbs.db", "ehthumbs.db", "desktop.ini");
+
+  private static final Logger LOG = LoggerFactory.getLogger(SysuMm01.class);
 
   /**
    * Reader options.
    *
    * @param holdoutIds training identities kept aside for validation (0 = none)
    * @param holdoutSeed seed of the holdout choice (see {@link Holdout})
-   * @param skipCorrupt decode every image once and skip the ones that fail, with a warning, instead of failing
-   * @param workers threads used when {@code skipCorrupt} decodes every image
+   * @param images how the listed image files are checked: header test (default), decode and skip the corrupt ones
+   *               with a warning, or none (the caller checks them, as {@code ibreid doctor} does)
+   * @param workers threads used when every image is decoded
    */
-  public record Options(int holdoutIds, long holdoutSeed, boolean skipCorrupt, int workers) {
+  public record Options(int holdoutIds, long holdoutSeed, ImageVerification.Policy images, int workers) {
+    /** {@code skipCorrupt}: decode every image once and skip the ones that fail, with a warning, instead of failing. */
+    public Options(int holdoutIds, long holdoutSeed, boolean skipCorrupt, int workers) {
+      this(holdoutIds, holdoutSeed, ImageVerification.Policy.of(skipCorrupt), workers);
+    }
+
     public static Options defaults() {
       return new Options(0, 1, false, 2);
     }
@@ -136,8 +151,10 @@ public final class SysuMm01 implements CrossModalSource {
     Map<Integer, Path> listedIn = new TreeMap<>();
     trainList.forEach(id -> listedIn.put(id, trainFile));
     valList.forEach(id -> listedIn.putIfAbsent(id, valFile));
-    List<ImageRecord> trainRecords = scan(root, trainIds, listedIn, options);
-    List<ImageRecord> holdoutRecords = scan(root, held, listedIn, options);
+    List<Path> osFiles = new ArrayList<>();
+    List<ImageRecord> trainRecords = scan(root, trainIds, listedIn, options, osFiles);
+    List<ImageRecord> holdoutRecords = scan(root, held, listedIn, options, osFiles);
+    warnOsFiles(osFiles, "training");
     return new SysuMm01(root, options, trainIds, held, testList, trainRecords, holdoutRecords);
   }
 
@@ -178,8 +195,20 @@ public final class SysuMm01 implements CrossModalSource {
     return ids;
   }
 
-  /** Every image of {@code ids} in all six cameras, sorted by camera, identity and file name. */
-  private static List<ImageRecord> scan(Path root, Set<Integer> ids, Map<Integer, Path> listedIn, Options options) {
+  /** One warning line for the operating-system metadata files skipped while scanning some identities' folders. */
+  private static void warnOsFiles(List<Path> osFiles, String which) {
+    if (!osFiles.isEmpty()) {
+      LOG.warn("skipped {} operating-system metadata file{} (Thumbs.db, desktop.ini) in the {} identity folders, "
+          + "e.g. {}", osFiles.size(), osFiles.size() == 1 ? "" : "s", which, osFiles.get(0));
+    }
+  }
+
+  /**
+   * Every image of {@code ids} in all six cameras, sorted by camera, identity and file name; the operating-system
+   * metadata files met on the way are added to {@code osFiles}.
+   */
+  private static List<ImageRecord> scan(Path root, Set<Integer> ids, Map<Integer, Path> listedIn, Options options,
+      List<Path> osFiles) {
     List<ImageRecord> records = new ArrayList<>();
     Map<Integer, Integer> found = new TreeMap<>();
     for (int c = 1; c <= CAMERAS; c++) {
@@ -193,7 +222,7 @@ public final class SysuMm01 implements CrossModalSource {
           throw new IbreidException("SYSU-MM01 identity folder " + folder + " is a file; expected a folder of "
               + "images");
         }
-        List<Path> images = listImages(folder);
+        List<Path> images = listImages(folder, osFiles);
         if (images.isEmpty()) {
           throw new IbreidException("SYSU-MM01 identity folder " + folder + " is empty; expected the identity's "
               + "images (or no folder at all if it was not seen by cam" + c + ")");
@@ -203,7 +232,7 @@ public final class SysuMm01 implements CrossModalSource {
         }
       }
     }
-    records = ImageVerification.check(records, options.skipCorrupt(), options.workers());
+    records = ImageVerification.check(records, options.images(), options.workers());
     for (ImageRecord r : records) {
       found.merge(r.pid(), 1, Integer::sum);
     }
@@ -217,12 +246,16 @@ public final class SysuMm01 implements CrossModalSource {
     return records;
   }
 
-  private static List<Path> listImages(Path folder) {
+  private static List<Path> listImages(Path folder, List<Path> osFiles) {
     List<Path> images = new ArrayList<>();
     try (Stream<Path> s = Files.list(folder)) {
       for (Path p : s.sorted().toList()) {
         String name = p.getFileName().toString();
         if (name.startsWith(".")) {
+          continue;
+        }
+        if (OS_METADATA_FILES.contains(name.toLowerCase(Locale.ROOT)) && Files.isRegularFile(p)) {
+          osFiles.add(p);
           continue;
         }
         if (!Files.isRegularFile(p) || !ImageFiles.hasImageExtension(p)) {
@@ -274,7 +307,9 @@ public final class SysuMm01 implements CrossModalSource {
     if (test == null) {
       Map<Integer, Path> listedIn = new TreeMap<>();
       testIds.forEach(id -> listedIn.put(id, root.resolve("exp").resolve("test_id.txt")));
-      test = List.copyOf(scan(root, testIds, listedIn, options));
+      List<Path> osFiles = new ArrayList<>();
+      test = List.copyOf(scan(root, testIds, listedIn, options, osFiles));
+      warnOsFiles(osFiles, "test");
     }
     return test;
   }

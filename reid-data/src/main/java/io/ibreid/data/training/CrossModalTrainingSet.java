@@ -37,6 +37,11 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class CrossModalTrainingSet implements TrainingSet {
   private static final AtomicInteger POOLS = new AtomicInteger();
 
+  /** Appended to the one line of an image that fails to decode while training. */
+  public static final String CORRUPT_REMEDY = "; to train without such files set data.params.skipCorrupt: true (every "
+      + "image is then decoded once when the data set opens), or list them all first with ibreid doctor --dataset "
+      + "TYPE --root DIR --decode";
+
   private final String name;
   private final LabelledSplit split;
   private final ImageShape shape;
@@ -205,7 +210,13 @@ public final class CrossModalTrainingSet implements TrainingSet {
   }
 
   private void load(int recordIndex, Random r, float[] into, int offset) {
-    FloatImage resized = loader.decodeResized(records.get(recordIndex).path());
+    FloatImage resized;
+    try {
+      resized = loader.decodeResized(records.get(recordIndex).path());
+    } catch (IbreidException e) {
+      // found only when a batch draws the file: name the two ways out in the same line
+      throw new IbreidException(e.getMessage() + CORRUPT_REMEDY, e);
+    }
     FloatImage out = Augmentation.apply(resized, augment, r);
     System.arraycopy(out.data(), 0, into, offset, out.data().length);
   }

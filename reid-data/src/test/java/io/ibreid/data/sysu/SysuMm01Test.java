@@ -200,6 +200,44 @@ class SysuMm01Test {
     assertThat(open(root).train().records()).hasSize(14);
   }
 
+  /**
+   * Windows extractions of the real archives leave {@code Thumbs.db} (and {@code desktop.ini}) in identity folders:
+   * skipped, with one warning line for the training scan and one for the test scan, whatever their number.
+   */
+  @Test
+  void windowsMetadataFilesAreSkippedWithOneWarningLine() {
+    Path root = fixture();
+    Fixtures.text(root.resolve("cam1/0007/Thumbs.db"), "x");
+    Fixtures.text(root.resolve("cam3/0012/desktop.ini"), "[.ShellClassInfo]");
+    Fixtures.text(root.resolve("cam1/0003/THUMBS.DB"), "x");
+    Fixtures.text(root.resolve("cam5/0021/Thumbs.db"), "x");
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        SysuMm01.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+        new ch.qos.logback.core.read.ListAppender<>();
+    log.start();
+    logger.addAppender(log);
+    try {
+      SysuMm01 s = open(root);
+      assertThat(s.train().records()).hasSize(14);
+      assertThat(log.list).singleElement().satisfies(e -> {
+        assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+        assertThat(e.getFormattedMessage()).contains("skipped 3 operating-system metadata files").contains(
+            "training").doesNotContain("\n");
+      });
+      assertThat(s.testRecords()).hasSize((6 + 2) * 2);
+      assertThat(log.list).hasSize(2);
+      assertThat(log.list.get(1).getFormattedMessage()).contains("skipped 1 operating-system metadata file ")
+          .contains("test").contains(root.resolve("cam5/0021/Thumbs.db").toString());
+    } finally {
+      logger.detachAppender(log);
+    }
+    // any other non-image file is still an error
+    Fixtures.text(root.resolve("cam1/0007/Thumbs.db.txt"), "x");
+    assertThat(Fixtures.oneLineNaming(failure(root), root.resolve("cam1/0007"))).contains("Thumbs.db.txt")
+        .contains("not an image");
+  }
+
   @Test
   void imageWithWrongContent() {
     Path root = fixture();

@@ -218,6 +218,7 @@ class CrossModalTrainingSetTest {
     cams.forEach((id, cs) -> cs.forEach(c -> Fixtures.write(fixture.resolve(String.format("cam%d/%04d/0001.jpg", c,
         id)), 16, 8, id * 10 + c)));
     Fixtures.write(fixture.resolve("cam1/1000/0001.jpg"), 16, 8, 1);
+    Fixtures.write(fixture.resolve("cam6/0002/0001.jpg"), 16, 8, 99); // identity 2 keeps an infrared image
     Path bad = fixture.resolve("cam3/0002/0001.jpg");
     byte[] b = Files.readAllBytes(bad);
     Files.write(bad, java.util.Arrays.copyOf(b, b.length / 2));
@@ -225,7 +226,15 @@ class CrossModalTrainingSetTest {
     DataContext ctx = new DataContext(fixture, SHAPE, 3, 2, 1, 2);
     try (TrainingSet set = new CrossModalTrainingSet("fixture", data.train(), ctx, AUGMENT, 0)) {
       IbreidException e = catchThrowableOfType(IbreidException.class, () -> drain(set.epoch(0, 0)));
-      assertThat(Fixtures.oneLineNaming(e, bad)).contains("corrupt");
+      // the one line names the file and the remedies: skip corrupt images, or find them all with the doctor
+      assertThat(Fixtures.oneLineNaming(e, bad)).contains("corrupt").contains("data.params.skipCorrupt: true")
+          .contains("ibreid doctor --dataset TYPE --root DIR --decode");
+    }
+    // with skipCorrupt the file is dropped when the data set opens and every batch decodes
+    SysuMm01 skipping = SysuMm01.open(fixture, new SysuMm01.Options(0, 1, true, 1));
+    assertThat(skipping.train().records()).noneMatch(r -> r.path().equals(bad));
+    try (TrainingSet set = new CrossModalTrainingSet("fixture", skipping.train(), ctx, AUGMENT, 0)) {
+      assertThat(drain(set.epoch(0, 0))).isNotEmpty();
     }
   }
 

@@ -6,6 +6,7 @@ import io.ibreid.eval.distance.DistanceKernel;
 import io.ibreid.eval.distance.KernelFactory;
 import io.ibreid.eval.distance.PrecomputedKernel;
 import io.ibreid.eval.features.LabelledFeatures;
+import io.ibreid.eval.ranking.CmcConvention;
 import io.ibreid.eval.ranking.Evaluation;
 import io.ibreid.eval.ranking.RankingEvaluator;
 import io.ibreid.eval.rerank.KReciprocalReranking;
@@ -52,9 +53,17 @@ public final class FeatureEvaluation implements AutoCloseable {
     protocol.check(gallery.meta(), gallerySource);
   }
 
-  /** Scores every query; fails when no query has a valid true match (the metrics would be meaningless). */
+  /** {@link #run(RankingEvaluator, CmcConvention)} with the protocol's own CMC convention. */
   public Evaluation run(RankingEvaluator evaluator) {
-    Evaluation e = evaluator.evaluate(kernel, query.meta(), gallery.meta(), protocol.cameraRule());
+    return run(evaluator, protocol.defaultCmc());
+  }
+
+  /**
+   * Scores every query, CMC counted by {@code cmc}; fails when no query has a valid true match (the metrics would be
+   * meaningless).
+   */
+  public Evaluation run(RankingEvaluator evaluator, CmcConvention cmc) {
+    Evaluation e = evaluator.evaluate(kernel, query.meta(), gallery.meta(), protocol.cameraRule(), cmc);
     if (e.metrics().validQueries() == 0) {
       throw new IbreidException("none of the " + query.size() + " queries has a true match in the gallery"
           + (protocol == EvalProtocol.SYSU ? " (after the camera rule)" : "")

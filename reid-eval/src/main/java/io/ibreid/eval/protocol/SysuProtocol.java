@@ -7,6 +7,7 @@ import io.ibreid.eval.distance.KernelFactory;
 import io.ibreid.eval.distance.PrecomputedKernel;
 import io.ibreid.eval.features.FeatureMatrix;
 import io.ibreid.eval.features.ImageMeta;
+import io.ibreid.eval.ranking.CmcConvention;
 import io.ibreid.eval.ranking.Evaluation;
 import io.ibreid.eval.ranking.RankingEvaluator;
 import io.ibreid.eval.ranking.RankingMetrics;
@@ -23,7 +24,8 @@ import java.util.stream.IntStream;
  * single-shot, 10 = multi-shot) of every (identity, camera) group of the visible cameras of the mode (all-search:
  * 1, 2, 4, 5; indoor-search: 1, 2), drawn by {@link TrialSampler}; {@link SysuCameraRule} removes camera-2 images from
  * camera-3 queries' lists. Results are reported per trial, and as mean and standard deviation over trials (10 by
- * default).
+ * default). CMC counts each gallery identity once ({@link CmcConvention#IDENTITY}, the convention of the data set's
+ * evaluation code) unless another convention is asked for.
  *
  * <p>All trials are scored from one distance computation between the queries and every candidate gallery image;
  * with re-ranking, which depends on the gallery, each trial is re-ranked on its own.
@@ -64,8 +66,14 @@ public final class SysuProtocol {
   private final Mode mode;
   private final int shots;
   private final int trials;
+  private final CmcConvention cmc;
 
+  /** The protocol with its own CMC convention, {@link CmcConvention#IDENTITY}. */
   public SysuProtocol(Mode mode, int shots, int trials) {
+    this(mode, shots, trials, CmcConvention.IDENTITY);
+  }
+
+  public SysuProtocol(Mode mode, int shots, int trials, CmcConvention cmc) {
     if (shots < 1) {
       throw new IbreidException("shots must be at least 1 (1 = single-shot, 10 = multi-shot), got " + shots);
     }
@@ -75,6 +83,7 @@ public final class SysuProtocol {
     this.mode = mode;
     this.shots = shots;
     this.trials = trials;
+    this.cmc = java.util.Objects.requireNonNull(cmc, "cmc");
   }
 
   public Mode mode() {
@@ -87,6 +96,10 @@ public final class SysuProtocol {
 
   public int trials() {
     return trials;
+  }
+
+  public CmcConvention cmcConvention() {
+    return cmc;
   }
 
   /** Indices of the query images (cameras 3 and 6) among {@code images}. */
@@ -147,14 +160,14 @@ public final class SysuProtocol {
     SysuCameraRule rule = new SysuCameraRule();
     if (rerank == null) {
       try (DistanceKernel k = kernels.create(queryFeatures, cFeat, distance)) {
-        for (Evaluation e : evaluator.evaluate(k, queryMeta, cMeta, rule, subsets)) {
+        for (Evaluation e : evaluator.evaluate(k, queryMeta, cMeta, rule, subsets, cmc)) {
           results.add(e.metrics());
         }
       }
     } else {
       for (int[] s : subsets) {
         float[][] d = rerank.rerank(queryFeatures, cFeat.select(s), distance, kernels);
-        results.add(evaluator.evaluate(new PrecomputedKernel(d), queryMeta, pick(cMeta, s), rule).metrics());
+        results.add(evaluator.evaluate(new PrecomputedKernel(d), queryMeta, pick(cMeta, s), rule, cmc).metrics());
       }
     }
     return ProtocolSummary.of(results);

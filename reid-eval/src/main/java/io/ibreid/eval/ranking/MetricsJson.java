@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * The metrics as one JSON object, in percent as papers print them: {@code rank1, rank5, rank10, rank20, mAP, mINP,
- * cmc} (20 values), {@code validQueries} and {@code skippedQueries}, then any extra string fields. Values are rounded
- * to 6 decimals.
+ * cmc} (20 values), {@code cmcConvention} ({@code image} or {@code identity}, see {@link CmcConvention}), the counts
+ * {@code queries}, {@code galleryImages}, {@code validQueries} and {@code skippedQueries}, then any extra string
+ * fields. Values are rounded to 6 decimals.
  */
 public final class MetricsJson {
   private MetricsJson() {}
@@ -25,7 +26,10 @@ public final class MetricsJson {
     for (int k = 0; k < cmc.length; k++) {
       sb.append(k == 0 ? "" : ", ").append(percent(cmc[k]));
     }
-    sb.append("], \"validQueries\": ").append(m.validQueries());
+    sb.append("], \"cmcConvention\": \"").append(m.cmcConvention().label()).append('"');
+    sb.append(", \"queries\": ").append(m.queries());
+    sb.append(", \"galleryImages\": ").append(m.galleryImages());
+    sb.append(", \"validQueries\": ").append(m.validQueries());
     sb.append(", \"skippedQueries\": ").append(m.skippedQueries());
     for (Map.Entry<String, String> e : extra.entrySet()) {
       sb.append(", \"").append(escape(e.getKey())).append("\": \"").append(escape(e.getValue())).append('"');

@@ -12,8 +12,11 @@ import java.util.Arrays;
  * the distances in the common case.
  *
  * <p>Definitions (1-based ranks r_1 < ... < r_m of the m true matches in the list):
- * AP = (1/m) sum_t t / r_t; INP = m / r_m; the CMC position is 1 + the number of distinct other identities that
- * appear before the first true match (each gallery identity counted once, in rank order).
+ * AP = (1/m) sum_t t / r_t; INP = m / r_m; the CMC position over distinct identities is 1 + the number of distinct
+ * other identities that appear before the first true match (each gallery identity counted once, in rank order,
+ * {@link CmcConvention#IDENTITY}); the image-wise CMC position is r_1, i.e. 1 + the number of gallery images before
+ * the first true match ({@link CmcConvention#IMAGE}). Both come out of the same pass: the images before the first
+ * true match are counted anyway.
  *
  * <p>Not thread-safe: one instance per thread.
  */
@@ -34,6 +37,7 @@ public final class QueryScan {
 
   /** Results of the last successful {@link #scan}. */
   private int distinctRank;
+  private int imageRank;
   private double ap;
   private double inp;
   private int matches;
@@ -160,6 +164,7 @@ public final class QueryScan {
     this.ap = sum / m;
     this.inp = (double) m / rank;
     this.distinctRank = distinct + 1;
+    this.imageRank = ahead + 1;
     return true;
   }
 
@@ -219,6 +224,11 @@ public final class QueryScan {
   /** 1-based position of the query's identity among the distinct identities of the ranked list. */
   public int distinctRank() {
     return distinctRank;
+  }
+
+  /** 1-based position of the first true match in the ranked list of gallery images (r_1). */
+  public int imageRank() {
+    return imageRank;
   }
 
   public double averagePrecision() {

@@ -50,19 +50,32 @@ public final class RankingEvaluator {
     this.threads = Math.max(1, threads);
   }
 
-  /** One evaluation over the whole gallery. */
+  /** One evaluation over the whole gallery, CMC over distinct identities ({@link CmcConvention#IDENTITY}). */
   public Evaluation evaluate(DistanceKernel kernel, List<ImageMeta> query, List<ImageMeta> gallery, CameraRule rule) {
+    return evaluate(kernel, query, gallery, rule, CmcConvention.IDENTITY);
+  }
+
+  /** One evaluation over the whole gallery, its metrics' CMC counted by {@code convention}. */
+  public Evaluation evaluate(DistanceKernel kernel, List<ImageMeta> query, List<ImageMeta> gallery, CameraRule rule,
+      CmcConvention convention) {
     List<int[]> all = new ArrayList<>();
     all.add(null);
-    return evaluate(kernel, query, gallery, rule, all).get(0);
+    return evaluate(kernel, query, gallery, rule, all, convention).get(0);
+  }
+
+  /** {@link #evaluate(DistanceKernel, List, List, CameraRule, List, CmcConvention)} with CMC over identities. */
+  public List<Evaluation> evaluate(DistanceKernel kernel, List<ImageMeta> query, List<ImageMeta> gallery,
+      CameraRule rule, List<int[]> subsets) {
+    return evaluate(kernel, query, gallery, rule, subsets, CmcConvention.IDENTITY);
   }
 
   /**
    * One evaluation per gallery subset ({@code null} = the whole gallery). The kernel's queries and gallery are
-   * described, row by row, by {@code query} and {@code gallery}.
+   * described, row by row, by {@code query} and {@code gallery}. Every evaluation holds both CMC positions of every
+   * query; its metrics count CMC by {@code convention}.
    */
   public List<Evaluation> evaluate(DistanceKernel kernel, List<ImageMeta> query, List<ImageMeta> gallery,
-      CameraRule rule, List<int[]> subsets) {
+      CameraRule rule, List<int[]> subsets, CmcConvention convention) {
     int nq = query.size();
     int n = gallery.size();
     if (kernel.queries() != nq || kernel.gallery() != n) {
@@ -140,24 +153,28 @@ public final class RankingEvaluator {
     }
     List<Evaluation> out = new ArrayList<>();
     for (Subset p : parts) {
-      out.add(p.result());
+      out.add(p.result(convention));
     }
     return out;
   }
 
-  /** Summarises per-query results (in query order, so the sums do not depend on threading). */
-  public static RankingMetrics summarise(int[] distinctRank, double[] ap, double[] inp) {
+  /**
+   * Summarises per-query results (in query order, so the sums do not depend on threading): {@code rank[i]} is query
+   * i's CMC position under {@code convention}, 0 when it was skipped.
+   */
+  public static RankingMetrics summarise(int[] rank, double[] ap, double[] inp, int galleryImages,
+      CmcConvention convention) {
     long[] hits = new long[MAX_RANK];
     double apSum = 0;
     double inpSum = 0;
     int valid = 0;
-    for (int i = 0; i < distinctRank.length; i++) {
-      if (distinctRank[i] == 0) {
+    for (int i = 0; i < rank.length; i++) {
+      if (rank[i] == 0) {
         continue;
       }
       valid++;
-      if (distinctRank[i] <= MAX_RANK) {
-        hits[distinctRank[i] - 1]++;
+      if (rank[i] <= MAX_RANK) {
+        hits[rank[i] - 1]++;
       }
       apSum += ap[i];
       inpSum += inp[i];
@@ -169,7 +186,7 @@ public final class RankingEvaluator {
       cmc[k] = valid == 0 ? 0 : (double) cum / valid;
     }
     return new RankingMetrics(cmc, valid == 0 ? 0 : apSum / valid, valid == 0 ? 0 : inpSum / valid, valid,
-        distinctRank.length - valid);
+        rank.length - valid, galleryImages, convention);
   }
 
   /**
@@ -180,7 +197,10 @@ public final class RankingEvaluator {
     final int[] pid;
     /** Per query camera: identities with -1 also for the images the camera rule removes (absent: none removed). */
     final Map<Integer, int[]> pidFor = new HashMap<>();
+    /** Gallery images in the subset. */
+    final int size;
     final int[] distinctRank;
+    final int[] imageRank;
     final double[] ap;
     final double[] inp;
 
@@ -188,7 +208,9 @@ public final class RankingEvaluator {
         int nq) {
       if (indices == null) {
         pid = galleryPid.clone();
+        size = n;
       } else {
+        size = indices.length;
         pid = new int[n];
         Arrays.fill(pid, -1);
         for (int k = 0; k < indices.length; k++) {
@@ -214,14 +236,16 @@ public final class RankingEvaluator {
         }
       }
       distinctRank = new int[nq];
+      imageRank = new int[nq];
       ap = new double[nq];
       inp = new double[nq];
       Arrays.fill(ap, Double.NaN);
       Arrays.fill(inp, Double.NaN);
     }
 
-    Evaluation result() {
-      return new Evaluation(summarise(distinctRank, ap, inp), distinctRank, ap, inp);
+    Evaluation result(CmcConvention convention) {
+      int[] ranks = convention == CmcConvention.IMAGE ? imageRank : distinctRank;
+      return new Evaluation(summarise(ranks, ap, inp, size, convention), distinctRank, imageRank, ap, inp);
     }
   }
 
@@ -241,6 +265,7 @@ public final class RankingEvaluator {
         for (Subset p : parts) {
           if (scan.scan(dist, r * n, n, p.pidFor.getOrDefault(queryCam[q], p.pid), queryPid[q])) {
             p.distinctRank[q] = scan.distinctRank();
+            p.imageRank[q] = scan.imageRank();
             p.ap[q] = scan.averagePrecision();
             p.inp[q] = scan.inversePenalty();
           }

@@ -23,8 +23,8 @@ import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 
 /**
- * The ranked lists of the worst queries: one row per query (lowest AP first; ties: later CMC position, then query
- * index), the query image followed by its top-k gallery images (after the camera rule), each framed green for a
+ * The ranked lists of the worst queries: one row per query (lowest AP first; ties: later CMC position under the
+ * evaluation's convention, then query index), the query image followed by its top-k gallery images (after the camera rule), each framed green for a
  * true match and red otherwise. A CSV next to the PNG names every image shown. Images that cannot be read are drawn
  * as grey tiles; the report never fails because of them.
  */
@@ -49,7 +49,7 @@ public final class RankListReport {
     int n = gallery.size();
     List<Integer> order = IntStream.range(0, query.size()).filter(i -> !evaluation.skipped(i)).boxed()
         .sorted(Comparator.comparingDouble((Integer i) -> evaluation.ap()[i])
-            .thenComparing(i -> -evaluation.distinctRank()[i]).thenComparing(i -> i))
+            .thenComparing(i -> -evaluation.rank(i)).thenComparing(i -> i))
         .limit(Math.max(0, queries)).toList();
     float[] row = new float[n];
     List<Row> rows = new ArrayList<>();

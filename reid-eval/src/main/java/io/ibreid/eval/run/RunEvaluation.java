@@ -10,16 +10,20 @@ import io.ibreid.eval.distance.Distance;
 import io.ibreid.eval.distance.KernelFactory;
 import io.ibreid.eval.features.FeatureMatrix;
 import io.ibreid.eval.features.ImageMeta;
+import io.ibreid.eval.protocol.EvalProtocol;
 import io.ibreid.eval.protocol.ProtocolSummary;
 import io.ibreid.eval.protocol.RegdbProtocol;
 import io.ibreid.eval.protocol.SysuProtocol;
+import io.ibreid.eval.ranking.CmcConvention;
 import io.ibreid.eval.ranking.RankingEvaluator;
-import io.ibreid.eval.ranking.RankingMetrics;
 import io.ibreid.eval.rerank.KReciprocalReranking;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Evaluates a trained model on a data set's test split with the published protocols: SYSU-MM01 (infrared queries
@@ -50,8 +54,14 @@ public final class RunEvaluation {
     return out;
   }
 
-  /** SYSU-MM01 on {@code source.testRecords()}, for each mode; features are extracted once. */
+  /** SYSU-MM01 with its own CMC convention (identity-wise). */
   public List<Result> sysu(CrossModalSource source, List<SysuProtocol.Mode> modes, int shots, int trials) {
+    return sysu(source, modes, shots, trials, EvalProtocol.SYSU.defaultCmc());
+  }
+
+  /** SYSU-MM01 on {@code source.testRecords()}, for each mode, CMC counted by {@code cmc}; features extracted once. */
+  public List<Result> sysu(CrossModalSource source, List<SysuProtocol.Mode> modes, int shots, int trials,
+      CmcConvention cmc) {
     List<ImageRecord> test = source.testRecords();
     if (test.isEmpty()) {
       throw new IbreidException("data set " + source.root() + " has no test images");
@@ -60,7 +70,7 @@ public final class RunEvaluation {
     List<ImageMeta> meta = meta(test);
     List<Result> out = new ArrayList<>();
     for (SysuProtocol.Mode mode : modes) {
-      SysuProtocol protocol = new SysuProtocol(mode, shots, trials);
+      SysuProtocol protocol = new SysuProtocol(mode, shots, trials, cmc);
       ProtocolSummary s = protocol.evaluate(f, meta, distance, KernelFactory.BLAS, rerank, new RankingEvaluator());
       String shot = shots == 1 ? "single-shot" : shots + "-shot";
       out.add(new Result("sysu-" + mode.label() + "-" + shots + "shot",
@@ -69,8 +79,13 @@ public final class RunEvaluation {
     return out;
   }
 
-  /** RegDB: the source's trial, visible→thermal and thermal→visible. */
+  /** RegDB with its own CMC convention (image-wise). */
   public List<Result> regdb(CrossModalSource source) {
+    return regdb(source, EvalProtocol.REGDB.defaultCmc());
+  }
+
+  /** RegDB: the source's trial, visible→thermal and thermal→visible, CMC counted by {@code cmc}. */
+  public List<Result> regdb(CrossModalSource source, CmcConvention cmc) {
     if (!(source instanceof RegDb regdb)) {
       throw new IbreidException("RegDB evaluation needs a RegDB data set, got " + source.describe());
     }
@@ -79,7 +94,7 @@ public final class RunEvaluation {
     FeatureMatrix fv = features.extract(vis.stream().map(ImageRecord::path).toList(), View.VISIBLE);
     FeatureMatrix ft = features.extract(th.stream().map(ImageRecord::path).toList(), View.INFRARED);
     RegdbProtocol.TrialResult t = RegdbProtocol.evaluateTrial(fv, meta(vis), ft, meta(th), distance,
-        KernelFactory.BLAS, rerank, new RankingEvaluator());
+        KernelFactory.BLAS, rerank, new RankingEvaluator(), cmc);
     return List.of(
         new Result("regdb-v2t", "RegDB visible to thermal", ProtocolSummary.of(List.of(t.visibleToThermal()))),
         new Result("regdb-t2v", "RegDB thermal to visible", ProtocolSummary.of(List.of(t.thermalToVisible()))));
@@ -109,15 +124,36 @@ public final class RunEvaluation {
     return '"' + String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
-  /** Compact table: one line per protocol with mean R1, R10, R20, mAP, mINP (percent). */
+  /**
+   * Compact table: a header naming the CMC convention, then one line per protocol with mean R1, R10, R20, mAP, mINP
+   * (percent) and the counts: queries, gallery images (mean over trials), valid and skipped queries. When the rows
+   * count CMC differently, each row names its convention instead of the header.
+   */
   public static String table(List<Result> results) {
-    StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "%-48s %6s %6s %6s %6s %6s%n",
-        "protocol", "R1", "R10", "R20", "mAP", "mINP"));
+    Set<CmcConvention> conventions = EnumSet.noneOf(CmcConvention.class);
+    results.forEach(r -> conventions.add(r.summary().cmcConvention()));
+    boolean one = conventions.size() == 1;
+    String first = one ? "protocol, CMC " + conventions.iterator().next().description() : "protocol";
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-48s %6s %6s %6s %6s %6s %8s %8s %6s %8s%n",
+        first, "R1", "R10", "R20", "mAP", "mINP", "queries", "gallery", "valid", "skipped"));
     for (Result r : results) {
-      RankingMetrics m = r.summary().mean();
-      sb.append(String.format(java.util.Locale.ROOT, "%-48s %6.2f %6.2f %6.2f %6.2f %6.2f%n", r.title(),
-          100 * m.rank(1), 100 * m.rank(10), 100 * m.rank(20), 100 * m.mAP(), 100 * m.mINP()));
+      ProtocolSummary s = r.summary();
+      double[] cmc = s.meanCmc();
+      String title = one ? r.title() : r.title() + ", CMC " + s.cmcConvention().description();
+      sb.append(String.format(Locale.ROOT, "%-48s %6.2f %6.2f %6.2f %6.2f %6.2f %8s %8s %6s %8s%n", title,
+          100 * cmc[0], 100 * cmc[9], 100 * cmc[19], 100 * s.meanMAP(), 100 * s.meanMINP(),
+          ProtocolSummary.count(s.meanQueries()), ProtocolSummary.count(s.meanGalleryImages()),
+          ProtocolSummary.count(s.meanValidQueries()), ProtocolSummary.count(s.meanSkippedQueries())));
     }
     return sb.toString();
+  }
+
+  /** One line for each result that skipped more than a tenth of its queries (see {@link ProtocolSummary#skipWarning}). */
+  public static List<String> warnings(List<Result> results) {
+    List<String> out = new ArrayList<>();
+    for (Result r : results) {
+      r.summary().skipWarning(r.title()).ifPresent(out::add);
+    }
+    return out;
   }
 }

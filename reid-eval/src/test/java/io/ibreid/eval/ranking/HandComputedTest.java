@@ -28,9 +28,11 @@ import org.junit.jupiter.api.Test;
  * q1 pid2 cam6, distances .1 .3 .2 .5 .6 .4
  *    sorted (nothing removed): g0(1) g2(1) g1(4) g5* g3 g4 -> one true match at rank 4
  *    AP = 1/4, INP = 1/4; distinct identities before it: {1, 4} -> CMC position 3 (not 4: identity 1 counts once)
+ *    image-wise CMC position 4 (three gallery images before the true match)
  * q2 pid4 cam3: its only gallery image g1 is removed -> no valid match, skipped.
  *
- * valid 2, skipped 1; CMC = [1/2, 1/2, 1, 1, ...]; mAP = (0.75 + 0.25)/2 = 0.5; mINP = (0.5 + 0.25)/2 = 0.375
+ * valid 2, skipped 1; CMC over identities = [1/2, 1/2, 1, 1, ...]; image-wise CMC = [1/2, 1/2, 1/2, 1, 1, ...];
+ * mAP = (0.75 + 0.25)/2 = 0.5; mINP = (0.5 + 0.25)/2 = 0.375 (the same under both CMC conventions)
  * </pre>
  */
 class HandComputedTest {
@@ -57,7 +59,10 @@ class HandComputedTest {
     }
     assertThat(m.mAP()).isCloseTo(0.5, within(1e-12));
     assertThat(m.mINP()).isCloseTo(0.375, within(1e-12));
+    assertThat(m.cmcConvention()).isEqualTo(CmcConvention.IDENTITY);
+    assertThat(m.galleryImages()).isEqualTo(6);
     assertThat(e.distinctRank()).containsExactly(1, 3, 0);
+    assertThat(e.imageRank()).containsExactly(1, 4, 0);
     assertThat(e.ap()[0]).isCloseTo(0.75, within(1e-12));
     assertThat(e.ap()[1]).isCloseTo(0.25, within(1e-12));
     assertThat(e.inp()[0]).isCloseTo(0.5, within(1e-12));
@@ -71,14 +76,42 @@ class HandComputedTest {
     assertHandResult(e);
   }
 
+  /** The two CMC conventions part at rank 3: q1 has two images of identity 1 before its true match. */
+  @Test
+  void imageWiseCmcCountsEveryGalleryImage() {
+    Evaluation e = new RankingEvaluator().evaluate(new PrecomputedKernel(DIST), QUERY, GALLERY, new SysuCameraRule(),
+        CmcConvention.IMAGE);
+    RankingMetrics m = e.metrics();
+    assertThat(m.cmcConvention()).isEqualTo(CmcConvention.IMAGE);
+    double[] cmc = m.cmc();
+    assertThat(cmc[0]).isEqualTo(0.5);
+    assertThat(cmc[1]).isEqualTo(0.5);
+    assertThat(cmc[2]).isEqualTo(0.5);
+    for (int k = 3; k < 20; k++) {
+      assertThat(cmc[k]).isEqualTo(1.0);
+    }
+    assertThat(m.mAP()).isCloseTo(0.5, within(1e-12));
+    assertThat(m.mINP()).isCloseTo(0.375, within(1e-12));
+    assertThat(m.validQueries()).isEqualTo(2);
+    assertThat(m.skippedQueries()).isEqualTo(1);
+    assertThat(e.rank(1)).isEqualTo(4);
+    // the other convention from the same per-query results
+    RankingMetrics identity = e.metrics(CmcConvention.IDENTITY);
+    assertThat(identity.rank(3)).isEqualTo(1.0);
+    assertThat(identity.cmcConvention()).isEqualTo(CmcConvention.IDENTITY);
+    assertHandResult(new Evaluation(identity, e.distinctRank(), e.imageRank(), e.ap(), e.inp()));
+  }
+
   @Test
   void withoutTheCameraRuleTheRemovedImagesCount() {
     Evaluation e = new RankingEvaluator().evaluate(new PrecomputedKernel(DIST), QUERY, GALLERY, CameraRule.NONE);
     assertThat(e.ap()[0]).isCloseTo((1 / 2.0 + 2 / 3.0 + 3 / 6.0) / 3, within(1e-12));
     assertThat(e.inp()[0]).isCloseTo(3 / 6.0, within(1e-12));
     assertThat(e.distinctRank()[0]).isEqualTo(2);
+    assertThat(e.imageRank()[0]).isEqualTo(2);
     // q2 now finds g1 at rank 2 (after g2 of identity 1)
     assertThat(e.distinctRank()[2]).isEqualTo(2);
+    assertThat(e.imageRank()[2]).isEqualTo(2);
     assertThat(e.metrics().validQueries()).isEqualTo(3);
   }
 
@@ -138,5 +171,6 @@ class HandComputedTest {
     // g5 (pid 2) is last: rank 6; identities before it: 1, 4, 3 -> CMC position 4
     assertThat(e.ap()[0]).isCloseTo(1 / 6.0, within(1e-12));
     assertThat(e.distinctRank()[0]).isEqualTo(4);
+    assertThat(e.imageRank()[0]).isEqualTo(6);
   }
 }

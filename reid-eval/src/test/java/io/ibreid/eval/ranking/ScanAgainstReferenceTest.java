@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The sort-free scan against a literal implementation of the definitions (stable sort of the whole gallery, removal,
- * then CMC over distinct identities, AP and INP over the full list), on random cases with many tied distances.
+ * then CMC over distinct identities and image by image, AP and INP over the full list), on random cases with many
+ * tied distances.
  */
 class ScanAgainstReferenceTest {
-  record Ref(int distinctRank, double ap, double inp) {}
+  record Ref(int distinctRank, int imageRank, double ap, double inp) {}
 
   static Ref reference(float[] d, List<ImageMeta> gallery, ImageMeta q, CameraRule rule) {
     Integer[] order = IntStream.range(0, d.length).boxed().toArray(Integer[]::new);
@@ -52,7 +53,7 @@ class ScanAgainstReferenceTest {
     }
     ap /= matchRanks.size();
     double inp = (double) matchRanks.size() / matchRanks.get(matchRanks.size() - 1);
-    return new Ref(distinct, ap, inp);
+    return new Ref(distinct, matchRanks.get(0), ap, inp);
   }
 
   /** Every query's CMC position, AP and INP, the skipped queries and the mAP against {@link #reference}. */
@@ -69,6 +70,7 @@ class ScanAgainstReferenceTest {
       valid++;
       apSum += ref.ap();
       assertThat(e.distinctRank()[i]).as("case %d query %d", trial, i).isEqualTo(ref.distinctRank());
+      assertThat(e.imageRank()[i]).as("case %d query %d", trial, i).isEqualTo(ref.imageRank());
       assertThat(e.ap()[i]).as("case %d query %d", trial, i).isCloseTo(ref.ap(), within(1e-12));
       assertThat(e.inp()[i]).as("case %d query %d", trial, i).isCloseTo(ref.inp(), within(1e-12));
     }
@@ -187,6 +189,8 @@ class ScanAgainstReferenceTest {
           new SysuCameraRule());
       assertThat(together.get(s).metrics()).isEqualTo(alone.metrics());
       assertThat(together.get(s).distinctRank()).containsExactly(alone.distinctRank());
+      assertThat(together.get(s).imageRank()).containsExactly(alone.imageRank());
+      assertThat(together.get(s).metrics().galleryImages()).isEqualTo(idx.length);
     }
   }
 }
