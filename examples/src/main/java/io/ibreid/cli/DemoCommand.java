@@ -3,6 +3,9 @@ package io.ibreid.cli;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.io.AtomicFiles;
+import io.ibreid.core.natives.CpuInfo;
+import io.ibreid.core.natives.NativeChoice;
+import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.train.Checkpoints;
 import io.ibreid.core.train.TrainedRun;
 import io.ibreid.core.train.TrainingSummary;
@@ -74,6 +77,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     console.printf("[2/3] %s the %s configuration (%s)%n", resume ? "resuming" : "training", cfg.name,
         String.join(", ", cfg.branches.keySet()) + " branches");
+    NativeChoice nativeBuild = NativeRuntime.select();
+    String machine = CpuInfo.read().model() + ", " + Runtime.getRuntime().availableProcessors() + " cores, native build "
+        + nativeBuild.build().id();
+    console.printf("      %s (%s)%n", machine, nativeBuild.reason());
     console.flush();
     TrainingSummary s = TrainCommand.train(cfg, run, resume, quiet, console);
     long t1 = System.nanoTime();
@@ -95,8 +102,9 @@ final class DemoCommand implements Callable<Integer> {
     AtomicFiles.writeString(run.resolve("metrics.json"), RunEvaluation.json(results, Map.of("run", run.toString(),
         "checkpoint", trained.checkpoint().getFileName().toString())));
     AtomicFiles.writeString(run.resolve("demo-results.md"), "ibreid demo, " + LocalDate.now() + ", config "
-        + cfgFile.getFileName() + ", checkpoint " + trained.checkpoint().getFileName() + "\n\n```\n" + table
-        + "```\n");
+        + cfgFile.getFileName() + ", checkpoint " + trained.checkpoint().getFileName() + "; " + machine
+        + String.format(java.util.Locale.ROOT, "; training %.1f min, total %.1f min", (t1 - t0) / 60e9,
+            (t2 - t0) / 60e9) + "\n\n```\n" + table + "```\n");
     return 0;
   }
 }
