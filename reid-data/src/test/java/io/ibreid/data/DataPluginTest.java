@@ -80,14 +80,14 @@ class DataPluginTest {
   @Test
   void sysuAndRegdbReadExistingSets() {
     Path sysu = dir.resolve("s");
-    SyntheticGenerator.generate(new SyntheticGenerator.Spec(SyntheticGenerator.Layout.SYSU, 5, 2, 32, 16, 1, 1, 1),
+    SyntheticGenerator.generate(SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.SYSU, 5, 2, 32, 16, 1, 1, 1),
         sysu, 1);
     try (TrainingSet set = Plugins.discover().dataset("sysu").openFromMap(Map.of("holdout", 1), "data.params",
         context(sysu))) {
       assertThat(set.numClasses()).isEqualTo(4);
     }
     Path regdb = dir.resolve("r");
-    SyntheticGenerator.generate(new SyntheticGenerator.Spec(SyntheticGenerator.Layout.REGDB, 5, 2, 32, 16, 2, 1, 1),
+    SyntheticGenerator.generate(SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.REGDB, 5, 2, 32, 16, 2, 1, 1),
         regdb, 1);
     try (TrainingSet set = Plugins.discover().dataset("regdb").openFromMap(Map.of("trial", 10), "data.params",
         context(regdb))) {

@@ -1,153 +1,261 @@
 package io.ibreid.data.synthetic;
 
+import java.util.Locale;
 import java.util.Random;
 
 /**
- * One synthetic identity: the cues that stay fixed across every image of the person, split by the modality that
- * can see them.
+ * One synthetic identity (generator version 2): the factors that stay fixed across every image of the person, split
+ * by the modality that can see them. Every value is a factor of the factor file ({@link FactorFile}).
  *
  * <ul>
- *   <li><b>Modality-shared</b> (visible and infrared): body proportions (height, shoulder width, head size, torso
- *       length, leg width), sleeve and trouser length, hair length, the geometry of the clothing pattern (plain,
- *       horizontal or vertical stripes, checks, diagonal stripes; its period and phase) and the carried object
- *       (none, backpack, shoulder bag with its strap, hand bag; size and side).
- *   <li><b>Visible-only</b>: the colours of the garments (two per garment: the pattern's two tones), of the shoes,
- *       hair, skin and the carried object.
- *   <li><b>Infrared-only</b>: the emissivity of each garment tone and of the object, which sets its brightness in
- *       the heat image. It is drawn independently of the colour, so a colour tells nothing about a heat level.
+ *   <li><b>Modality-shared</b> ({@link Shape}): a discrete <em>shared code</em> of eight fields (upper garment
+ *       pattern with its stripe period, lower garment pattern with its period, carried object, sleeve length,
+ *       trouser length, hair length, build = shoulder width, torso length), chosen by {@link Population} so that
+ *       any two test identities differ in at least two fields; plus continuous identity factors that vary within
+ *       a level (body height, exact shoulder width and torso length, head size, leg width, pattern phases, object
+ *       size and side).
+ *   <li><b>Visible-only</b> ({@link Colours}): the two tones of each garment, shoes, hair, skin and object. The two
+ *       tones of a patterned garment differ in luminance by at least {@link Difficulty#contrast()}, so the pattern's
+ *       geometry shows in colour images as it does in heat images.
+ *   <li><b>Infrared-only</b> ({@link Heats}): the heat level of each garment tone and of the object, drawn
+ *       independently of the colours (two tones at least {@link Difficulty#contrast()} apart). Skin, hair and
+ *       shoes have the same heat level for everyone.
  * </ul>
- * Skin, hair and shoes have the same heat level for everyone (they carry no identity in the infrared).
+ * Continuous values are quantised to 1e-4, so that the factor file's decimal text gives back the exact values and
+ * an image re-rendered from its row has the same pixels.
  */
-public final class Person {
+public record Person(int pid, Shape shape, Colours colours, Heats heats) {
   /** Clothing pattern geometry. */
-  public enum Pattern { PLAIN, HORIZONTAL_STRIPES, VERTICAL_STRIPES, CHECKS, DIAGONAL_STRIPES }
+  public enum Pattern {
+    PLAIN("plain"), HORIZONTAL_STRIPES("h-stripes"), VERTICAL_STRIPES("v-stripes"), CHECKS("checks"),
+    DIAGONAL_STRIPES("diagonal");
+
+    private final String label;
+
+    Pattern(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+
+    static Pattern parse(String s) {
+      for (Pattern p : values()) {
+        if (p.label.equals(s)) {
+          return p;
+        }
+      }
+      throw new IllegalArgumentException("unknown pattern '" + s + "'");
+    }
+  }
 
   /** What the person carries. */
-  public enum Carried { NONE, BACKPACK, SHOULDER_BAG, HAND_BAG }
+  public enum Carried {
+    NONE("none"), BACKPACK("backpack"), SHOULDER_BAG("shoulder-bag"), HAND_BAG("hand-bag");
 
-  final int pid;
-  // modality-shared
-  final double heightFrac;
-  final double shoulderFrac;
-  final double headFrac;
-  final double torsoFrac;
-  final double legFrac;
-  final boolean longSleeves;
-  final boolean longTrousers;
-  final boolean longHair;
-  final Pattern upperPattern;
-  final double upperPeriod;
-  final double upperPhase;
-  final Pattern lowerPattern;
-  final double lowerPeriod;
-  final double lowerPhase;
-  final Carried carried;
-  final double objectSize;
-  final int objectSide;
-  // visible-only
-  final float[][] upperColour;
-  final float[][] lowerColour;
-  final float[] shoeColour;
-  final float[] hairColour;
-  final float[] skinColour;
-  final float[] objectColour;
-  // infrared-only
-  final float[] upperHeat;
-  final float[] lowerHeat;
-  final float objectHeat;
+    private final String label;
 
-  private Person(int pid, Random r) {
-    this.pid = pid;
-    heightFrac = uniform(r, 0.8, 0.96);
-    shoulderFrac = uniform(r, 0.24, 0.36);
-    headFrac = uniform(r, 0.11, 0.15);
-    torsoFrac = uniform(r, 0.30, 0.40);
-    legFrac = uniform(r, 0.06, 0.09);
-    longSleeves = r.nextDouble() < 0.6;
-    longTrousers = r.nextDouble() < 0.7;
-    longHair = r.nextDouble() < 0.35;
-    upperPattern = Pattern.values()[r.nextInt(Pattern.values().length)];
-    upperPeriod = uniform(r, 0.05, 0.12);
-    upperPhase = r.nextDouble();
-    Pattern lower = Pattern.values()[r.nextInt(Pattern.values().length)];
-    lowerPattern = lower == Pattern.CHECKS || lower == Pattern.DIAGONAL_STRIPES ? Pattern.PLAIN : lower;
-    lowerPeriod = uniform(r, 0.05, 0.12);
-    lowerPhase = r.nextDouble();
-    carried = Carried.values()[r.nextInt(Carried.values().length)];
-    objectSize = uniform(r, 0.8, 1.25);
-    objectSide = r.nextBoolean() ? 1 : -1;
-    upperColour = new float[][] {garmentColour(r), garmentColour(r)};
-    lowerColour = new float[][] {garmentColour(r), garmentColour(r)};
-    shoeColour = hsv(r.nextFloat(), (float) uniform(r, 0, 0.5), (float) uniform(r, 0.1, 0.6));
-    hairColour = hsv((float) uniform(r, 0.02, 0.12), (float) uniform(r, 0.2, 0.7), (float) uniform(r, 0.05, 0.45));
-    skinColour = hsv((float) uniform(r, 0.03, 0.09), (float) uniform(r, 0.25, 0.6), (float) uniform(r, 0.35, 0.95));
-    objectColour = garmentColour(r);
-    upperHeat = tones(r);
-    lowerHeat = tones(r);
-    objectHeat = (float) uniform(r, 0.05, 0.6);
+    Carried(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+
+    static Carried parse(String s) {
+      for (Carried c : values()) {
+        if (c.label.equals(s)) {
+          return c;
+        }
+      }
+      throw new IllegalArgumentException("unknown object '" + s + "'");
+    }
   }
 
-  /** The identity {@code pid} of the data set with generator seed {@code seed}. */
-  public static Person draw(long seed, int pid) {
-    return new Person(pid, new Random(io.ibreid.core.train.Seeds.derive(seed, pid, "person")));
+  /**
+   * Stripe periods in body heights, one per period level. At the network's 64×32 input a body is about 56 pixels
+   * tall, so a band (half a period) is 3.4, 4.8 or 6.7 pixels: wider than the resize filter's support; neighbouring
+   * levels differ by a factor of 1.41, more than the largest scale ratio between two images (1.05 / 0.93 = 1.13).
+   */
+  public static final double[] PERIODS = {0.12, 0.17, 0.24};
+  /** Shoulder width in body heights per build level (levels 0.06 apart, 3.4 pixels at 64×32; within ±0.01). */
+  public static final double[] SHOULDERS = {0.25, 0.31, 0.37};
+  /** Torso length in body heights per level (0.08 apart, 4.5 pixels at 64×32; within ±0.01). */
+  public static final double[] TORSOS = {0.31, 0.39};
+  /** Number of values of each shared-code field (see {@link Shape#code()}). */
+  static final int[] RADIX = {13, 4, 4, 2, 2, 2, 3, 2};
+  /** Names of the shared-code fields. */
+  static final String[] CODE_FIELDS = {"upper pattern and period", "lower pattern and period", "object",
+      "sleeves", "trousers", "hair", "build", "torso"};
+
+  /** An RGB colour with channels in [0, 1]. */
+  public record Rgb(double r, double g, double b) {
+    double luminance() {
+      return 0.299 * r + 0.587 * g + 0.114 * b;
+    }
+
+    float[] floats() {
+      return new float[] {(float) r, (float) g, (float) b};
+    }
   }
 
-  public int pid() {
-    return pid;
+  /**
+   * The modality-shared factors.
+   *
+   * @param build shoulder-width level, index into {@link #SHOULDERS}
+   * @param torsoLevel torso-length level, index into {@link #TORSOS}
+   * @param height body height as a fraction of the image height before the per-image scale
+   * @param shoulder shoulder width in body heights
+   * @param torso torso length in body heights
+   * @param head head height in body heights
+   * @param leg leg width in body heights
+   * @param upperPeriod stripe period in body heights (0 for a plain garment)
+   * @param upperPhase stripe phase in periods, [0, 1)
+   * @param objectSide side of the object when the person faces right: +1 or -1
+   */
+  public record Shape(int build, int torsoLevel, double height, double shoulder, double torso, double head,
+      double leg, boolean longSleeves, boolean longTrousers, boolean longHair, Pattern upperPattern,
+      double upperPeriod, double upperPhase, Pattern lowerPattern, double lowerPeriod, double lowerPhase,
+      Carried carried, double objectSize, int objectSide) {
+    /** The eight fields of the shared code, each in {@code [0, RADIX[i])}. */
+    public int[] code() {
+      int upper = upperPattern == Pattern.PLAIN ? 0
+          : 1 + 3 * (upperPattern.ordinal() - 1) + level(upperPeriod);
+      int lower = lowerPattern == Pattern.PLAIN ? 0 : 1 + level(lowerPeriod);
+      return new int[] {upper, lower, carried.ordinal(), longSleeves ? 1 : 0, longTrousers ? 1 : 0,
+          longHair ? 1 : 0, build, torsoLevel};
+    }
   }
 
-  public Pattern upperPattern() {
-    return upperPattern;
+  /** The visible-only factors: garment tones, shoes, hair, skin and object colours. */
+  public record Colours(Rgb upper0, Rgb upper1, Rgb lower0, Rgb lower1, Rgb shoes, Rgb hair, Rgb skin,
+      Rgb object) {}
+
+  /** The infrared-only factors: heat levels of the garment tones and of the object, in [0, 1]. */
+  public record Heats(double upper0, double upper1, double lower0, double lower1, double object) {}
+
+  static int level(double period) {
+    for (int i = 0; i < PERIODS.length; i++) {
+      if (period == PERIODS[i]) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("period " + period + " is not one of the levels");
   }
 
-  public Carried carried() {
-    return carried;
+  /** Hamming distance between two shared codes. */
+  static int distance(int[] a, int[] b) {
+    int d = 0;
+    for (int i = 0; i < a.length; i++) {
+      d += a[i] != b[i] ? 1 : 0;
+    }
+    return d;
   }
 
-  /** Emissivity of the upper garment's two tones (infrared-only cue). */
-  public float[] upperHeat() {
-    return upperHeat.clone();
+  /** A uniformly random shared code. */
+  static int[] randomCode(Random r) {
+    int[] c = new int[RADIX.length];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = r.nextInt(RADIX[i]);
+    }
+    return c;
   }
 
-  /** Colour of the upper garment's two tones (visible-only cue). */
-  public float[][] upperColour() {
-    return new float[][] {upperColour[0].clone(), upperColour[1].clone()};
+  /** Identity {@code pid} with shared code {@code code}; every other factor drawn from {@code r}. */
+  static Person draw(int pid, int[] code, Difficulty difficulty, Random r) {
+    Pattern upperPattern = code[0] == 0 ? Pattern.PLAIN : Pattern.values()[1 + (code[0] - 1) / 3];
+    double upperPeriod = code[0] == 0 ? 0 : PERIODS[(code[0] - 1) % 3];
+    Pattern lowerPattern = code[1] == 0 ? Pattern.PLAIN : Pattern.HORIZONTAL_STRIPES;
+    double lowerPeriod = code[1] == 0 ? 0 : PERIODS[code[1] - 1];
+    Shape shape = new Shape(code[6], code[7], q(uniform(r, 0.82, 0.95)), q(SHOULDERS[code[6]] + uniform(r, -0.01,
+        0.01)), q(TORSOS[code[7]] + uniform(r, -0.01, 0.01)), q(uniform(r, 0.11, 0.14)), q(uniform(r, 0.065,
+        0.09)), code[3] == 1, code[4] == 1, code[5] == 1, upperPattern, upperPeriod, q(r.nextDouble()),
+        lowerPattern, lowerPeriod, q(r.nextDouble()), Carried.values()[code[2]], q(uniform(r, 0.85, 1.2)),
+        r.nextBoolean() ? 1 : -1);
+    double c = difficulty.contrast();
+    Rgb[] upper = tones(r, c, upperPattern == Pattern.PLAIN);
+    Rgb[] lower = tones(r, c, lowerPattern == Pattern.PLAIN);
+    Rgb shoes = rgb(hsv(r.nextDouble(), uniform(r, 0, 0.5), uniform(r, 0.1, 0.6)));
+    Rgb hair = rgb(hsv(uniform(r, 0.02, 0.12), uniform(r, 0.2, 0.7), uniform(r, 0.05, 0.45)));
+    Rgb skin = rgb(hsv(uniform(r, 0.03, 0.09), uniform(r, 0.25, 0.6), uniform(r, 0.35, 0.95)));
+    Rgb object = rgb(garmentColour(r));
+    Colours colours = new Colours(upper[0], upper[1], lower[0], lower[1], shoes, hair, skin, object);
+    double[] uh = heatTones(r, c, upperPattern == Pattern.PLAIN);
+    double[] lh = heatTones(r, c, lowerPattern == Pattern.PLAIN);
+    Heats heats = new Heats(uh[0], uh[1], lh[0], lh[1], q(uniform(r, 0.05, 0.7)));
+    return new Person(pid, shape, colours, heats);
   }
 
-  /** Two heat levels with a visible contrast, so the pattern shows in the infrared too. */
-  private static float[] tones(Random r) {
-    float a = (float) uniform(r, 0.15, 0.85);
-    float d = (float) uniform(r, 0.12, 0.3) * (r.nextBoolean() ? 1 : -1);
-    float b = a + d;
-    if (b < 0.05f || b > 0.95f) {
+  /** Two garment colours whose luminances differ by at least {@code contrast} (one repeated when plain). */
+  private static Rgb[] tones(Random r, double contrast, boolean plain) {
+    Rgb a = rgb(garmentColour(r));
+    if (plain) {
+      return new Rgb[] {a, a};
+    }
+    Rgb b = rgb(garmentColour(r));
+    for (int attempt = 0; attempt < 1000 && Math.abs(a.luminance() - b.luminance()) < contrast; attempt++) {
+      b = rgb(garmentColour(r));
+    }
+    if (Math.abs(a.luminance() - b.luminance()) < contrast) { // cannot happen for contrast <= 0.5 in practice
+      b = a.luminance() < 0.5 ? new Rgb(0.95, 0.95, 0.95) : new Rgb(0.05, 0.05, 0.05);
+    }
+    return new Rgb[] {a, b};
+  }
+
+  /** Two heat levels at least {@code contrast} apart (one repeated when plain), in [0.05, 0.95]. */
+  private static double[] heatTones(Random r, double contrast, boolean plain) {
+    double a = q(uniform(r, 0.15, 0.85));
+    double d = uniform(r, contrast, contrast + 0.2) * (r.nextBoolean() ? 1 : -1);
+    if (plain) {
+      return new double[] {a, a};
+    }
+    double b = a + d;
+    if (b < 0.05 || b > 0.95) {
       b = a - d;
     }
-    return new float[] {a, b};
+    b = Math.max(0.05, Math.min(0.95, b));
+    return new double[] {a, q(b)};
   }
 
-  private static float[] garmentColour(Random r) {
-    return hsv(r.nextFloat(), (float) uniform(r, 0.35, 1.0), (float) uniform(r, 0.25, 0.95));
+  private static double[] garmentColour(Random r) {
+    return hsv(r.nextDouble(), uniform(r, 0.35, 1.0), uniform(r, 0.25, 0.95));
+  }
+
+  private static Rgb rgb(double[] c) {
+    return new Rgb(q(c[0]), q(c[1]), q(c[2]));
   }
 
   static double uniform(Random r, double lo, double hi) {
     return lo + (hi - lo) * r.nextDouble();
   }
 
+  /** {@code v} rounded to 4 decimals: the factor file writes it exactly. */
+  static double q(double v) {
+    return Math.round(v * 1e4) / 1e4;
+  }
+
   /** HSV (all in [0, 1]) to RGB. */
-  static float[] hsv(float h, float s, float v) {
-    float hh = (h - (float) Math.floor(h)) * 6f;
+  static double[] hsv(double h, double s, double v) {
+    double hh = (h - Math.floor(h)) * 6;
     int i = (int) Math.floor(hh);
-    float f = hh - i;
-    float p = v * (1 - s);
-    float q = v * (1 - s * f);
-    float t = v * (1 - s * (1 - f));
+    double f = hh - i;
+    double p = v * (1 - s);
+    double qq = v * (1 - s * f);
+    double t = v * (1 - s * (1 - f));
     return switch (i % 6) {
-      case 0 -> new float[] {v, t, p};
-      case 1 -> new float[] {q, v, p};
-      case 2 -> new float[] {p, v, t};
-      case 3 -> new float[] {p, q, v};
-      case 4 -> new float[] {t, p, v};
-      default -> new float[] {v, p, q};
+      case 0 -> new double[] {v, t, p};
+      case 1 -> new double[] {qq, v, p};
+      case 2 -> new double[] {p, v, t};
+      case 3 -> new double[] {p, qq, v};
+      case 4 -> new double[] {t, p, v};
+      default -> new double[] {v, p, qq};
     };
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "Person[%d, code %s]", pid, java.util.Arrays.toString(shape.code()));
   }
 }

@@ -5,16 +5,15 @@ import io.ibreid.data.image.FloatImage;
 import java.util.Random;
 
 /**
- * Draws one synthetic image of a {@link Person} seen by a {@link CameraModel}. Geometry (pose, position, scale,
- * stride, arm swing, which way the person faces, background pan, partial occlusion) comes from one seed and the
- * photometry (illumination, colour cast or thermal gain and offset, blur, noise) from another, so that a
- * co-located visible/thermal camera pair (RegDB) can show the same pose in both modalities.
+ * Draws one synthetic image of a {@link Person} from its per-image factors ({@link Shot}), in front of a
+ * {@link Scene}, as a visible or an infrared camera sees it. The image is a pure function of its arguments (the
+ * noise comes from {@link Shot#noiseSeed()}), so an image re-rendered from its factor-file row has the same pixels.
  *
  * <p>The body is laid out in body-height units: u is the horizontal offset from the body's axis, v the height from
  * the top of the head (0) to the soles (1). Each pixel gets a region (skin, hair, upper or lower garment, shoes,
- * object, strap, occluder or background) and, on garments, a pattern tone (0 or 1). A visible camera paints the
- * region's colour, an infrared camera its heat level (the same grey in all three channels). Everything is computed
- * with {@link StrictMath}, so a seed gives the same pixels on every JVM.
+ * object, occluder or background) and, on garments, a pattern tone (0 or 1). A visible camera paints the region's
+ * colour, an infrared camera its heat level (the same grey in all three channels). Transcendental functions use
+ * {@link StrictMath}, so a seed gives the same pixels on every JVM.
  */
 public final class Renderer {
   static final int BACKGROUND = 0;
@@ -26,162 +25,166 @@ public final class Renderer {
   static final int OBJECT = 6;
   static final int OCCLUDER = 7;
 
-  private static final float SKIN_HEAT = 0.92f;
-  private static final float HAIR_HEAT = 0.5f;
-  private static final float SHOE_HEAT = 0.3f;
+  static final float SKIN_HEAT = 0.92f;
+  static final float HAIR_HEAT = 0.5f;
+  static final float SHOE_HEAT = 0.3f;
 
   private Renderer() {}
 
+  /** The per-pixel layout of an image: region and pattern tone of every pixel, row-major. */
+  record Layout(int height, int width, int[] region, int[] tone, double[] shade, double panX, double[] sceneX) {}
+
   /** The image as three channels in [0, 1]. */
-  public static FloatImage render(Person p, CameraModel cam, int height, int width, long geometrySeed,
-      long photoSeed) {
-    Random g = new Random(geometrySeed);
-    double scale = Person.uniform(g, 0.9, 1.05);
-    double bh = p.heightFrac * height * scale;
-    double cx = width / 2.0 + Person.uniform(g, -0.08, 0.08) * width;
-    double top = (height - bh) / 2 + Person.uniform(g, -0.04, 0.04) * height;
-    Pose pose = new Pose(g.nextDouble(), g.nextBoolean() ? 1 : -1, Person.uniform(g, -1, 1));
-    double pan = Person.uniform(g, -0.15, 0.15);
-    boolean occluded = g.nextDouble() < 0.2;
-    boolean horizontalOccluder = g.nextBoolean();
-    double occStart = Person.uniform(g, horizontalOccluder ? 0.3 : -0.25, horizontalOccluder ? 0.85 : 0.2);
-    double occSize = Person.uniform(g, horizontalOccluder ? 0.12 : 0.08, horizontalOccluder ? 0.3 : 0.2);
-    int occColour = g.nextInt(cam.clutterColour.length);
-
+  public static FloatImage render(Person p, Shot s, Scene scene, View modality, int height, int width) {
+    Layout l = layout(p, s, height, width);
     int n = height * width;
-    int[] region = new int[n];
-    int[] tone = new int[n];
-    double[] shade = new double[n];
-    int[] toneOut = new int[1];
-    for (int y = 0; y < height; y++) {
-      double v = (y + 0.5 - top) / bh;
-      for (int x = 0; x < width; x++) {
-        double u = (x + 0.5 - cx) / bh;
-        int i = y * width + x;
-        toneOut[0] = 0;
-        int r = body(p, pose, u, v, toneOut);
-        if (occluded && (horizontalOccluder ? v >= occStart && v < occStart + occSize
-            : u >= occStart && u < occStart + occSize)) {
-          r = OCCLUDER;
-        }
-        region[i] = r;
-        tone[i] = toneOut[0];
-        double half = p.shoulderFrac / 2 + 0.05;
-        double t = StrictMath.max(-1, StrictMath.min(1, u / half));
-        shade[i] = r == BACKGROUND || r == OCCLUDER ? 1 : 0.82 + 0.18 * StrictMath.cos(t * StrictMath.PI / 2);
-      }
-    }
-
-    Random ph = new Random(photoSeed);
-    boolean ir = cam.modality == View.INFRARED;
+    boolean ir = modality == View.INFRARED;
     FloatImage img = new FloatImage(3, height, width);
     float[] d = img.data();
-    if (ir) {
-      double gain = Person.uniform(ph, 0.85, 1.15);
-      double offset = Person.uniform(ph, -0.06, 0.06);
-      for (int y = 0; y < height; y++) {
-        for (int x = 0; x < width; x++) {
-          int i = y * width + x;
-          double base = switch (region[i]) {
-            case SKIN -> SKIN_HEAT;
-            case HAIR -> HAIR_HEAT;
-            case UPPER -> p.upperHeat[tone[i]];
-            case LOWER -> p.lowerHeat[tone[i]];
-            case SHOES -> SHOE_HEAT;
-            case OBJECT -> p.objectHeat;
-            case OCCLUDER -> cam.clutterColour[occColour][0];
-            default -> scene(cam, (x + 0.5) / width + pan, (y + 0.5) / height)[0];
-          };
-          float val = (float) (base * shade[i] * gain + offset);
-          d[i] = val;
-          d[n + i] = val;
-          d[2 * n + i] = val;
-        }
-      }
-    } else {
-      double gain = cam.brightness * Person.uniform(ph, 0.7, 1.25);
-      double[] cast = new double[3];
-      for (int c = 0; c < 3; c++) {
-        cast[c] = cam.cast[c] * Person.uniform(ph, 0.95, 1.05);
-      }
-      for (int y = 0; y < height; y++) {
-        for (int x = 0; x < width; x++) {
-          int i = y * width + x;
-          float[] base = switch (region[i]) {
-            case SKIN -> p.skinColour;
-            case HAIR -> p.hairColour;
-            case UPPER -> p.upperColour[tone[i]];
-            case LOWER -> p.lowerColour[tone[i]];
-            case SHOES -> p.shoeColour;
-            case OBJECT -> p.objectColour;
-            case OCCLUDER -> cam.clutterColour[occColour];
-            default -> scene(cam, (x + 0.5) / width + pan, (y + 0.5) / height);
-          };
-          for (int c = 0; c < 3; c++) {
-            d[c * n + i] = (float) (base[c] * shade[i] * gain * cast[c]);
+    Person.Colours c = p.colours();
+    Person.Heats h = p.heats();
+    float[][] colours = {null, c.skin().floats(), c.hair().floats(), null, null, c.shoes().floats(),
+        c.object().floats(), scene.occluderColour(s.occluderColour())};
+    float[][] upper = {c.upper0().floats(), c.upper1().floats()};
+    float[][] lower = {c.lower0().floats(), c.lower1().floats()};
+    float[] heats = {0, SKIN_HEAT, HAIR_HEAT, 0, 0, SHOE_HEAT, (float) h.object(),
+        scene.occluderHeat(s.occluderColour())};
+    float[] upperHeat = {(float) h.upper0(), (float) h.upper1()};
+    float[] lowerHeat = {(float) h.lower0(), (float) h.lower1()};
+    double gain = s.gain();
+    double[] cast = {s.castR(), s.castG(), s.castB()};
+    for (int y = 0; y < height; y++) {
+      double sy = (y + 0.5) / height;
+      for (int x = 0; x < width; x++) {
+        int i = y * width + x;
+        int r = l.region[i];
+        if (ir) {
+          double base;
+          if (r == BACKGROUND) {
+            base = scene.heat(scene.regionAt(l.sceneX[x], sy));
+          } else if (r == UPPER) {
+            base = upperHeat[l.tone[i]];
+          } else if (r == LOWER) {
+            base = lowerHeat[l.tone[i]];
+          } else {
+            base = heats[r];
+          }
+          float v = (float) (base * l.shade[i] * gain + s.thermalOffset());
+          d[i] = v;
+          d[n + i] = v;
+          d[2 * n + i] = v;
+        } else {
+          float[] base;
+          if (r == BACKGROUND) {
+            base = scene.colour(scene.regionAt(l.sceneX[x], sy));
+          } else if (r == UPPER) {
+            base = upper[l.tone[i]];
+          } else if (r == LOWER) {
+            base = lower[l.tone[i]];
+          } else {
+            base = colours[r];
+          }
+          for (int k = 0; k < 3; k++) {
+            d[k * n + i] = (float) (base[k] * l.shade[i] * gain * cast[k]);
           }
         }
       }
     }
-    int passes = ph.nextInt(3);
-    for (int k = 0; k < passes; k++) {
+    for (int k = 0; k < s.blur(); k++) {
       blur(img);
     }
-    double sigma = cam.noise * Person.uniform(ph, 0.5, 1.5);
+    Random noise = new Random(s.noiseSeed());
+    double sigma = s.noise();
     for (int i = 0; i < n; i++) {
       if (ir) {
-        float e = (float) (ph.nextGaussian() * sigma);
-        for (int c = 0; c < 3; c++) {
-          d[c * n + i] = clamp(d[c * n + i] + e);
+        float e = (float) (noise.nextGaussian() * sigma);
+        for (int k = 0; k < 3; k++) {
+          d[k * n + i] = clamp(d[k * n + i] + e);
         }
       } else {
-        for (int c = 0; c < 3; c++) {
-          d[c * n + i] = clamp(d[c * n + i] + (float) (ph.nextGaussian() * sigma));
+        for (int k = 0; k < 3; k++) {
+          d[k * n + i] = clamp(d[k * n + i] + (float) (noise.nextGaussian() * sigma));
         }
       }
     }
     return img;
   }
 
-  /** Per-image pose: leg stride (0..1), facing (+1/-1, mirrors the object side and diagonals), arm swing. */
-  private record Pose(double stride, int facing, double swing) {}
+  /** Regions, pattern tones and shading of every pixel. */
+  static Layout layout(Person p, Shot s, int height, int width) {
+    Person.Shape sh = p.shape();
+    double bh = sh.height() * height * s.scale();
+    double cx = width / 2.0 + s.offsetX() * width;
+    double top = (height - bh) / 2 + s.offsetY() * height;
+    int n = height * width;
+    int[] region = new int[n];
+    int[] tone = new int[n];
+    double[] shade = new double[n];
+    int[] toneOut = new int[1];
+    boolean bar = Shot.BAR.equals(s.occluder());
+    boolean post = Shot.POST.equals(s.occluder());
+    double half = sh.shoulder() / 2 + 0.05;
+    for (int y = 0; y < height; y++) {
+      double v = (y + 0.5 - top) / bh;
+      for (int x = 0; x < width; x++) {
+        double u = (x + 0.5 - cx) / bh;
+        int i = y * width + x;
+        toneOut[0] = 0;
+        int r = body(sh, s, u, v, toneOut);
+        if (bar && v >= s.occluderStart() && v < s.occluderStart() + s.occluderSize()
+            || post && u >= s.occluderStart() && u < s.occluderStart() + s.occluderSize()) {
+          r = OCCLUDER;
+        }
+        region[i] = r;
+        tone[i] = toneOut[0];
+        double t = StrictMath.max(-1, StrictMath.min(1, u / half));
+        shade[i] = r == BACKGROUND || r == OCCLUDER ? 1 : 0.82 + 0.18 * StrictMath.cos(t * StrictMath.PI / 2);
+      }
+    }
+    double[] sceneX = new double[width];
+    for (int x = 0; x < width; x++) {
+      sceneX[x] = (x + 0.5) / width + s.pan();
+    }
+    return new Layout(height, width, region, tone, shade, s.pan(), sceneX);
+  }
 
   /** The region at body coordinates (u, v); writes the pattern tone into {@code tone[0]} for garments. */
-  static int body(Person p, Pose pose, double u, double v, int[] tone) {
+  static int body(Person.Shape p, Shot pose, double u, double v, int[] tone) {
     if (v < -0.02 || v > 1.02) {
       return BACKGROUND;
     }
-    double hf = p.headFrac;
+    double hf = p.head();
     double headRx = hf * 0.38;
     double neck = hf + 0.02;
-    double waist = hf + p.torsoFrac;
-    double shoulder = p.shoulderFrac / 2;
-    double side = p.objectSide * pose.facing();
-    double os = p.objectSize;
+    double waist = hf + p.torso();
+    double shoulder = p.shoulder() / 2;
+    int facing = pose.facing();
+    double side = p.objectSide() * facing;
+    double os = p.objectSize();
     double legBottom = 0.965;
     int r = BACKGROUND;
 
-    if (p.longHair && v > hf * 0.3 && v < hf * 1.7 && StrictMath.abs(u) < headRx * 1.2) {
+    if (p.longHair() && v > hf * 0.3 && v < hf * 2.1 && StrictMath.abs(u) < headRx * 1.25) {
       r = HAIR;
     }
-    if (p.carried == Person.Carried.BACKPACK) {
+    if (p.carried() == Person.Carried.BACKPACK) {
       double s = u * side;
-      if (v > neck + 0.02 && v < neck + 0.02 + 0.24 * os && s > shoulder - 0.03 && s < shoulder + 0.09 * os) {
+      if (v > neck + 0.02 && v < neck + 0.02 + 0.26 * os && s > shoulder - 0.03 && s < shoulder + 0.12 * os) {
         r = OBJECT;
       }
     }
     // legs and shoes
     if (v >= waist - 0.02 && v <= 1.0) {
       double t = StrictMath.max(0, StrictMath.min(1, (v - waist) / (legBottom - waist)));
-      double half = p.legFrac / 2;
+      double half = p.leg() / 2;
       for (int leg = -1; leg <= 1; leg += 2) {
         double centre = leg * (half * 1.1 + pose.stride() * 0.05 * t);
         if (StrictMath.abs(u - centre) < (v >= legBottom ? half + 0.012 : half)) {
           if (v >= legBottom) {
             r = SHOES;
-          } else if (p.longTrousers || v < waist + 0.15) {
+          } else if (p.longTrousers() || v < waist + 0.16) {
             r = LOWER;
-            tone[0] = pattern(p.lowerPattern, u * pose.facing(), v - waist, p.lowerPeriod, p.lowerPhase);
+            tone[0] = pattern(p.lowerPattern(), u * facing, v - waist, p.lowerPeriod(), p.lowerPhase());
           } else {
             r = SKIN;
           }
@@ -190,7 +193,7 @@ public final class Renderer {
     }
     if (v >= waist - 0.02 && v < waist + 0.06 && StrictMath.abs(u) < shoulder * 0.82) {
       r = LOWER;
-      tone[0] = pattern(p.lowerPattern, u * pose.facing(), v - waist, p.lowerPeriod, p.lowerPhase);
+      tone[0] = pattern(p.lowerPattern(), u * facing, v - waist, p.lowerPeriod(), p.lowerPhase());
     }
     // arms
     double armW = 0.055;
@@ -199,10 +202,10 @@ public final class Renderer {
       for (int arm = -1; arm <= 1; arm += 2) {
         double centre = arm * (shoulder + armW / 2 - 0.01) + arm * pose.swing() * 0.025 * t;
         if (StrictMath.abs(u - centre) < armW / 2) {
-          boolean sleeve = p.longSleeves ? v < waist + 0.03 : v < neck + 0.1;
+          boolean sleeve = p.longSleeves() ? v < waist + 0.03 : v < neck + 0.1;
           if (sleeve) {
             r = UPPER;
-            tone[0] = pattern(p.upperPattern, u * pose.facing(), v - neck, p.upperPeriod, p.upperPhase);
+            tone[0] = pattern(p.upperPattern(), u * facing, v - neck, p.upperPeriod(), p.upperPhase());
           } else {
             r = SKIN;
           }
@@ -212,10 +215,10 @@ public final class Renderer {
     // torso with rounded shoulders
     if (v >= neck && v < waist) {
       double half = v < neck + 0.03 ? shoulder * (0.7 + 0.3 * (v - neck) / 0.03)
-          : shoulder - (shoulder * 0.18) * (v - neck - 0.03) / StrictMath.max(1e-6, waist - neck - 0.03);
+          : shoulder - (shoulder * 0.15) * (v - neck - 0.03) / StrictMath.max(1e-6, waist - neck - 0.03);
       if (StrictMath.abs(u) < half) {
         r = UPPER;
-        tone[0] = pattern(p.upperPattern, u * pose.facing(), v - neck, p.upperPeriod, p.upperPhase);
+        tone[0] = pattern(p.upperPattern(), u * facing, v - neck, p.upperPeriod(), p.upperPhase());
       }
     }
     // neck and head
@@ -228,20 +231,20 @@ public final class Renderer {
       r = v < hf * 0.32 ? HAIR : SKIN;
     }
     // objects worn in front
-    if (p.carried == Person.Carried.SHOULDER_BAG) {
+    if (p.carried() == Person.Carried.SHOULDER_BAG) {
       // strap from the opposite shoulder down to the bag's hip
       double t = (v - neck) / (waist - neck);
       double strapU = -side * shoulder * 0.8 + side * shoulder * 1.6 * t;
-      if (t >= 0 && t <= 1 && StrictMath.abs(u - strapU) < 0.014) {
+      if (t >= 0 && t <= 1 && StrictMath.abs(u - strapU) < 0.022) {
         r = OBJECT;
       }
       double s = u * side;
-      if (v > waist - 0.05 && v < waist + 0.1 * os && s > shoulder - 0.04 && s < shoulder + 0.08 * os) {
+      if (v > waist - 0.06 && v < waist + 0.12 * os && s > shoulder - 0.04 && s < shoulder + 0.1 * os) {
         r = OBJECT;
       }
-    } else if (p.carried == Person.Carried.HAND_BAG) {
+    } else if (p.carried() == Person.Carried.HAND_BAG) {
       double s = u * side;
-      if (v > waist + 0.06 && v < waist + 0.06 + 0.12 * os && s > shoulder - 0.01 && s < shoulder + 0.09 * os) {
+      if (v > waist + 0.08 && v < waist + 0.08 + 0.15 * os && s > shoulder - 0.005 && s < shoulder + 0.11 * os) {
         r = OBJECT;
       }
     }
@@ -261,18 +264,6 @@ public final class Renderer {
 
   private static int band(double t) {
     return (int) StrictMath.floor(t) & 1;
-  }
-
-  /** Background colour (or heat, in all three entries) at scene coordinates (sx across, sy down, in [0, 1]). */
-  static float[] scene(CameraModel cam, double sx, double sy) {
-    float[] c = sy > cam.floorLine ? cam.floor : cam.wall;
-    for (int k = 0; k < cam.clutter.length; k++) {
-      double[] b = cam.clutter[k];
-      if (sx >= b[0] && sx < b[2] && sy >= b[1] && sy < b[3]) {
-        c = cam.clutterColour[k];
-      }
-    }
-    return c;
   }
 
   /** One pass of the separable [1 2 1]/4 kernel, edges replicated. */

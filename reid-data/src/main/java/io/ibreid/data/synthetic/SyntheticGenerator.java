@@ -79,20 +79,29 @@ public final class SyntheticGenerator {
     }
   }
 
+  /** The generator version recorded in {@link #SPEC_FILE}; version 1 (no factor file) sets stay readable. */
+  public static final int VERSION = 2;
+
   /**
    * What to generate.
    *
    * @param layout SYSU-MM01 or RegDB layout
-   * @param trainIds training identities
+   * @param trainIds training identities (SYSU: the identities of {@code exp/train_id.txt} and {@code val_id.txt})
    * @param testIds test identities
    * @param height image height in pixels
    * @param width image width in pixels
-   * @param images images per identity and camera (SYSU) or per identity and modality (RegDB)
+   * @param visibleImages visible images per identity (SYSU: spread over the visible cameras it passes; RegDB: per
+   *     modality)
+   * @param infraredImages infrared images per identity (SYSU: over its infrared cameras; RegDB: equal to
+   *     {@code visibleImages})
    * @param cameraPresence probability that an identity passes a given camera (SYSU layout)
    * @param seed generator seed
+   * @param difficulty contrast of the shared cues, amount of nuisance and occlusion, places, correlation
+   * @param subset SYSU: write only this many training identities (a seeded choice; their images are byte-identical
+   *     to the full set's, and every test identity is written); 0 = all
    */
-  public record Spec(Layout layout, int trainIds, int testIds, int height, int width, int images,
-      double cameraPresence, long seed) {
+  public record Spec(Layout layout, int trainIds, int testIds, int height, int width, int visibleImages,
+      int infraredImages, double cameraPresence, long seed, Difficulty difficulty, int subset) {
     public Spec {
       if (layout == null) {
         throw new IbreidException("synthetic layout is missing; expected sysu or regdb");
@@ -111,25 +120,104 @@ public final class SyntheticGenerator {
         throw new IbreidException("synthetic image size " + height + "x" + width + " is out of range; expected "
             + "16..1024 x 8..1024 pixels");
       }
-      if (images < 1 || images > 99) {
-        throw new IbreidException("synthetic images per camera " + images + " is out of range; expected 1..99");
+      if (visibleImages < 1 || visibleImages > 999 || infraredImages < 1 || infraredImages > 999) {
+        throw new IbreidException("synthetic images per identity " + visibleImages + " visible + " + infraredImages
+            + " infrared are out of range; expected 1..999 each");
+      }
+      if (layout == Layout.REGDB && visibleImages != infraredImages) {
+        throw new IbreidException("synthetic RegDB layout has as many visible as thermal images per identity, got "
+            + visibleImages + " and " + infraredImages);
+      }
+      if (layout == Layout.REGDB && visibleImages > 99) {
+        throw new IbreidException("synthetic RegDB images per modality " + visibleImages + " is out of range; "
+            + "expected 1..99");
       }
       if (!(cameraPresence > 0 && cameraPresence <= 1)) {
         throw new IbreidException("synthetic camera presence " + cameraPresence + " is out of range; expected "
             + "(0, 1]");
       }
+      if (difficulty == null) {
+        throw new IbreidException("synthetic difficulty is missing");
+      }
+      if (subset < 0 || subset == 1 || subset > trainIds) {
+        throw new IbreidException("synthetic subset " + subset + " is out of range; expected 0 (all) or 2.."
+            + trainIds + " training identities");
+      }
+      if (layout == Layout.REGDB && subset != 0) {
+        throw new IbreidException("synthetic subset is for the SYSU layout; a RegDB-layout set keeps all its "
+            + "identities");
+      }
+      if (layout == Layout.REGDB && difficulty.correlation() > 0) {
+        throw new IbreidException("synthetic correlation (nuisance tied to training identities) is for the SYSU "
+            + "layout; RegDB's ten trials each choose their own training identities");
+      }
     }
 
-    /** The defaults: 150 training and 80 test identities, 128×64 images, 4 images per camera (SYSU) or 10 (RegDB). */
+    /**
+     * The defaults. SYSU layout: 395 training and 96 test identities (SYSU-MM01's), 20 visible + 10 infrared images
+     * per identity, 128×64. RegDB layout: 206 + 206 identities, 10 visible + 10 thermal images each (RegDB's).
+     */
     public static Spec defaults(Layout layout) {
-      return new Spec(layout, 150, 80, 128, 64, layout == Layout.SYSU ? 4 : 10, 0.75, 1);
+      return layout == Layout.SYSU
+          ? new Spec(layout, 395, 96, 128, 64, 20, 10, 0.75, 1, Difficulty.DEFAULT, 0)
+          : new Spec(layout, 206, 206, 128, 64, 10, 10, 1.0, 1, Difficulty.DEFAULT, 0);
+    }
+
+    /**
+     * A spec in the first generator's terms: {@code images} per identity and camera (SYSU: 4 visible and 2
+     * infrared cameras, so {@code 4 * images} visible and {@code 2 * images} infrared images per identity) or per
+     * modality (RegDB); default difficulty, no subset.
+     */
+    public static Spec of(Layout layout, int trainIds, int testIds, int height, int width, int images,
+        double cameraPresence, long seed) {
+      return layout == Layout.SYSU
+          ? new Spec(layout, trainIds, testIds, height, width, 4 * images, 2 * images, cameraPresence, seed,
+              Difficulty.DEFAULT, 0)
+          : new Spec(layout, trainIds, testIds, height, width, images, images, cameraPresence, seed,
+              Difficulty.DEFAULT, 0);
+    }
+
+    public Spec withIds(int train, int test) {
+      return new Spec(layout, train, test, height, width, visibleImages, infraredImages, cameraPresence, seed,
+          difficulty, subset);
+    }
+
+    public Spec withSize(int h, int w) {
+      return new Spec(layout, trainIds, testIds, h, w, visibleImages, infraredImages, cameraPresence, seed,
+          difficulty, subset);
+    }
+
+    public Spec withImages(int visible, int infrared) {
+      return new Spec(layout, trainIds, testIds, height, width, visible, infrared, cameraPresence, seed, difficulty,
+          subset);
+    }
+
+    public Spec withCameraPresence(double p) {
+      return new Spec(layout, trainIds, testIds, height, width, visibleImages, infraredImages, p, seed, difficulty,
+          subset);
+    }
+
+    public Spec withSeed(long s) {
+      return new Spec(layout, trainIds, testIds, height, width, visibleImages, infraredImages, cameraPresence, s,
+          difficulty, subset);
+    }
+
+    public Spec withDifficulty(Difficulty d) {
+      return new Spec(layout, trainIds, testIds, height, width, visibleImages, infraredImages, cameraPresence, seed,
+          d, subset);
+    }
+
+    public Spec withSubset(int n) {
+      return new Spec(layout, trainIds, testIds, height, width, visibleImages, infraredImages, cameraPresence, seed,
+          difficulty, n);
     }
 
     /** The lines of {@link #SPEC_FILE}. */
     public String describe() {
-      return "layout=" + layout.label() + "\ntrainIds=" + trainIds + "\ntestIds=" + testIds + "\nheight=" + height
-          + "\nwidth=" + width + "\nimages=" + images + "\ncameraPresence=" + cameraPresence + "\nseed=" + seed
-          + "\n";
+      return "version=" + VERSION + "\nlayout=" + layout.label() + "\ntrainIds=" + trainIds + "\ntestIds=" + testIds
+          + "\nheight=" + height + "\nwidth=" + width + "\nvisibleImages=" + visibleImages + "\ninfraredImages="
+          + infraredImages + "\ncameraPresence=" + cameraPresence + "\nseed=" + seed + "\n" + difficulty.describe()
+          + "subset=" + subset + "\n";
     }
   }
 
@@ -141,7 +229,8 @@ public final class SyntheticGenerator {
     }
   }
 
-  private record Job(Path file, int pid, int camera, View modality, long geometrySeed, long photoSeed) {}
+  /** One image to render: where, of whom, through which camera, with which per-image factors. */
+  private record Job(Path file, String relative, int pid, int camera, View modality, Shot shot) {}
 
   private SyntheticGenerator() {}
 
@@ -163,15 +252,25 @@ public final class SyntheticGenerator {
     try {
       Files.createDirectories(parent);
       Files.createDirectory(tmp);
-      List<Job> jobs = spec.layout() == Layout.SYSU ? planSysu(spec, tmp) : planRegdb(spec, tmp);
-      render(spec, jobs, workers);
+      SortedSet<Integer> test = chooseTest(spec, spec.layout() == Layout.SYSU ? 0 : 101);
+      Population population = Population.draw(spec, test);
+      List<Job> jobs = spec.layout() == Layout.SYSU ? planSysu(spec, tmp, test) : planRegdb(spec, tmp);
+      render(spec, population, jobs, workers);
+      StringBuilder factors = new StringBuilder(jobs.size() * 640);
+      factors.append(FactorFile.HEADER).append('\n');
+      for (Job j : jobs) {
+        factors.append(FactorFile.line(new FactorFile.Row(j.relative(), j.pid(), j.camera(), j.modality(),
+            population.person(j.pid()), j.shot()))).append('\n');
+      }
+      Files.writeString(tmp.resolve(FactorFile.NAME), factors, StandardCharsets.UTF_8);
       Files.writeString(tmp.resolve(SPEC_FILE), spec.describe(), StandardCharsets.UTF_8);
       int vis = (int) jobs.stream().filter(j -> j.modality() == View.VISIBLE).count();
       if (Files.isDirectory(target)) {
         Files.delete(target);
       }
       AtomicFiles.move(tmp, target);
-      summary = new Summary(spec, target, spec.trainIds(), spec.testIds(), vis, jobs.size() - vis,
+      int written = spec.subset() > 0 ? spec.subset() : spec.trainIds();
+      summary = new Summary(spec, target, written, spec.testIds(), vis, jobs.size() - vis,
           (System.nanoTime() - t0) / 1e9);
     } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
       deleteQuietly(tmp);
@@ -186,7 +285,7 @@ public final class SyntheticGenerator {
       throw e;
     }
     LOG.info("generated {} {} images of {}+{} identities into {} in {} s", summary.images(), spec.layout().label(),
-        spec.trainIds(), spec.testIds(), target, String.format("%.1f", summary.seconds()));
+        summary.trainIds(), spec.testIds(), target, String.format("%.1f", summary.seconds()));
     return summary;
   }
 
@@ -219,9 +318,26 @@ public final class SyntheticGenerator {
     return new TreeSet<>(ids.subList(0, spec.testIds()));
   }
 
-  private static List<Job> planSysu(Spec spec, Path root) throws IOException {
+  /** The training identities a spec writes: all, or its seeded subset. */
+  static SortedSet<Integer> writtenTraining(Spec spec, List<Integer> train) {
+    if (spec.subset() == 0) {
+      return new TreeSet<>(train);
+    }
+    List<Integer> order = new ArrayList<>(train);
+    Collections.shuffle(order, new Random(Seeds.derive(spec.seed(), 2, "subset")));
+    return new TreeSet<>(order.subList(0, spec.subset()));
+  }
+
+  /** The identity's preferred place (training identities, when the difficulty ties nuisance to identity), or -1. */
+  static int preferredPlace(Spec spec, int pid, boolean test) {
+    if (test || spec.difficulty().correlation() == 0) {
+      return -1;
+    }
+    return new Random(Seeds.derive(spec.seed(), pid, "preferred-place")).nextInt(spec.difficulty().places());
+  }
+
+  private static List<Job> planSysu(Spec spec, Path root, SortedSet<Integer> test) throws IOException {
     int n = spec.trainIds() + spec.testIds();
-    SortedSet<Integer> test = chooseTest(spec, 0);
     List<Integer> train = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       if (!test.contains(i)) {
@@ -230,37 +346,57 @@ public final class SyntheticGenerator {
     }
     Collections.shuffle(train, new Random(Seeds.derive(spec.seed(), 1, "val")));
     int nVal = Math.max(1, train.size() / 4);
+    SortedSet<Integer> kept = writtenTraining(spec, train);
     SortedSet<Integer> val = new TreeSet<>(train.subList(0, nVal));
     SortedSet<Integer> trn = new TreeSet<>(train.subList(nVal, train.size()));
+    val.retainAll(kept);
+    trn.retainAll(kept);
+    if (trn.isEmpty()) { // a small subset can miss the 3/4: keep the reader's train list non-empty
+      trn.add(val.first());
+      val.remove(val.first());
+    }
     Path exp = root.resolve("exp");
     Files.createDirectories(exp);
     Files.writeString(exp.resolve("train_id.txt"), join(trn), StandardCharsets.UTF_8);
     Files.writeString(exp.resolve("val_id.txt"), join(val), StandardCharsets.UTF_8);
     Files.writeString(exp.resolve("test_id.txt"), join(test), StandardCharsets.UTF_8);
     List<Job> jobs = new ArrayList<>();
+    CameraModel[] cams = cameras(spec);
     for (int c = 1; c <= SysuMm01.CAMERAS; c++) {
       Files.createDirectories(root.resolve("cam" + c));
     }
     for (int pid = 1; pid <= n; pid++) {
-      boolean[] seen = presence(spec, pid);
+      boolean isTest = test.contains(pid);
+      if (!isTest && !kept.contains(pid)) {
+        continue;
+      }
+      int[] count = imagesPerCamera(spec, pid);
+      int preferred = preferredPlace(spec, pid, isTest);
       for (int c = 1; c <= SysuMm01.CAMERAS; c++) {
-        if (!seen[c]) {
+        if (count[c] == 0) {
           continue;
         }
         Path folder = SysuMm01.identityFolder(root, c, pid);
         Files.createDirectories(folder);
-        long base = Seeds.derive(spec.seed(), (long) pid * 16 + c, "sysu-image");
-        for (int k = 1; k <= spec.images(); k++) {
-          jobs.add(new Job(folder.resolve(String.format("%04d.jpg", k)), pid, c, SysuMm01.modalityOf(c),
-              Seeds.derive(base, k, "geometry"), Seeds.derive(base, k, "photometry")));
+        long base = Seeds.derive(spec.seed(), (long) pid * 16 + c, "sysu-image-v2");
+        for (int k = 1; k <= count[c]; k++) {
+          String name = String.format("%04d.jpg", k);
+          Shot shot = Shot.draw(new Random(Seeds.derive(base, k, "geometry")), new Random(Seeds.derive(base, k,
+              "photometry")), Seeds.derive(base, k, "noise"), spec.difficulty(), cams[c], preferred);
+          jobs.add(new Job(folder.resolve(name), root.relativize(folder.resolve(name)).toString().replace('\\', '/'),
+              pid, c, SysuMm01.modalityOf(c), shot));
         }
       }
     }
     return jobs;
   }
 
-  /** Which of cams 1..6 see identity {@code pid}: each with probability p, at least one visible and one infrared. */
-  static boolean[] presence(Spec spec, int pid) {
+  /**
+   * How many images each of cams 1..6 takes of identity {@code pid}: the cameras it passes (each with probability
+   * p, at least one visible and one infrared) share the identity's visible and infrared images as evenly as
+   * possible, the remainder going to cameras in a seeded order; a camera left with none holds no folder.
+   */
+  static int[] imagesPerCamera(Spec spec, int pid) {
     Random r = new Random(Seeds.derive(spec.seed(), pid, "presence"));
     boolean[] seen = new boolean[SysuMm01.CAMERAS + 1];
     for (int c = 1; c <= SysuMm01.CAMERAS; c++) {
@@ -272,24 +408,51 @@ public final class SyntheticGenerator {
     if (SysuMm01.INFRARED_CAMERAS.stream().noneMatch(c -> seen[c])) {
       seen[SysuMm01.INFRARED_CAMERAS.get(r.nextInt(SysuMm01.INFRARED_CAMERAS.size()))] = true;
     }
-    return seen;
+    int[] count = new int[SysuMm01.CAMERAS + 1];
+    share(SysuMm01.VISIBLE_CAMERAS, seen, spec.visibleImages(), count, r);
+    share(SysuMm01.INFRARED_CAMERAS, seen, spec.infraredImages(), count, r);
+    return count;
+  }
+
+  private static void share(List<Integer> cameras, boolean[] seen, int images, int[] count, Random r) {
+    List<Integer> passed = new ArrayList<>(cameras.stream().filter(c -> seen[c]).toList());
+    Collections.shuffle(passed, r);
+    for (int i = 0; i < passed.size(); i++) {
+      count[passed.get(i)] = images / passed.size() + (i < images % passed.size() ? 1 : 0);
+    }
+  }
+
+  private static CameraModel[] cameras(Spec spec) {
+    CameraModel[] cams = new CameraModel[SysuMm01.CAMERAS + 1];
+    for (int c = 1; c <= SysuMm01.CAMERAS; c++) {
+      View m = spec.layout() == Layout.SYSU ? SysuMm01.modalityOf(c)
+          : c == RegDb.THERMAL_CAMERA ? View.INFRARED : View.VISIBLE;
+      cams[c] = CameraModel.draw(spec.seed(), c, m);
+    }
+    return cams;
   }
 
   private static List<Job> planRegdb(Spec spec, Path root) throws IOException {
     int n = spec.trainIds() + spec.testIds();
+    CameraModel[] cams = cameras(spec);
     List<Job> jobs = new ArrayList<>();
     for (int pid = 1; pid <= n; pid++) {
       Path vis = root.resolve("Visible").resolve(Integer.toString(pid));
       Path th = root.resolve("Thermal").resolve(Integer.toString(pid));
       Files.createDirectories(vis);
       Files.createDirectories(th);
-      long base = Seeds.derive(spec.seed(), pid, "regdb-image");
-      for (int k = 1; k <= spec.images(); k++) {
+      long base = Seeds.derive(spec.seed(), pid, "regdb-image-v2");
+      for (int k = 1; k <= spec.visibleImages(); k++) {
+        // co-located cameras: the visible and the thermal image k share their geometry (same generator seed)
         long geometry = Seeds.derive(base, k, "geometry");
-        jobs.add(new Job(vis.resolve(visibleName(pid, k)), pid, RegDb.VISIBLE_CAMERA, View.VISIBLE, geometry,
-            Seeds.derive(base, k, "photometry-visible")));
-        jobs.add(new Job(th.resolve(thermalName(pid, k)), pid, RegDb.THERMAL_CAMERA, View.INFRARED, geometry,
-            Seeds.derive(base, k, "photometry-thermal")));
+        Shot v = Shot.draw(new Random(geometry), new Random(Seeds.derive(base, k, "photometry-visible")),
+            Seeds.derive(base, k, "noise-visible"), spec.difficulty(), cams[RegDb.VISIBLE_CAMERA], -1);
+        Shot t = Shot.draw(new Random(geometry), new Random(Seeds.derive(base, k, "photometry-thermal")),
+            Seeds.derive(base, k, "noise-thermal"), spec.difficulty(), cams[RegDb.THERMAL_CAMERA], -1);
+        String vn = "Visible/" + pid + "/" + visibleName(pid, k);
+        String tn = "Thermal/" + pid + "/" + thermalName(pid, k);
+        jobs.add(new Job(root.resolve(vn), vn, pid, RegDb.VISIBLE_CAMERA, View.VISIBLE, v));
+        jobs.add(new Job(root.resolve(tn), tn, pid, RegDb.THERMAL_CAMERA, View.INFRARED, t));
       }
     }
     Path idx = root.resolve("idx");
@@ -322,7 +485,7 @@ public final class SyntheticGenerator {
     StringBuilder sb = new StringBuilder();
     int label = 0;
     for (int pid : pids) {
-      for (int k = 1; k <= spec.images(); k++) {
+      for (int k = 1; k <= spec.visibleImages(); k++) {
         String name = visible ? "Visible/" + pid + "/" + visibleName(pid, k) : "Thermal/" + pid + "/"
             + thermalName(pid, k);
         sb.append(name).append(' ').append(label).append('\n');
@@ -336,16 +499,10 @@ public final class SyntheticGenerator {
     return ids.stream().map(String::valueOf).collect(Collectors.joining(",")) + "\n";
   }
 
-  private static void render(Spec spec, List<Job> jobs, int workers) throws IOException {
-    CameraModel[] cams = new CameraModel[SysuMm01.CAMERAS + 1];
-    for (int c = 1; c <= SysuMm01.CAMERAS; c++) {
-      View m = spec.layout() == Layout.SYSU ? SysuMm01.modalityOf(c)
-          : c == RegDb.THERMAL_CAMERA ? View.INFRARED : View.VISIBLE;
-      cams[c] = CameraModel.draw(spec.seed(), c, m);
-    }
-    if (spec.layout() == Layout.REGDB) {
-      // co-located cameras: the thermal camera looks at the same scene layout as the visible one
-      cams[RegDb.THERMAL_CAMERA] = CameraModel.draw(spec.seed(), RegDb.VISIBLE_CAMERA, View.INFRARED);
+  private static void render(Spec spec, Population population, List<Job> jobs, int workers) throws IOException {
+    Scene[] places = new Scene[spec.difficulty().places()];
+    for (int k = 0; k < places.length; k++) {
+      places[k] = Scene.draw(spec.seed(), k);
     }
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, workers), r -> {
       Thread t = new Thread(r, "ibreid-synth");
@@ -356,8 +513,8 @@ public final class SyntheticGenerator {
       List<Future<?>> done = new ArrayList<>(jobs.size());
       for (Job j : jobs) {
         done.add(pool.submit(() -> {
-          FloatImage img = Renderer.render(Person.draw(spec.seed(), j.pid()), cams[j.camera()], spec.height(),
-              spec.width(), j.geometrySeed(), j.photoSeed());
+          FloatImage img = Renderer.render(population.person(j.pid()), j.shot(), places[j.shot().place()],
+              j.modality(), spec.height(), spec.width());
           write(Pixels.toImage(img), j.file(), spec.layout() == Layout.SYSU ? "jpeg" : "bmp");
           return null;
         }));

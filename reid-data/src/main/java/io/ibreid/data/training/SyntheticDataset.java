@@ -6,6 +6,7 @@ import io.ibreid.core.data.DatasetFactory;
 import io.ibreid.core.data.TrainingSet;
 import io.ibreid.data.regdb.RegDb;
 import io.ibreid.data.sysu.SysuMm01;
+import io.ibreid.data.synthetic.Difficulty;
 import io.ibreid.data.synthetic.SyntheticGenerator;
 import io.ibreid.data.synthetic.SyntheticGenerator.Layout;
 import java.io.IOException;
@@ -29,27 +30,60 @@ public final class SyntheticDataset {
 
   /** {@code data.params} of the synthetic data sets: what to generate, plus the {@link DatasetParams}. */
   public static class Params extends DatasetParams {
-    /** Training identities to generate. */
-    public int ids = 150;
-    /** Test identities to generate. */
-    public int testIds = 80;
+    /** Training identities to generate (SYSU: train + val lists; 0 = the layout's default, 395 or 206). */
+    public int ids = 0;
+    /** Test identities to generate (0 = the layout's default, 96 or 206). */
+    public int testIds = 0;
     /** Generated image height in pixels (the network input size is {@code input.height}). */
     public int height = 128;
     /** Generated image width in pixels. */
     public int width = 64;
-    /** Images per identity and camera (SYSU layout; 0 = 4) or per identity and modality (RegDB layout; 0 = 10). */
+    /** Visible images per identity (0 = the layout's default: 20 SYSU, 10 RegDB). */
+    public int visibleImages = 0;
+    /** Infrared images per identity (0 = the layout's default: 10). */
+    public int infraredImages = 0;
+    /**
+     * The first generator's count, kept for old configs: images per identity and camera (SYSU: 4x visible and 2x
+     * infrared per identity) or per modality (RegDB); 0 = use visibleImages / infraredImages.
+     */
     public int images = 0;
     /** Probability that an identity passes a given camera (SYSU layout). */
     public double cameraPresence = 0.75;
     /** Generator seed (independent of the run seed: runs with different seeds share one data set). */
     public long generatorSeed = 1;
+    /** Difficulty: least contrast between the two tones of a patterned garment (the shared cues' strength). */
+    public double contrast = Difficulty.DEFAULT.contrast();
+    /** Difficulty: scale of every per-image jitter (1 = default). */
+    public double nuisance = Difficulty.DEFAULT.nuisance();
+    /** Difficulty: probability of an occluder. */
+    public double occlusion = Difficulty.DEFAULT.occlusion();
+    /** Difficulty: background places. */
+    public int places = Difficulty.DEFAULT.places();
+    /** Difficulty: probability that a training identity's image shows its preferred place (SYSU). */
+    public double correlation = Difficulty.DEFAULT.correlation();
+    /** SYSU: write only this many training identities (0 = all); the test identities are always all written. */
+    public int subset = 0;
     /** RegDB layout only: the trial 1..10. */
     public int trial = 1;
 
     /** The generator spec these params ask for. */
     public SyntheticGenerator.Spec spec(Layout layout) {
-      int n = images > 0 ? images : SyntheticGenerator.Spec.defaults(layout).images();
-      return new SyntheticGenerator.Spec(layout, ids, testIds, height, width, n, cameraPresence, generatorSeed);
+      SyntheticGenerator.Spec d = SyntheticGenerator.Spec.defaults(layout);
+      int train = ids > 0 ? ids : d.trainIds();
+      int test = testIds > 0 ? testIds : d.testIds();
+      int vis;
+      int ir;
+      if (images > 0) {
+        SyntheticGenerator.Spec old = SyntheticGenerator.Spec.of(layout, train, test, height, width, images,
+            cameraPresence, generatorSeed);
+        vis = old.visibleImages();
+        ir = old.infraredImages();
+      } else {
+        vis = visibleImages > 0 ? visibleImages : d.visibleImages();
+        ir = infraredImages > 0 ? infraredImages : layout == Layout.REGDB ? vis : d.infraredImages();
+      }
+      return new SyntheticGenerator.Spec(layout, train, test, height, width, vis, ir, cameraPresence,
+          generatorSeed, new Difficulty(contrast, nuisance, occlusion, places, correlation), subset);
     }
   }
 
@@ -60,7 +94,11 @@ public final class SyntheticDataset {
       if (Files.isRegularFile(recorded)) {
         try {
           String was = Files.readString(recorded, StandardCharsets.UTF_8);
-          if (!was.equals(spec.describe())) {
+          if (!was.startsWith("version=")) {
+            LOG.warn("{} holds a synthetic data set of the first generator (no factor file; `ibreid probe` reads "
+                + "identity, camera and modality only); using it as it is. Delete the folder to regenerate it with "
+                + "generator version {}", root, SyntheticGenerator.VERSION);
+          } else if (!was.equals(spec.describe())) {
             LOG.warn("{} holds a synthetic data set generated with other parameters ({}); using it as it is. "
                 + "Delete the folder to regenerate with {}", root, was.strip().replace('\n', ' '),
                 spec.describe().strip().replace('\n', ' '));

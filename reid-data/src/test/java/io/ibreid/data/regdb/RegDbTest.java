@@ -88,7 +88,7 @@ class RegDbTest {
   @Test
   void readsEveryTrialOfAGeneratedSet() {
     Path root = dir.resolve("gen");
-    SyntheticGenerator.generate(new SyntheticGenerator.Spec(SyntheticGenerator.Layout.REGDB, 5, 3, 32, 16, 2, 1, 4),
+    SyntheticGenerator.generate(SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.REGDB, 5, 3, 32, 16, 2, 1, 4),
         root, 2);
     Set<Set<Integer>> splits = new HashSet<>();
     for (int t = 1; t <= RegDb.TRIALS; t++) {

@@ -103,7 +103,7 @@ class SysuMm01Test {
   void readsAGeneratedSet() {
     Path root = dir.resolve("gen");
     SyntheticGenerator.Summary sum = SyntheticGenerator.generate(
-        new SyntheticGenerator.Spec(SyntheticGenerator.Layout.SYSU, 8, 4, 32, 16, 2, 0.75, 3), root, 2);
+        SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.SYSU, 8, 4, 32, 16, 2, 0.75, 3), root, 2);
     SysuMm01 s = open(root);
     assertThat(s.train().numClasses()).isEqualTo(8);
     assertThat(s.testIds()).hasSize(4);

@@ -43,7 +43,7 @@ class CrossModalTrainingSetTest {
   @BeforeAll
   static void generate() {
     root = dir.resolve("sysu");
-    SyntheticGenerator.generate(new SyntheticGenerator.Spec(SyntheticGenerator.Layout.SYSU, 8, 3, 32, 16, 3, 0.75,
+    SyntheticGenerator.generate(SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.SYSU, 8, 3, 32, 16, 3, 0.75,
         2), root, 2);
   }
 
