@@ -25,7 +25,8 @@ public final class IbreidCli implements Runnable {
   static final class Subcommands {
     static final java.util.Map<String, Class<?>> ALL = subcommands(
         DemoCommand.class, AblationCommand.class, PluginsCommand.class, TrainCommand.class, SynthCommand.class,
-        EvalCommand.class, ExtractCommand.class, EvalFeaturesCommand.class, TsneCommand.class, DoctorCommand.class);
+        EvalCommand.class, ExtractCommand.class, EvalFeaturesCommand.class, TsneCommand.class, ProbeCommand.class,
+        DoctorCommand.class);
 
     private Subcommands() {}
 
