@@ -251,14 +251,18 @@ public final class Renderer {
     return r;
   }
 
-  /** Pattern tone (0/1) at garment coordinates (pu across, pv down, in body-height units). */
+  /**
+   * Pattern tone (0/1) at garment coordinates (pu across, pv down, in body-height units): stripes of period
+   * {@code period} (a light and a dark band of half a period each), shifted by {@code phase} periods.
+   */
   static int pattern(Person.Pattern type, double pu, double pv, double period, double phase) {
+    double half = period / 2;
     return switch (type) {
       case PLAIN -> 0;
-      case HORIZONTAL_STRIPES -> band(pv / period + phase);
-      case VERTICAL_STRIPES -> band(pu / period + phase);
-      case CHECKS -> (band(pv / period + phase) + band(pu / period + phase)) & 1;
-      case DIAGONAL_STRIPES -> band((pu + pv) / (period * 1.41) + phase);
+      case HORIZONTAL_STRIPES -> band(pv / half + 2 * phase);
+      case VERTICAL_STRIPES -> band(pu / half + 2 * phase);
+      case CHECKS -> (band(pv / half + 2 * phase) + band(pu / half + 2 * phase)) & 1;
+      case DIAGONAL_STRIPES -> band((pu + pv) / (half * 1.41) + 2 * phase);
     };
   }
 

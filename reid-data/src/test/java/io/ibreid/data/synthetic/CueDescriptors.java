@@ -5,51 +5,128 @@ import io.ibreid.data.ImageRecord;
 import io.ibreid.data.image.FloatImage;
 import java.util.List;
 
-/** Hand-made descriptors of the lab's cues, computed from pixels of 64x32 images, and 1-NN rank-1. */
+/**
+ * Hand-made descriptors of the lab's cues, computed from the pixels of 64x32 images (the network's input), and a
+ * 1-nearest-neighbour rank-1 over them. Each looks at the central half of the width (where the person is) below the
+ * top tenth.
+ */
 final class CueDescriptors {
   private CueDescriptors() {}
 
   /** Rank-1 and the number of queries it counts. */
   record Rank1(double value, int queries) {}
 
-  /** 12 hue x 4 saturation bins over the central half of the width, below the top tenth; sums to 1. */
-  static double[] colour(FloatImage f) {
-    int hueBins = 12;
-    int satBins = 4;
-    double[] h = new double[hueBins * satBins];
-    int count = 0;
-    for (int y = f.height() / 10; y < f.height(); y++) {
-      for (int x = f.width() / 4; x < f.width() - f.width() / 4; x++) {
-        float[] hsb = java.awt.Color.RGBtoHSB(Math.round(f.get(0, y, x) * 255), Math.round(f.get(1, y, x) * 255),
-            Math.round(f.get(2, y, x) * 255), null);
-        int hi = Math.min(hueBins - 1, (int) (hsb[0] * hueBins));
-        int si = Math.min(satBins - 1, (int) (hsb[1] * satBins));
-        h[hi * satBins + si]++;
-        count++;
+  /**
+   * Shared cues (shape, cut, pattern, object): where the edges are, not how strong — in each 4x4-pixel cell of the
+   * central 24 columns, the orientation histogram (6 unsigned bins, soft) of the grey image's gradients, each pixel
+   * counting m / (m + 0.05) for a gradient magnitude m (so an edge counts about the same whether its contrast comes
+   * from colours or heat levels); unit norm. Compared with the image and its mirror image (the person may face
+   * either way).
+   */
+  static double[] shared(FloatImage f) {
+    double tau = 0.05;
+    int cell = 4;
+    int x0 = 4;
+    int bins = 6;
+    int hgt = f.height();
+    int w = f.width();
+    double[] g = grey(f);
+    int cellsY = hgt / cell;
+    int cellsX = (w - 2 * x0) / cell;
+    double[] h = new double[cellsY * cellsX * bins];
+    for (int y = 1; y < hgt - 1; y++) {
+      for (int x = x0; x < w - x0; x++) {
+        double gx = g[y * w + x + 1] - g[y * w + x - 1];
+        double gy = g[(y + 1) * w + x] - g[(y - 1) * w + x];
+        double m = Math.hypot(gx, gy);
+        double angle = Math.atan2(gy, gx);
+        if (angle < 0) {
+          angle += Math.PI;
+        }
+        double pos = angle / Math.PI * bins - 0.5;
+        int b0 = (int) Math.floor(pos);
+        double frac = pos - b0;
+        int cy = Math.min(cellsY - 1, y / cell);
+        int cx = Math.min(cellsX - 1, (x - x0) / cell);
+        double e = m / (m + tau);
+        h[(cy * cellsX + cx) * bins + Math.floorMod(b0, bins)] += e * (1 - frac);
+        h[(cy * cellsX + cx) * bins + Math.floorMod(b0 + 1, bins)] += e * frac;
       }
     }
-    for (int i = 0; i < h.length; i++) {
-      h[i] /= count;
-    }
-    return h;
+    return unit(h);
   }
 
-  /** 16-bin histogram of the grey level over the central half of the width, below the top tenth; sums to 1. */
+  /**
+   * Colour: hue x saturation histogram (12 hues, soft; 3 saturations) of the central columns, upper body (rows
+   * 12-45 %) and lower body (45-92 %) apart; each pixel weighted by saturation x sqrt(value), so grey and dark pixels
+   * count little; unit norm.
+   */
+  static double[] colour(FloatImage f) {
+    int hueBins = 12;
+    int satBins = 3;
+    double[] h = new double[2 * hueBins * satBins];
+    int x0 = f.width() / 4;
+    for (int y = (int) (0.12 * f.height()); y < (int) (0.92 * f.height()); y++) {
+      int part = y >= 0.45 * f.height() ? 1 : 0;
+      for (int x = x0; x < f.width() - x0; x++) {
+        float[] hsb = java.awt.Color.RGBtoHSB(Math.round(f.get(0, y, x) * 255), Math.round(f.get(1, y, x) * 255),
+            Math.round(f.get(2, y, x) * 255), null);
+        double pos = hsb[0] * hueBins - 0.5;
+        int b0 = (int) Math.floor(pos);
+        double frac = pos - b0;
+        int si = Math.min(satBins - 1, (int) (hsb[1] * satBins));
+        double wgt = hsb[1] * Math.sqrt(hsb[2]);
+        h[(part * hueBins + Math.floorMod(b0, hueBins)) * satBins + si] += wgt * (1 - frac);
+        h[(part * hueBins + Math.floorMod(b0 + 1, hueBins)) * satBins + si] += wgt * frac;
+      }
+    }
+    return unit(h);
+  }
+
+  /**
+   * Heat levels: histogram (12 soft bins over [-2.5, 2.5]) of the grey levels of the central columns, standardised
+   * by their own mean and standard deviation (which removes a thermal gain and offset), upper and lower body
+   * apart; unit norm.
+   */
   static double[] heat(FloatImage f) {
-    int bins = 16;
-    double[] h = new double[bins];
+    int bins = 12;
+    int x0 = f.width() / 4;
+    int yA = (int) (0.12 * f.height());
+    int yB = (int) (0.92 * f.height());
+    double sum = 0;
+    double sq = 0;
     int count = 0;
-    for (int y = f.height() / 10; y < f.height(); y++) {
-      for (int x = f.width() / 4; x < f.width() - f.width() / 4; x++) {
-        double g = (f.get(0, y, x) + f.get(1, y, x) + f.get(2, y, x)) / 3;
-        h[Math.min(bins - 1, (int) (g * bins))]++;
+    for (int y = yA; y < yB; y++) {
+      for (int x = x0; x < f.width() - x0; x++) {
+        double v = lum(f, y, x);
+        sum += v;
+        sq += v * v;
         count++;
       }
     }
-    for (int i = 0; i < h.length; i++) {
-      h[i] /= count;
+    double mean = sum / count;
+    double sd = Math.sqrt(Math.max(1e-8, sq / count - mean * mean));
+    double[] h = new double[2 * bins];
+    for (int y = yA; y < yB; y++) {
+      int part = y >= 0.45 * f.height() ? 1 : 0;
+      for (int x = x0; x < f.width() - x0; x++) {
+        double z = (lum(f, y, x) - mean) / sd;
+        double pos = (z + 2.5) / 5 * bins - 0.5;
+        int b0 = (int) Math.floor(pos);
+        double frac = pos - b0;
+        if (b0 >= 0 && b0 < bins) {
+          h[part * bins + b0] += 1 - frac;
+        }
+        if (b0 + 1 >= 0 && b0 + 1 < bins) {
+          h[part * bins + b0 + 1] += frac;
+        }
+      }
     }
-    return h;
+    return unit(h);
+  }
+
+  private static double lum(FloatImage f, int y, int x) {
+    return (f.get(0, y, x) + f.get(1, y, x) + f.get(2, y, x)) / 3;
   }
 
   static double[] grey(FloatImage f) {
@@ -58,44 +135,10 @@ final class CueDescriptors {
     double[] g = new double[hgt * w];
     for (int y = 0; y < hgt; y++) {
       for (int x = 0; x < w; x++) {
-        g[y * w + x] = (f.get(0, y, x) + f.get(1, y, x) + f.get(2, y, x)) / 3;
+        g[y * w + x] = lum(f, y, x);
       }
     }
     return g;
-  }
-
-  /** Gradient-orientation energy (6 unsigned bins) in an 8 x 4 grid of the standardised grey image; unit norm. */
-  static double[] shared(FloatImage f) {
-    int hgt = f.height();
-    int w = f.width();
-    double[] g = grey(f);
-    double mean = 0;
-    for (double v : g) {
-      mean += v;
-    }
-    mean /= g.length;
-    double var = 0;
-    for (double v : g) {
-      var += (v - mean) * (v - mean);
-    }
-    double sd = Math.sqrt(var / g.length) + 1e-6;
-    int cellsY = 8;
-    int cellsX = 4;
-    int bins = 6;
-    double[] h = new double[cellsY * cellsX * bins];
-    for (int y = 1; y < hgt - 1; y++) {
-      for (int x = 1; x < w - 1; x++) {
-        double gx = (g[y * w + x + 1] - g[y * w + x - 1]) / sd;
-        double gy = (g[(y + 1) * w + x] - g[(y - 1) * w + x]) / sd;
-        double angle = Math.atan2(gy, gx);
-        if (angle < 0) {
-          angle += Math.PI;
-        }
-        int b = Math.min(bins - 1, (int) (angle / Math.PI * bins));
-        h[((y * cellsY / hgt) * cellsX + x * cellsX / w) * bins + b] += Math.hypot(gx, gy);
-      }
-    }
-    return unit(h);
   }
 
   static double[] unit(double[] h) {
@@ -132,10 +175,11 @@ final class CueDescriptors {
 
   /**
    * 1-NN rank-1: every image of modality {@code query} against the images of modality {@code gallery} taken by
-   * another camera; a query whose identity has no such image is not counted. With {@code flipped} (each image's
-   * mirrored descriptor), a gallery image's distance is the smaller of the plain and the mirrored one.
+   * another camera; a query whose identity has no such image is not counted. With {@code mirrored} (each image's
+   * descriptor of its mirror image), the query's distance to a gallery image is the smaller of the plain and the
+   * mirrored query's.
    */
-  static Rank1 rank1(List<ImageRecord> recs, List<double[]> f, List<double[]> flipped, View query, View gallery) {
+  static Rank1 rank1(List<ImageRecord> recs, List<double[]> f, List<double[]> mirrored, View query, View gallery) {
     int correct = 0;
     int total = 0;
     for (int i = 0; i < recs.size(); i++) {
@@ -153,8 +197,8 @@ final class CueDescriptors {
         }
         valid |= g.pid() == q.pid();
         double d = distance(f.get(i), f.get(j));
-        if (flipped != null) {
-          d = Math.min(d, distance(flipped.get(i), f.get(j)));
+        if (mirrored != null) {
+          d = Math.min(d, distance(mirrored.get(i), f.get(j)));
         }
         if (d < bestD) {
           bestD = d;
@@ -168,102 +212,5 @@ final class CueDescriptors {
       correct += recs.get(best).pid() == q.pid() ? 1 : 0;
     }
     return new Rank1((double) correct / total, total);
-  }
-
-  /** Edge-presence orientation histogram: saturating magnitude, cells of cellH x cellW px over columns [x0, w-x0). */
-  static double[] edges(FloatImage f, double tau, int cellH, int cellW, int x0, int bins) {
-    int hgt = f.height();
-    int w = f.width();
-    double[] g = grey(f);
-    int cellsY = hgt / cellH;
-    int cellsX = (w - 2 * x0) / cellW;
-    double[] h = new double[cellsY * cellsX * bins];
-    for (int y = 1; y < hgt - 1; y++) {
-      for (int x = Math.max(1, x0); x < Math.min(w - 1, w - x0); x++) {
-        double gx = g[y * w + x + 1] - g[y * w + x - 1];
-        double gy = g[(y + 1) * w + x] - g[(y - 1) * w + x];
-        double m = Math.hypot(gx, gy);
-        double angle = Math.atan2(gy, gx);
-        if (angle < 0) {
-          angle += Math.PI;
-        }
-        double pos = angle / Math.PI * bins - 0.5;
-        int b0 = (int) Math.floor(pos);
-        double frac = pos - b0;
-        int cy = Math.min(cellsY - 1, y / cellH);
-        int cx = Math.min(cellsX - 1, (x - x0) / cellW);
-        double e = m / (m + tau);
-        h[(cy * cellsX + cx) * bins + Math.floorMod(b0, bins)] += e * (1 - frac);
-        h[(cy * cellsX + cx) * bins + Math.floorMod(b0 + 1, bins)] += e * frac;
-      }
-    }
-    return unit(h);
-  }
-
-  /**
-   * Colour: hue x saturation histogram (soft in hue, 12 x 3 bins) of the central columns, separately for the upper
-   * (rows 15-45 %) and lower (45-90 %) body; pixels weighted by saturation x value, so grey and dark pixels count
-   * little; each part unit norm.
-   */
-  static double[] colour2(FloatImage f, int hueBins, int satBins, boolean parts) {
-    int n = parts ? 2 : 1;
-    double[] h = new double[n * hueBins * satBins];
-    int x0 = f.width() / 4;
-    for (int y = (int) (0.12 * f.height()); y < (int) (0.92 * f.height()); y++) {
-      int part = parts && y >= 0.45 * f.height() ? 1 : 0;
-      for (int x = x0; x < f.width() - x0; x++) {
-        float[] hsb = java.awt.Color.RGBtoHSB(Math.round(f.get(0, y, x) * 255), Math.round(f.get(1, y, x) * 255),
-            Math.round(f.get(2, y, x) * 255), null);
-        double pos = hsb[0] * hueBins - 0.5;
-        int b0 = (int) Math.floor(pos);
-        double frac = pos - b0;
-        int si = Math.min(satBins - 1, (int) (hsb[1] * satBins));
-        double wgt = hsb[1] * Math.sqrt(hsb[2]);
-        h[(part * hueBins + Math.floorMod(b0, hueBins)) * satBins + si] += wgt * (1 - frac);
-        h[(part * hueBins + Math.floorMod(b0 + 1, hueBins)) * satBins + si] += wgt * frac;
-      }
-    }
-    return unit(h);
-  }
-
-  /**
-   * Heat: histogram (soft, 12 bins over [-2.5, 2.5]) of the grey levels of the central columns standardised by their
-   * own mean and standard deviation (which removes a gain and an offset), upper and lower body separately.
-   */
-  static double[] heat2(FloatImage f, int bins, boolean parts) {
-    int x0 = f.width() / 4;
-    int yA = (int) (0.12 * f.height());
-    int yB = (int) (0.92 * f.height());
-    double sum = 0;
-    double sq = 0;
-    int count = 0;
-    for (int y = yA; y < yB; y++) {
-      for (int x = x0; x < f.width() - x0; x++) {
-        double g = f.get(0, y, x);
-        sum += g;
-        sq += g * g;
-        count++;
-      }
-    }
-    double mean = sum / count;
-    double sd = Math.sqrt(Math.max(1e-8, sq / count - mean * mean));
-    int n = parts ? 2 : 1;
-    double[] h = new double[n * bins];
-    for (int y = yA; y < yB; y++) {
-      int part = parts && y >= 0.45 * f.height() ? 1 : 0;
-      for (int x = x0; x < f.width() - x0; x++) {
-        double z = (f.get(0, y, x) - mean) / sd;
-        double pos = (z + 2.5) / 5 * bins - 0.5;
-        int b0 = (int) Math.floor(pos);
-        double frac = pos - b0;
-        if (b0 >= 0 && b0 < bins) {
-          h[part * bins + b0] += 1 - frac;
-        }
-        if (b0 + 1 >= 0 && b0 + 1 < bins) {
-          h[part * bins + b0 + 1] += frac;
-        }
-      }
-    }
-    return unit(h);
   }
 }
