@@ -351,9 +351,13 @@ public final class SyntheticGenerator {
     SortedSet<Integer> trn = new TreeSet<>(train.subList(nVal, train.size()));
     val.retainAll(kept);
     trn.retainAll(kept);
-    if (trn.isEmpty()) { // a small subset can miss the 3/4: keep the reader's train list non-empty
+    // a small subset can miss one of the lists; the reader wants both non-empty (the subset has at least 2 ids)
+    if (trn.isEmpty()) {
       trn.add(val.first());
       val.remove(val.first());
+    } else if (val.isEmpty()) {
+      val.add(trn.last());
+      trn.remove(trn.last());
     }
     Path exp = root.resolve("exp");
     Files.createDirectories(exp);

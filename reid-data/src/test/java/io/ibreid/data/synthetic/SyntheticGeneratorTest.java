@@ -142,6 +142,10 @@ class SyntheticGeneratorTest {
         .getMessage()).contains("at least 2 training identities");
     assertThat(catchThrowableOfType(IbreidException.class, () -> Spec.of(Layout.SYSU, 5, 3, 8, 16, 2, 0.75, 1))
         .getMessage()).contains("8x16");
+    assertThat(catchThrowableOfType(IbreidException.class, () -> Spec.defaults(Layout.SYSU).withSubset(1))
+        .getMessage()).contains("subset 1");
+    assertThat(catchThrowableOfType(IbreidException.class, () -> new Difficulty(0.25, 3, 0.2, 8, 0))
+        .getMessage()).contains("nuisance 3.0");
   }
 
   @Test
@@ -149,6 +153,82 @@ class SyntheticGeneratorTest {
     Path out = Files.createDirectories(dir.resolve("empty"));
     SyntheticGenerator.generate(tiny(Layout.REGDB, 1), out, 1);
     assertThat(RegDb.looksLikeDataset(out)).isTrue();
+  }
+
+  /** Each identity gets exactly its visible and infrared images, spread over the cameras it passes. */
+  @Test
+  void sysuIdentitiesHaveTheirImageCounts() throws IOException {
+    Path root = dir.resolve("s");
+    Spec spec = Spec.defaults(Layout.SYSU).withIds(8, 4).withSize(32, 16).withImages(7, 3);
+    SyntheticGenerator.generate(spec, root, 2);
+    SysuMm01 s = SysuMm01.open(root, SysuMm01.Options.defaults());
+    java.util.List<ImageRecord> all = new java.util.ArrayList<>(s.train().records());
+    all.addAll(s.testRecords());
+    Map<Integer, int[]> counts = new TreeMap<>();
+    for (ImageRecord r : all) {
+      counts.computeIfAbsent(r.pid(), p -> new int[2])[r.modality().ordinal()]++;
+    }
+    assertThat(counts).hasSize(12);
+    counts.forEach((pid, c) -> assertThat(c).as("identity " + pid).containsExactly(7, 3));
+    assertThat(Files.readString(root.resolve(SyntheticGenerator.SPEC_FILE))).startsWith("version=2\n")
+        .contains("visibleImages=7\n").contains("contrast=0.25\n").contains("subset=0\n");
+  }
+
+  /** A subset writes fewer training identities, every test identity, and the full set's bytes for each. */
+  @Test
+  void aSubsetIsARestrictionOfTheFullSet() throws IOException {
+    Spec full = Spec.defaults(Layout.SYSU).withIds(12, 3).withSize(32, 16).withImages(4, 2);
+    Path a = dir.resolve("full");
+    Path b = dir.resolve("subset");
+    SyntheticGenerator.generate(full, a, 2);
+    SyntheticGenerator.Summary sum = SyntheticGenerator.generate(full.withSubset(5), b, 2);
+    assertThat(sum.trainIds()).isEqualTo(5);
+    SysuMm01 small = SysuMm01.open(b, SysuMm01.Options.defaults());
+    SysuMm01 big = SysuMm01.open(a, SysuMm01.Options.defaults());
+    assertThat(small.train().numClasses()).isEqualTo(5);
+    assertThat(small.testIds()).isEqualTo(big.testIds());
+    Map<String, byte[]> fa = files(a);
+    Map<String, byte[]> fb = files(b);
+    int images = 0;
+    for (Map.Entry<String, byte[]> e : fb.entrySet()) {
+      if (e.getKey().endsWith(".jpg")) {
+        images++;
+        assertThat(fa.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+      }
+    }
+    assertThat(images).isEqualTo((5 + 3) * 6);
+    java.util.List<String> fullRows = Files.readAllLines(a.resolve(FactorFile.NAME));
+    for (String row : Files.readAllLines(b.resolve(FactorFile.NAME))) {
+      assertThat(fullRows).contains(row);
+    }
+  }
+
+  /**
+   * With correlation 1 every image of a training identity shows its preferred place; test identities' places stay
+   * spread over all places.
+   */
+  @Test
+  void correlatedNuisanceTiesTrainingIdentitiesToAPlace() {
+    Path root = dir.resolve("c");
+    Spec spec = Spec.defaults(Layout.SYSU).withIds(10, 10).withSize(32, 16).withImages(8, 4)
+        .withDifficulty(new Difficulty(0.25, 1, 0.2, 8, 1.0));
+    SyntheticGenerator.generate(spec, root, 2);
+    SysuMm01 s = SysuMm01.open(root, SysuMm01.Options.defaults());
+    Map<Integer, java.util.Set<Integer>> places = new TreeMap<>();
+    for (FactorFile.Row r : FactorFile.read(root)) {
+      places.computeIfAbsent(r.pid(), p -> new java.util.TreeSet<>()).add(r.shot().place());
+    }
+    for (int pid : s.train().pids()) {
+      assertThat(places.get(pid)).as("training identity " + pid).hasSize(1);
+    }
+    java.util.Set<Integer> testPlaces = new java.util.TreeSet<>();
+    for (int pid : s.testIds()) {
+      assertThat(places.get(pid).size()).as("test identity " + pid).isGreaterThan(2);
+      testPlaces.addAll(places.get(pid));
+    }
+    assertThat(testPlaces).hasSize(8);
+    assertThat(catchThrowableOfType(IbreidException.class, () -> Spec.defaults(Layout.REGDB)
+        .withDifficulty(new Difficulty(0.25, 1, 0.2, 8, 0.5))).getMessage()).contains("SYSU layout");
   }
 
   @Test
