@@ -6,14 +6,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A generated SYSU-layout set (8 training ids, 2 held out, 4 test ids, 32x16) and a tiny three-branch run trained on
+ * A generated SYSU-layout set (8 training ids, 2 held out, 4 test ids unless said otherwise, 32x16) and a tiny
+ * three-branch run trained on
  * it through the command line in seconds, for the tests of the commands that read a trained run.
  */
 record TinyRun(Path data, Path run) {
   static TinyRun train(Path dir, String name, int epochs) throws Exception {
+    return train(dir, name, epochs, 4);
+  }
+
+  /** As {@link #train(Path, String, int)}, with {@code testIds} test identities. */
+  static TinyRun train(Path dir, String name, int epochs, int testIds) throws Exception {
     Path data = dir.resolve("sysu");
     IbreidCliTest.Result synth = IbreidCliTest.run("synth", "--layout", "sysu", "--out", data.toString(), "--ids",
-        "8", "--test-ids", "4", "--size", "32x16", "--images", "2", "--camera-presence", "1");
+        "8", "--test-ids", Integer.toString(testIds), "--size", "32x16", "--images", "2", "--camera-presence", "1");
     assertThat(synth.code()).as(synth.err()).isZero();
     Path cfg = dir.resolve("c.yaml");
     Files.writeString(cfg, """

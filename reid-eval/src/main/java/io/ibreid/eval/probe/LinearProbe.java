@@ -3,9 +3,6 @@ package io.ibreid.eval.probe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A linear probe: how well a feature predicts a factor on images it was not fitted on. Features are standardised
@@ -13,8 +10,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * (scored by accuracy, against the chance level of always answering the fitting part's most frequent class), a
  * continuous one ridge regression (scored by R² = 1 - SSE / SST over every output, SST around the scored part's own
  * mean, so 0 is what the mean predicts and negative is worse). The regularisation strength is the one of a fixed
- * grid that scores best on an inner split of the fitting part (ties: the stronger), then the probe is refitted on
- * the whole fitting part.
+ * grid that scores best on an inner split of the fitting part (ties: the stronger; the logistic fits run from the
+ * strongest penalty to the weakest, each starting from the previous solution), then the probe is refitted on the
+ * whole fitting part.
  */
 public final class LinearProbe {
   /** L2 strengths tried for logistic regression (on standardised features). */
@@ -63,12 +61,12 @@ public final class LinearProbe {
   /**
    * Probes a categorical factor.
    *
-   * @param x features, one row per sample (float or double)
+   * @param x features, one row per sample
    * @param labels class of each sample (0..)
    * @param fit which samples are fitted on (the others are scored)
    * @param innerFit among the fitted samples, which are fitted on while choosing lambda (the others validate it)
    */
-  public Score categorical(INDArray x, int[] labels, boolean[] fit, boolean[] innerFit) {
+  public Score categorical(Matrix x, int[] labels, boolean[] fit, boolean[] innerFit) {
     int[] fitRows = rows(fit, true);
     int[] scoreRows = rows(fit, false);
     int[] innerA = subRows(fitRows, innerFit, true);
@@ -76,18 +74,25 @@ public final class LinearProbe {
     double best = Double.NEGATIVE_INFINITY;
     double bestLambda = LOGISTIC_LAMBDAS[LOGISTIC_LAMBDAS.length - 1];
     if (innerA.length > 0 && innerB.length > 0) {
-      for (double lambda : LOGISTIC_LAMBDAS) {
-        double acc = fitAndScoreCategorical(x, labels, innerA, innerB, lambda).value();
-        if (acc >= best) {
-          best = acc;
+      // strongest penalty first, each fit starting from the previous one's solution (the path is smooth in lambda)
+      double[] start = null;
+      for (int k = LOGISTIC_LAMBDAS.length - 1; k >= 0; k--) {
+        double lambda = LOGISTIC_LAMBDAS[k];
+        Fitted f = fitAndScoreCategorical(x, labels, innerA, innerB, lambda, start);
+        start = f.parameters();
+        if (f.score().value() > best) {
+          best = f.score().value();
           bestLambda = lambda;
         }
       }
     }
-    return fitAndScoreCategorical(x, labels, fitRows, scoreRows, bestLambda);
+    return fitAndScoreCategorical(x, labels, fitRows, scoreRows, bestLambda, null).score();
   }
 
-  private Score fitAndScoreCategorical(INDArray x, int[] labels, int[] fitRows, int[] scoreRows, double lambda) {
+  private record Fitted(Score score, double[] parameters) {}
+
+  private Fitted fitAndScoreCategorical(Matrix x, int[] labels, int[] fitRows, int[] scoreRows, double lambda,
+      double[] start) {
     // classes of the fitting part, numbered 0..K-1; a scored sample of another class cannot be predicted right
     java.util.TreeMap<Integer, Integer> classIndex = new java.util.TreeMap<>();
     for (int r : fitRows) {
@@ -119,21 +124,21 @@ public final class LinearProbe {
     }
     double chance = scoreRows.length == 0 ? 0 : (double) chanceHits / scoreRows.length;
     if (k < 2) { // one class: the answer is always that class
-      return new Score("accuracy", chance, chance, lambda, fitRows.length, scoreRows.length, k);
+      return new Fitted(new Score("accuracy", chance, chance, lambda, fitRows.length, scoreRows.length, k), null);
     }
-    INDArray[] std = standardise(x, fitRows, scoreRows);
-    LogisticRegression.Model m = LogisticRegression.fit(std[0], y, k, lambda, solver);
+    Matrix[] std = standardise(x, fitRows, scoreRows);
+    LogisticRegression.Model m = LogisticRegression.fit(std[0], y, k, lambda, solver, start);
     int[] predicted = m.predict(std[1]);
     int hits = 0;
     for (int i = 0; i < scoreRows.length; i++) {
       hits += classOf[predicted[i]] == labels[scoreRows[i]] ? 1 : 0;
     }
-    return new Score("accuracy", scoreRows.length == 0 ? 0 : (double) hits / scoreRows.length, chance, lambda,
-        fitRows.length, scoreRows.length, k);
+    return new Fitted(new Score("accuracy", scoreRows.length == 0 ? 0 : (double) hits / scoreRows.length, chance,
+        lambda, fitRows.length, scoreRows.length, k), LogisticRegression.parameters(m));
   }
 
   /** Probes a continuous factor ({@code values[i]}: the sample's outputs); arguments as {@link #categorical}. */
-  public Score continuous(INDArray x, double[][] values, boolean[] fit, boolean[] innerFit) {
+  public Score continuous(Matrix x, double[][] values, boolean[] fit, boolean[] innerFit) {
     int[] fitRows = rows(fit, true);
     int[] scoreRows = rows(fit, false);
     int[] innerA = subRows(fitRows, innerFit, true);
@@ -141,7 +146,7 @@ public final class LinearProbe {
     double best = Double.NEGATIVE_INFINITY;
     double bestLambda = RIDGE_LAMBDAS[RIDGE_LAMBDAS.length - 1];
     if (innerA.length > 1 && innerB.length > 0) {
-      INDArray[] std = standardise(x, innerA, innerB);
+      Matrix[] std = standardise(x, innerA, innerB);
       double[][] gram = RidgeRegression.gram(std[0]);
       for (double lambda : RIDGE_LAMBDAS) {
         double r2 = ridgeScore(std, gram, values, innerA, innerB, lambda);
@@ -151,12 +156,12 @@ public final class LinearProbe {
         }
       }
     }
-    INDArray[] std = standardise(x, fitRows, scoreRows);
+    Matrix[] std = standardise(x, fitRows, scoreRows);
     double r2 = ridgeScore(std, RidgeRegression.gram(std[0]), values, fitRows, scoreRows, bestLambda);
     return new Score("r2", r2, 0, bestLambda, fitRows.length, scoreRows.length, values[fitRows[0]].length);
   }
 
-  private static double ridgeScore(INDArray[] std, double[][] gram, double[][] values, int[] fitRows,
+  private static double ridgeScore(Matrix[] std, double[][] gram, double[][] values, int[] fitRows,
       int[] scoreRows, double lambda) {
     int outputs = values[fitRows[0]].length;
     double[] mean = new double[outputs];
@@ -171,8 +176,12 @@ public final class LinearProbe {
         y[i][o] = values[fitRows[i]][o] - mean[o];
       }
     }
-    INDArray w = RidgeRegression.fit(std[0], Nd4j.create(y).castTo(DataType.DOUBLE), gram, lambda);
-    double[][] pred = std[1].mmul(w).toDoubleMatrix();
+    double[][] w = RidgeRegression.fit(std[0], y, gram, lambda);
+    double[] flat = new double[w.length * outputs];
+    for (int j = 0; j < w.length; j++) {
+      System.arraycopy(w[j], 0, flat, j * outputs, outputs);
+    }
+    double[] pred = std[1].times(flat, outputs, null);
     double[] scoredMean = new double[outputs];
     for (int r : scoreRows) {
       for (int o = 0; o < outputs; o++) {
@@ -184,7 +193,7 @@ public final class LinearProbe {
     for (int i = 0; i < scoreRows.length; i++) {
       for (int o = 0; o < outputs; o++) {
         double t = values[scoreRows[i]][o];
-        double e = t - (pred[i][o] + mean[o]);
+        double e = t - (pred[i * outputs + o] + mean[o]);
         sse += e * e;
         sst += (t - scoredMean[o]) * (t - scoredMean[o]);
       }
@@ -193,30 +202,40 @@ public final class LinearProbe {
   }
 
   /** The fitted rows and the scored rows of {@code x}, standardised with the fitted rows' statistics. */
-  static INDArray[] standardise(INDArray x, int[] fitRows, int[] scoreRows) {
-    INDArray a = rowsOf(x, fitRows);
-    INDArray b = rowsOf(x, scoreRows);
-    INDArray mean = a.mean(0).reshape(1, a.columns());
-    INDArray sd = a.std(false, 0).reshape(1, a.columns());
-    double[] s = sd.toDoubleVector();
-    for (int j = 0; j < s.length; j++) {
-      s[j] = s[j] > 1e-12 ? s[j] : 1; // a constant column stays 0
+  static Matrix[] standardise(Matrix x, int[] fitRows, int[] scoreRows) {
+    Matrix a = x.rows(fitRows);
+    Matrix b = x.rows(scoreRows);
+    int d = x.cols();
+    double[] mean = new double[d];
+    double[] sq = new double[d];
+    for (int i = 0; i < a.rows(); i++) {
+      for (int j = 0; j < d; j++) {
+        mean[j] += a.data()[i * d + j];
+      }
     }
-    INDArray scale = Nd4j.create(s, new long[] {1, s.length}, DataType.DOUBLE);
-    a.subiRowVector(mean).diviRowVector(scale);
-    b.subiRowVector(mean).diviRowVector(scale);
-    return new INDArray[] {a, b};
-  }
-
-  private static INDArray rowsOf(INDArray x, int[] rows) {
-    if (rows.length == 0) {
-      return Nd4j.zeros(DataType.DOUBLE, 0, x.columns());
+    for (int j = 0; j < d; j++) {
+      mean[j] /= Math.max(1, a.rows());
     }
-    long[] idx = new long[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      idx[i] = rows[i];
+    for (int i = 0; i < a.rows(); i++) {
+      for (int j = 0; j < d; j++) {
+        double e = a.data()[i * d + j] - mean[j];
+        sq[j] += e * e;
+      }
     }
-    return x.getRows(rows).castTo(DataType.DOUBLE).dup('c');
+    double[] scale = new double[d];
+    for (int j = 0; j < d; j++) {
+      double sd = Math.sqrt(sq[j] / Math.max(1, a.rows()));
+      scale[j] = sd > 1e-12 ? 1 / sd : 1; // a constant column stays 0
+    }
+    for (Matrix m : new Matrix[] {a, b}) {
+      double[] v = m.data();
+      for (int i = 0; i < m.rows(); i++) {
+        for (int j = 0; j < d; j++) {
+          v[i * d + j] = (v[i * d + j] - mean[j]) * scale[j];
+        }
+      }
+    }
+    return new Matrix[] {a, b};
   }
 
   static int[] rows(boolean[] fit, boolean want) {

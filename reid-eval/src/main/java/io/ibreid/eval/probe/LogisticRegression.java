@@ -13,15 +13,18 @@ import org.nd4j.linalg.factory.Nd4j;
 final class LogisticRegression {
   /** A fitted model: weights d x K (row-major) and K biases. */
   record Model(int dim, int classes, double[] weights, double[] biases, int iterations, double gradientNorm) {
-    /** The most probable class of every row of {@code x} (n x d, double). */
-    int[] predict(INDArray x) {
-      INDArray w = Nd4j.create(weights, new long[] {dim, classes}, DataType.DOUBLE);
-      INDArray b = Nd4j.create(biases, new long[] {1, classes}, DataType.DOUBLE);
-      INDArray z = x.mmul(w).addiRowVector(b);
-      long[] arg = z.argMax(1).toLongVector();
-      int[] out = new int[arg.length];
-      for (int i = 0; i < arg.length; i++) {
-        out[i] = (int) arg[i];
+    /** The most probable class of every row of {@code x} (ties: the lowest class). */
+    int[] predict(Matrix x) {
+      double[] z = x.times(weights, classes, biases);
+      int[] out = new int[x.rows()];
+      for (int i = 0; i < out.length; i++) {
+        int best = 0;
+        for (int c = 1; c < classes; c++) {
+          if (z[i * classes + c] > z[i * classes + best]) {
+            best = c;
+          }
+        }
+        out[i] = best;
       }
       return out;
     }
@@ -29,20 +32,107 @@ final class LogisticRegression {
 
   private LogisticRegression() {}
 
+  /** Problems with n x d x K up to this size are computed in plain Java (ND4J's per-call cost would dominate). */
+  static final long JAVA_LIMIT = 200_000L;
+
   /**
-   * Fits labels {@code y} (0..classes-1) from the rows of {@code x} (n x d, double precision).
+   * Fits labels {@code y} (0..classes-1) from the rows of {@code x} (n x d, double precision), starting from
+   * {@code start} (weights then biases; null = zeros).
    *
    * @param lambda L2 penalty on the weights
    */
-  static Model fit(INDArray x, int[] y, int classes, double lambda, Lbfgs solver) {
-    int n = (int) x.rows();
-    int d = (int) x.columns();
+  static Model fit(Matrix x, int[] y, int classes, double lambda, Lbfgs solver, double[] start) {
+    int n = x.rows();
+    int d = x.cols();
+    Lbfgs.Objective f = (long) n * d * classes <= JAVA_LIMIT ? javaObjective(x, y, classes, lambda)
+        : nd4jObjective(x, y, classes, lambda);
+    Lbfgs.Result r = solver.minimise(f, start != null ? start : new double[d * classes + classes]);
+    double[] w = new double[d * classes];
+    double[] b = new double[classes];
+    System.arraycopy(r.x(), 0, w, 0, w.length);
+    System.arraycopy(r.x(), w.length, b, 0, classes);
+    return new Model(d, classes, w, b, r.iterations(), r.gradientNorm());
+  }
+
+  static Model fit(Matrix x, int[] y, int classes, double lambda, Lbfgs solver) {
+    return fit(x, y, classes, lambda, solver, null);
+  }
+
+  /** The parameters of {@code m} as a start vector for {@link #fit}. */
+  static double[] parameters(Model m) {
+    double[] theta = new double[m.weights().length + m.biases().length];
+    System.arraycopy(m.weights(), 0, theta, 0, m.weights().length);
+    System.arraycopy(m.biases(), 0, theta, m.weights().length, m.biases().length);
+    return theta;
+  }
+
+  static Lbfgs.Objective javaObjective(Matrix xs, int[] y, int classes, double lambda) {
+    int n = xs.rows();
+    int d = xs.cols();
+    double[] x = xs.data();
+    return (theta, grad) -> {
+      java.util.Arrays.fill(grad, 0);
+      double loss = 0;
+      double[] z = new double[classes];
+      int bias = d * classes;
+      for (int i = 0; i < n; i++) {
+        int row = i * d;
+        for (int c = 0; c < classes; c++) {
+          z[c] = theta[bias + c];
+        }
+        for (int j = 0; j < d; j++) {
+          double xij = x[row + j];
+          if (xij != 0) {
+            int w = j * classes;
+            for (int c = 0; c < classes; c++) {
+              z[c] += xij * theta[w + c];
+            }
+          }
+        }
+        double max = z[0];
+        for (int c = 1; c < classes; c++) {
+          max = Math.max(max, z[c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+          z[c] = Math.exp(z[c] - max);
+          sum += z[c];
+        }
+        loss += max + Math.log(sum) - (Math.log(z[y[i]]) + max);
+        for (int c = 0; c < classes; c++) {
+          z[c] = (z[c] / sum - (c == y[i] ? 1 : 0)) / n;
+          grad[bias + c] += z[c];
+        }
+        for (int j = 0; j < d; j++) {
+          double xij = x[row + j];
+          if (xij != 0) {
+            int w = j * classes;
+            for (int c = 0; c < classes; c++) {
+              grad[w + c] += xij * z[c];
+            }
+          }
+        }
+      }
+      loss /= n;
+      double penalty = 0;
+      for (int k = 0; k < bias; k++) {
+        penalty += theta[k] * theta[k];
+        grad[k] += lambda * theta[k];
+      }
+      return loss + 0.5 * lambda * penalty;
+    };
+  }
+
+  static Lbfgs.Objective nd4jObjective(Matrix xm, int[] y, int classes, double lambda) {
+    int n = xm.rows();
+    int d = xm.cols();
+    INDArray x = xm.toNd4j();
     INDArray onehot = Nd4j.zeros(DataType.DOUBLE, n, classes);
     for (int i = 0; i < n; i++) {
       onehot.putScalar(i, y[i], 1.0);
     }
     INDArray xt = x.transpose().dup('c');
-    Lbfgs.Objective f = (theta, grad) -> {
+    return (theta, grad) -> {
       double[] wData = new double[d * classes];
       System.arraycopy(theta, 0, wData, 0, wData.length);
       double[] bData = new double[classes];
@@ -72,11 +162,5 @@ final class LogisticRegression {
       System.arraycopy(gb, 0, grad, gwData.length, classes);
       return loss;
     };
-    Lbfgs.Result r = solver.minimise(f, new double[d * classes + classes]);
-    double[] w = new double[d * classes];
-    double[] b = new double[classes];
-    System.arraycopy(r.x(), 0, w, 0, w.length);
-    System.arraycopy(r.x(), w.length, b, 0, classes);
-    return new Model(d, classes, w, b, r.iterations(), r.gradientNorm());
   }
 }

@@ -7,9 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Probes every feature against every factor of a {@link FactorTable}: for each feature (a row of the table: a
@@ -59,7 +56,7 @@ public final class Probes {
         throw new IllegalArgumentException(f.name() + " has " + f.features().rows() + " rows for " + images.length
             + " images");
       }
-      INDArray all = toDouble(f.features());
+      Matrix all = toDouble(f.features());
       Map<String, LinearProbe.Score> row = new LinkedHashMap<>();
       for (FactorTable.Column c : table.columns()) {
         List<Integer> keep = new ArrayList<>();
@@ -96,7 +93,7 @@ public final class Probes {
         if (scored < MIN_SCORED || fitSubset.length < MIN_SCORED) {
           continue;
         }
-        INDArray x = all.getRows(rowsInFeature);
+        Matrix x = all.rows(rowsInFeature);
         LinearProbe.Score s;
         if (c.categorical()) {
           int[] labels = new int[subset.length];
@@ -132,7 +129,7 @@ public final class Probes {
     return (int) java.util.Arrays.stream(subset).map(i -> labels[i]).distinct().count();
   }
 
-  private static INDArray toDouble(FeatureMatrix f) {
+  private static Matrix toDouble(FeatureMatrix f) {
     double[] d = new double[f.rows() * f.dim()];
     float[] row = new float[f.dim()];
     for (int r = 0; r < f.rows(); r++) {
@@ -141,6 +138,6 @@ public final class Probes {
         d[r * f.dim() + c] = row[c];
       }
     }
-    return Nd4j.create(d, new long[] {f.rows(), f.dim()}, DataType.DOUBLE);
+    return new Matrix(f.rows(), f.dim(), d);
   }
 }

@@ -15,17 +15,19 @@ final class RidgeRegression {
   private RidgeRegression() {}
 
   /** The Gram matrix a fit on {@code x} needs: X'X (d x d) when d &lt;= n, else X X' (n x n). */
-  static double[][] gram(INDArray x) {
+  static double[][] gram(Matrix xm) {
+    INDArray x = xm.toNd4j();
     INDArray g = x.rows() >= x.columns() ? x.transpose().mmul(x) : x.mmul(x.transpose());
     return g.toDoubleMatrix();
   }
 
   /**
-   * W (d x k) for features {@code x} (n x d), targets {@code y} (n x k, centred) and the Gram matrix from
+   * W (d x k) for features {@code xm} (n x d), targets {@code y} (n x k, centred) and the Gram matrix from
    * {@link #gram}.
    */
-  static INDArray fit(INDArray x, INDArray y, double[][] gram, double lambda) {
-    int n = (int) x.rows();
+  static double[][] fit(Matrix xm, double[][] y, double[][] gram, double lambda) {
+    INDArray x = xm.toNd4j();
+    int n = xm.rows();
     int m = gram.length;
     double[][] a = new double[m][];
     for (int i = 0; i < m; i++) {
@@ -33,12 +35,12 @@ final class RidgeRegression {
       a[i][i] += n * lambda;
     }
     double[][] l = cholesky(a);
+    INDArray ys = Nd4j.create(y).castTo(DataType.DOUBLE);
     if (x.rows() >= x.columns()) {
-      double[][] rhs = x.transpose().mmul(y).toDoubleMatrix();
-      return Nd4j.create(solve(l, rhs)).castTo(DataType.DOUBLE);
+      return solve(l, x.transpose().mmul(ys).toDoubleMatrix());
     }
-    double[][] alpha = solve(l, y.toDoubleMatrix());
-    return x.transpose().mmul(Nd4j.create(alpha).castTo(DataType.DOUBLE));
+    double[][] alpha = solve(l, y);
+    return x.transpose().mmul(Nd4j.create(alpha).castTo(DataType.DOUBLE)).toDoubleMatrix();
   }
 
   /** Lower-triangular L with L L' = a (a symmetric positive definite). */

@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Probes on features whose answer is known: a factor plus noise is found, a random feature is at chance. */
 class LinearProbeTest {
   private static final int N = 600;
 
   /** 20 columns: the first carries {@code signal} (times {@code strength}), the rest are Gaussian noise. */
-  private static INDArray features(double[][] signal, double strength, long seed) {
+  private static Matrix features(double[][] signal, double strength, long seed) {
     Random r = new Random(seed);
     int d = 20;
     double[][] x = new double[signal.length][d];
@@ -25,7 +22,7 @@ class LinearProbeTest {
         x[i][j] = strength * signal[i][j] + 0.1 * r.nextGaussian();
       }
     }
-    return Nd4j.create(x).castTo(DataType.DOUBLE);
+    return Matrix.of(x);
   }
 
   private static boolean[] halves(int n, long seed) {

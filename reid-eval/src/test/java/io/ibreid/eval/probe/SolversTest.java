@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** The probes' solvers against independent computations of the same optimum. */
 class SolversTest {
-  private static INDArray matrix(double[][] x) {
-    return Nd4j.create(x).castTo(DataType.DOUBLE);
+  private static Matrix matrix(double[][] x) {
+    return Matrix.of(x);
   }
 
   /**
@@ -46,6 +43,46 @@ class SolversTest {
       assertThat(fitted[i]).as("parameter " + i).isCloseTo(newton[i], within(1e-5));
     }
     assertThat(m.gradientNorm()).isLessThan(1e-8);
+  }
+
+  /** The plain-Java and the ND4J objective (small and large problems) give the same value and gradient. */
+  @Test
+  void javaAndNd4jObjectivesAgree() {
+    Random r = new Random(11);
+    int n = 40;
+    int d = 7;
+    int k = 4;
+    double[][] x = new double[n][d];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) {
+        x[i][j] = r.nextGaussian();
+      }
+      y[i] = r.nextInt(k);
+    }
+    double[] theta = new double[d * k + k];
+    for (int i = 0; i < theta.length; i++) {
+      theta[i] = 0.3 * r.nextGaussian();
+    }
+    double[] g1 = new double[theta.length];
+    double[] g2 = new double[theta.length];
+    double v1 = LogisticRegression.javaObjective(matrix(x), y, k, 0.07).evaluate(theta, g1);
+    double v2 = LogisticRegression.nd4jObjective(matrix(x), y, k, 0.07).evaluate(theta, g2);
+    assertThat(v1).isCloseTo(v2, within(1e-12));
+    for (int i = 0; i < theta.length; i++) {
+      assertThat(g1[i]).as("gradient " + i).isCloseTo(g2[i], within(1e-12));
+    }
+    // and the gradient is the objective's: central differences
+    for (int i = 0; i < theta.length; i += 5) {
+      double[] plus = theta.clone();
+      double[] minus = theta.clone();
+      plus[i] += 1e-6;
+      minus[i] -= 1e-6;
+      double numeric = (LogisticRegression.javaObjective(matrix(x), y, k, 0.07).evaluate(plus, new double[theta
+          .length]) - LogisticRegression.javaObjective(matrix(x), y, k, 0.07).evaluate(minus, new double[theta
+          .length])) / 2e-6;
+      assertThat(g1[i]).as("finite difference " + i).isCloseTo(numeric, within(1e-7));
+    }
   }
 
   private static void centreBiases(double[] theta, int from, int k) {
@@ -164,11 +201,11 @@ class SolversTest {
     double[][] x = {{1}, {-2}, {3}, {0.5}};
     double[][] y = {{2}, {-3}, {7}, {1}};
     double lambda = 0.25;
-    INDArray xs = matrix(x);
-    INDArray w = RidgeRegression.fit(xs, matrix(y), RidgeRegression.gram(xs), lambda);
+    Matrix xs = matrix(x);
+    double[][] w = RidgeRegression.fit(xs, y, RidgeRegression.gram(xs), lambda);
     double sxy = 1 * 2 + -2 * -3 + 3 * 7 + 0.5 * 1;
     double sxx = 1 + 4 + 9 + 0.25;
-    assertThat(w.getDouble(0, 0)).isCloseTo(sxy / (sxx + 4 * lambda), within(1e-12));
+    assertThat(w[0][0]).isCloseTo(sxy / (sxx + 4 * lambda), within(1e-12));
   }
 
   /** The primal (d <= n) and the dual (d > n) forms give the same weights as a direct solve of the normal equations. */
@@ -188,8 +225,8 @@ class SolversTest {
         y[i][1] = r.nextGaussian();
       }
       double lambda = 0.3;
-      INDArray xs = matrix(x);
-      INDArray w = RidgeRegression.fit(xs, matrix(y), RidgeRegression.gram(xs), lambda);
+      Matrix xs = matrix(x);
+      double[][] w = RidgeRegression.fit(xs, y, RidgeRegression.gram(xs), lambda);
       // normal equations (X'X + n lambda I) W = X'Y, solved by Gaussian elimination
       double[][] a = new double[d][d];
       double[][] rhs = new double[d][2];
@@ -212,7 +249,7 @@ class SolversTest {
         }
         double[] ref = gauss(a, col);
         for (int p = 0; p < d; p++) {
-          assertThat(w.getDouble(p, o)).as(n + "x" + d + " w[" + p + "," + o + "]").isCloseTo(ref[p],
+          assertThat(w[p][o]).as(n + "x" + d + " w[" + p + "," + o + "]").isCloseTo(ref[p],
               within(1e-9));
         }
       }
