@@ -71,7 +71,7 @@ final class AblationCommand implements Callable<Integer> {
   @Option(names = "--trials", defaultValue = "10", description = "SYSU random galleries per evaluation.")
   int trials;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "Synthetic data set root (default: data/synthetic-sysu).")
+  @Option(names = "--data", paramLabel = "DIR", description = "Synthetic data set root (default: data/lab-sysu).")
   Path data;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override applied to every run.")
@@ -129,7 +129,7 @@ final class AblationCommand implements Callable<Integer> {
 
   List<Plan> plan() {
     List<String> common = new ArrayList<>();
-    common.add("data.root=" + (data == null ? DemoCommand.home().resolve("data/synthetic-sysu") : data));
+    common.add("data.root=" + (data == null ? DemoCommand.home().resolve("data/lab-sysu") : data));
     common.add("schedule.epochs=" + epochs);
     common.add("schedule.batchesPerEpoch=" + (iterations / epochs));
     common.add("schedule.maxIterations=" + iterations);

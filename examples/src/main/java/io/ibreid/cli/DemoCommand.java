@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "RUN_DIR", description = "Run directory (default: runs/demo).")
   Path out;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "Synthetic data set root (default: data/synthetic-sysu "
+  @Option(names = "--data", paramLabel = "DIR", description = "Synthetic data set root (default: data/lab-sysu "
       + "under the ibreid folder).")
   Path data;
 
@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
     Path run = out == null ? home().resolve("runs/demo") : out;
     Path cfgFile = config == null ? home().resolve("configs/demo.yaml") : config;
     List<String> all = new ArrayList<>();
-    all.add("data.root=" + (data == null ? home().resolve("data/synthetic-sysu") : data));
+    all.add("data.root=" + (data == null ? home().resolve("data/lab-sysu") : data));
     all.addAll(overrides);
     RunConfig cfg = ConfigLoader.load(cfgFile, all);
     long t0 = System.nanoTime();

@@ -63,7 +63,7 @@ class ShippedConfigsTest {
     RunConfig config = ConfigLoader.load(CONFIGS.resolve(name + ".yaml"), SMALL);
     assertThat(config.name).isEqualTo(name);
     assertThat(config.data.type).isEqualTo("synthetic-sysu");
-    assertThat(config.data.root).isEqualTo("data/synthetic-sysu");
+    assertThat(config.data.root).isEqualTo("data/lab-sysu");
     Plugins plugins = plugins();
     ModelAssembly.check(config, plugins);
     TinyTrainingSet data = data(config);
