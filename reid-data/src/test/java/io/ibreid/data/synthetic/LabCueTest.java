@@ -77,6 +77,13 @@ class LabCueTest {
         query, gallery);
   }
 
+  /** The three pairs (visible->visible, infrared->infrared, infrared->visible) of a descriptor, for the log. */
+  private static String all(String name, Function<FloatImage, double[]> d, boolean mirror) {
+    return fmt("visible->visible", rank1(name, d, mirror, View.VISIBLE, View.VISIBLE)) + ", "
+        + fmt("infrared->infrared", rank1(name, d, mirror, View.INFRARED, View.INFRARED)) + ", "
+        + fmt("infrared->visible", rank1(name, d, mirror, View.INFRARED, View.VISIBLE));
+  }
+
   private static String fmt(String what, CueDescriptors.Rank1 r) {
     return String.format(Locale.ROOT, "%s %.3f (%d queries)", what, r.value(), r.queries());
   }
@@ -91,7 +98,7 @@ class LabCueTest {
   @Test
   void sharedCuesFindTheRightPersonAcrossModalitiesForHalfTheQueries() {
     CueDescriptors.Rank1 cross = rank1("shared", CueDescriptors::shared, true, View.INFRARED, View.VISIBLE);
-    LOG.info("shared-cue descriptor 1-NN rank-1: {}; chance {}", fmt("infrared->visible", cross),
+    LOG.info("shared-cue descriptor 1-NN rank-1: {}; chance {}", all("shared", CueDescriptors::shared, true),
         String.format("%.4f", CHANCE));
     assertThat(cross.queries()).isEqualTo(960);
     assertThat(cross.value()).isGreaterThanOrEqualTo(0.50);
@@ -102,8 +109,7 @@ class LabCueTest {
     CueDescriptors.Rank1 within = rank1("colour", CueDescriptors::colour, false, View.VISIBLE, View.VISIBLE);
     CueDescriptors.Rank1 cross = rank1("colour", CueDescriptors::colour, false, View.INFRARED, View.VISIBLE);
     CueDescriptors.Rank1 shared = rank1("shared", CueDescriptors::shared, true, View.INFRARED, View.VISIBLE);
-    LOG.info("colour descriptor 1-NN rank-1: {}, {}", fmt("visible->visible", within),
-        fmt("infrared->visible", cross));
+    LOG.info("colour descriptor 1-NN rank-1: {}", all("colour", CueDescriptors::colour, false));
     assertThat(within.value()).isGreaterThanOrEqualTo(0.75).isGreaterThanOrEqualTo(shared.value() + 0.15);
     assertThat(cross.value()).isLessThanOrEqualTo(3 * CHANCE);
   }
@@ -112,8 +118,7 @@ class LabCueTest {
   void heatLevelsIdentifyWithinInfraredAndNotAcrossModalities() {
     CueDescriptors.Rank1 within = rank1("heat", CueDescriptors::heat, false, View.INFRARED, View.INFRARED);
     CueDescriptors.Rank1 cross = rank1("heat", CueDescriptors::heat, false, View.INFRARED, View.VISIBLE);
-    LOG.info("heat descriptor 1-NN rank-1: {}, {}", fmt("infrared->infrared", within),
-        fmt("infrared->visible", cross));
+    LOG.info("heat descriptor 1-NN rank-1: {}", all("heat", CueDescriptors::heat, false));
     assertThat(within.value()).isGreaterThanOrEqualTo(0.30);
     assertThat(cross.value()).isLessThanOrEqualTo(3 * CHANCE);
   }
