@@ -58,6 +58,10 @@ final class ProbeCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the fit/score split (default: 1).")
   long seed;
 
+  @Option(names = "--threads", defaultValue = "2", description = "Probes fitted at the same time (default: 2; the "
+      + "numbers do not depend on it).")
+  int threads;
+
   @Option(names = "--all-images", description = "Feed every test image to every branch (default: each branch gets "
       + "the modalities it sees in training).")
   boolean allImages;
@@ -65,6 +69,9 @@ final class ProbeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter console = spec.commandLine().getOut();
+    if (threads < 1) {
+      throw new IbreidException("--threads must be at least 1, got " + threads);
+    }
     TrainedRun trained = TrainedRun.open(run, checkpoint);
     String type = dataset == null ? trained.config().data.type : dataset;
     CrossModalSource source = RunData.open(trained.config(), dataset, root, trial);
@@ -92,7 +99,7 @@ final class ProbeCommand implements Callable<Integer> {
     console.flush();
     List<Probes.Feature> features = ModelProbe.features(trained.model(), trained.config().evaluation, table,
         new TrainingImageLoader(), List.of("v", "z"), allImages);
-    Probes.Result result = Probes.run(features, table, seed, new LinearProbe());
+    Probes.Result result = Probes.run(features, table, seed, new LinearProbe(), threads);
     ProbeReport.Context context = new ProbeReport.Context(run.toString(), trained.checkpoint().getFileName()
         .toString(), source.root().toString(), images.size(), (int) ids, table.fromFactorFile());
     String md = ProbeReport.markdown(result, context);

@@ -79,9 +79,15 @@ public final class FactorFile {
    *     was not fitted on)
    * @param seenIn the modality whose images show the factor; null = both
    * @param when which rows count (on the column values, indexed as in {@link #COLUMNS}); null = all
+   * @param derive what a probe predicts from the columns' values (a continuous factor); null = the values
    */
   public record Factor(String name, Kind kind, Group group, boolean identityLevel, View seenIn,
-      List<String> columns, Predicate<String[]> when) {
+      List<String> columns, Predicate<String[]> when, java.util.function.UnaryOperator<double[]> derive) {
+    /** The values a probe predicts, from the columns' values. */
+    public double[] target(double[] values) {
+      return derive == null ? values : derive.apply(values);
+    }
+
     public boolean categorical() {
       return kind == Kind.CATEGORICAL;
     }
@@ -109,17 +115,17 @@ public final class FactorFile {
       cat("upper period", Group.SHARED, true, null, "upper_period"),
       cat("lower pattern", Group.SHARED, true, null, "lower_period"),
       cat("object", Group.SHARED, true, null, "object"),
-      cont("upper colour", Group.VISIBLE, true, View.VISIBLE, null, "colour_upper0_r", "colour_upper0_g",
+      mean("upper colour", Group.VISIBLE, View.VISIBLE, 3, "colour_upper0_r", "colour_upper0_g",
           "colour_upper0_b", "colour_upper1_r", "colour_upper1_g", "colour_upper1_b"),
-      cont("lower colour", Group.VISIBLE, true, View.VISIBLE, null, "colour_lower0_r", "colour_lower0_g",
+      mean("lower colour", Group.VISIBLE, View.VISIBLE, 3, "colour_lower0_r", "colour_lower0_g",
           "colour_lower0_b", "colour_lower1_r", "colour_lower1_g", "colour_lower1_b"),
       cont("skin, hair, shoes colour", Group.VISIBLE, true, View.VISIBLE, null, "colour_skin_r", "colour_skin_g",
           "colour_skin_b", "colour_hair_r", "colour_hair_g", "colour_hair_b", "colour_shoes_r", "colour_shoes_g",
           "colour_shoes_b"),
       cont("object colour", Group.VISIBLE, true, View.VISIBLE, HAS_OBJECT, "colour_object_r", "colour_object_g",
           "colour_object_b"),
-      cont("upper heat", Group.INFRARED, true, View.INFRARED, null, "heat_upper0", "heat_upper1"),
-      cont("lower heat", Group.INFRARED, true, View.INFRARED, null, "heat_lower0", "heat_lower1"),
+      mean("upper heat", Group.INFRARED, View.INFRARED, 1, "heat_upper0", "heat_upper1"),
+      mean("lower heat", Group.INFRARED, View.INFRARED, 1, "heat_lower0", "heat_lower1"),
       cont("object heat", Group.INFRARED, true, View.INFRARED, HAS_OBJECT, "heat_object"),
       cont("stride", Group.NUISANCE, false, null, null, "stride"),
       cat("facing", Group.NUISANCE, false, null, "facing"),
@@ -136,12 +142,26 @@ public final class FactorFile {
       cont("noise", Group.NUISANCE, false, null, null, "noise"));
 
   private static Factor cat(String name, Group group, boolean identity, View seen, String column) {
-    return new Factor(name, Kind.CATEGORICAL, group, identity, seen, List.of(column), null);
+    return new Factor(name, Kind.CATEGORICAL, group, identity, seen, List.of(column), null, null);
   }
 
   private static Factor cont(String name, Group group, boolean identity, View seen, Predicate<String[]> when,
       String... columns) {
-    return new Factor(name, Kind.CONTINUOUS, group, identity, seen, List.of(columns), when);
+    return new Factor(name, Kind.CONTINUOUS, group, identity, seen, List.of(columns), when, null);
+  }
+
+  /**
+   * A garment's two tones, averaged: which tone is "0" depends on the pattern's phase, so a probe predicts the
+   * garment's mean colour (or heat), which does not.
+   */
+  private static Factor mean(String name, Group group, View seen, int width, String... columns) {
+    return new Factor(name, Kind.CONTINUOUS, group, true, seen, List.of(columns), null, v -> {
+      double[] out = new double[width];
+      for (int k = 0; k < width; k++) {
+        out[k] = (v[k] + v[width + k]) / 2;
+      }
+      return out;
+    });
   }
 
   private FactorFile() {}

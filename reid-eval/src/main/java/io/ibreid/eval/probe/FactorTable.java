@@ -166,7 +166,7 @@ public final class FactorTable {
                   + " is '" + v[idx[k]] + "', not a number");
             }
           }
-          values[i] = out;
+          values[i] = f.target(out);
         }
         cols.add(new Column(f.name(), group, false, f.identityLevel(), List.of(), null, values));
       }

@@ -51,7 +51,7 @@ public final class LinearProbe {
   private final Lbfgs solver;
 
   public LinearProbe() {
-    this(new Lbfgs(10, 300, 1e-5));
+    this(new Lbfgs(10, 300, 1e-4));
   }
 
   LinearProbe(Lbfgs solver) {
@@ -73,6 +73,7 @@ public final class LinearProbe {
     int[] innerB = subRows(fitRows, innerFit, false);
     double best = Double.NEGATIVE_INFINITY;
     double bestLambda = LOGISTIC_LAMBDAS[LOGISTIC_LAMBDAS.length - 1];
+    double[] bestStart = null;
     if (innerA.length > 0 && innerB.length > 0) {
       // strongest penalty first, each fit starting from the previous one's solution (the path is smooth in lambda)
       double[] start = null;
@@ -83,12 +84,15 @@ public final class LinearProbe {
         if (f.score().value() > best) {
           best = f.score().value();
           bestLambda = lambda;
+          bestStart = f.parameters();
         }
       }
     }
-    return fitAndScoreCategorical(x, labels, fitRows, scoreRows, bestLambda, null).score();
+    // the objective is strictly convex: the start only saves iterations
+    return fitAndScoreCategorical(x, labels, fitRows, scoreRows, bestLambda, bestStart).score();
   }
 
+  /** A fit's score and parameters (null for a single class). */
   private record Fitted(Score score, double[] parameters) {}
 
   private Fitted fitAndScoreCategorical(Matrix x, int[] labels, int[] fitRows, int[] scoreRows, double lambda,
@@ -127,7 +131,9 @@ public final class LinearProbe {
       return new Fitted(new Score("accuracy", chance, chance, lambda, fitRows.length, scoreRows.length, k), null);
     }
     Matrix[] std = standardise(x, fitRows, scoreRows);
-    LogisticRegression.Model m = LogisticRegression.fit(std[0], y, k, lambda, solver, start);
+    // a start from a part with other classes has another size: start from zeros then
+    double[] from = start != null && start.length == x.cols() * k + k ? start : null;
+    LogisticRegression.Model m = LogisticRegression.fit(std[0], y, k, lambda, solver, from);
     int[] predicted = m.predict(std[1]);
     int hits = 0;
     for (int i = 0; i < scoreRows.length; i++) {

@@ -47,8 +47,33 @@ public final class Probes {
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** Probes every feature against every factor with splits seeded by {@code seed}. */
+  /** Probes every feature against every factor with splits seeded by {@code seed}, on one thread. */
   public static Result run(List<Feature> features, FactorTable table, long seed, LinearProbe probe) {
+    return run(features, table, seed, probe, 1);
+  }
+
+  /**
+   * Probes every feature against every factor with splits seeded by {@code seed}; the factors of a feature are
+   * probed on {@code threads} threads (each probe depends only on its inputs, so the result is the same).
+   */
+  public static Result run(List<Feature> features, FactorTable table, long seed, LinearProbe probe, int threads) {
+    java.util.concurrent.ExecutorService pool = threads > 1 ? java.util.concurrent.Executors.newFixedThreadPool(
+        threads, r -> {
+          Thread t = new Thread(r, "ibreid-probe");
+          t.setDaemon(true);
+          return t;
+        }) : null;
+    try {
+      return run(features, table, seed, probe, pool);
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static Result run(List<Feature> features, FactorTable table, long seed, LinearProbe probe,
+      java.util.concurrent.ExecutorService pool) {
     Map<String, Map<String, LinearProbe.Score>> scores = new LinkedHashMap<>();
     for (Feature f : features) {
       int[] images = imagesOf(table, f.modalities());
@@ -57,7 +82,7 @@ public final class Probes {
             + " images");
       }
       Matrix all = toDouble(f.features());
-      Map<String, LinearProbe.Score> row = new LinkedHashMap<>();
+      Map<String, java.util.concurrent.Future<LinearProbe.Score>> tasks = new LinkedHashMap<>();
       for (FactorTable.Column c : table.columns()) {
         List<Integer> keep = new ArrayList<>();
         for (int k = 0; k < images.length; k++) {
@@ -93,22 +118,42 @@ public final class Probes {
         if (scored < MIN_SCORED || fitSubset.length < MIN_SCORED) {
           continue;
         }
-        Matrix x = all.rows(rowsInFeature);
-        LinearProbe.Score s;
-        if (c.categorical()) {
-          int[] labels = new int[subset.length];
-          for (int k = 0; k < subset.length; k++) {
-            labels[k] = c.labels()[subset[k]];
+        java.util.concurrent.Callable<LinearProbe.Score> task = () -> {
+          Matrix x = all.rows(rowsInFeature);
+          if (c.categorical()) {
+            int[] labels = new int[subset.length];
+            for (int k = 0; k < subset.length; k++) {
+              labels[k] = c.labels()[subset[k]];
+            }
+            return probe.categorical(x, labels, fit, inner);
           }
-          s = probe.categorical(x, labels, fit, inner);
-        } else {
           double[][] values = new double[subset.length][];
           for (int k = 0; k < subset.length; k++) {
             values[k] = c.values()[subset[k]];
           }
-          s = probe.continuous(x, values, fit, inner);
+          return probe.continuous(x, values, fit, inner);
+        };
+        if (pool == null) {
+          java.util.concurrent.FutureTask<LinearProbe.Score> now = new java.util.concurrent.FutureTask<>(task);
+          now.run();
+          tasks.put(c.name(), now);
+        } else {
+          tasks.put(c.name(), pool.submit(task));
         }
-        row.put(c.name(), s);
+      }
+      Map<String, LinearProbe.Score> row = new LinkedHashMap<>();
+      for (Map.Entry<String, java.util.concurrent.Future<LinearProbe.Score>> e : tasks.entrySet()) {
+        try {
+          row.put(e.getKey(), e.getValue().get());
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while probing", ex);
+        } catch (java.util.concurrent.ExecutionException ex) {
+          if (ex.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IllegalStateException(ex.getCause());
+        }
       }
       scores.put(f.name(), row);
     }
