@@ -48,6 +48,38 @@ class SynthCommandTest {
   }
 
   @Test
+  void writesTheFactorFileAndRecordsTheDifficultyAndSubset() throws Exception {
+    Path out = dir.resolve("lab");
+    Result r = run("synth", "--layout", "sysu", "--out", out.toString(), "--ids", "10", "--test-ids", "3", "--size",
+        "32x16", "--visible-images", "6", "--infrared-images", "2", "--subset", "4", "--contrast", "0.3",
+        "--nuisance", "0.5", "--occlusion", "0", "--places", "3", "--correlation", "0.5");
+    assertThat(r.status()).as(r.err()).isZero();
+    // 4 + 3 identities, 6 + 2 images each
+    assertThat(r.out()).contains("generator version 2").contains("56 images").contains("training ids 4")
+        .contains("(subset 4 of 10)").contains("24 visible + 8 infrared").contains("factors of every image in "
+            + out.resolve("factors.csv"));
+    assertThat(Files.readAllLines(out.resolve("factors.csv"))).hasSize(1 + 56);
+    assertThat(Files.readString(out.resolve("synthetic.txt"))).isEqualTo("""
+        version=2
+        layout=sysu
+        trainIds=10
+        testIds=3
+        height=32
+        width=16
+        visibleImages=6
+        infraredImages=2
+        cameraPresence=0.75
+        seed=1
+        contrast=0.3
+        nuisance=0.5
+        occlusion=0.0
+        places=3
+        correlation=0.5
+        subset=4
+        """);
+  }
+
+  @Test
   void badInputGivesOneLineAndStatus2() throws Exception {
     Result layout = run("synth", "--layout", "market", "--out", dir.resolve("x").toString());
     assertThat(layout.status()).isEqualTo(2);
@@ -60,5 +92,13 @@ class SynthCommandTest {
     assertThat(exists.status()).isEqualTo(2);
     assertThat(exists.err().strip()).startsWith("ibreid: synthetic output " + full).contains("not empty")
         .doesNotContain("\n");
+    Result contrast = run("synth", "--layout", "sysu", "--out", dir.resolve("y").toString(), "--contrast", "0.9");
+    assertThat(contrast.status()).isEqualTo(2);
+    assertThat(contrast.err().strip()).isEqualTo("ibreid: synthetic contrast 0.9 is out of range; expected 0..0.5");
+    Result regdb = run("synth", "--layout", "regdb", "--out", dir.resolve("z").toString(), "--visible-images", "3");
+    assertThat(regdb.err().strip()).startsWith("ibreid: --visible-images and --infrared-images are for --layout "
+        + "sysu");
+    assertThat(dir.resolve("y")).doesNotExist();
+    assertThat(dir.resolve("z")).doesNotExist();
   }
 }
