@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -328,9 +327,5 @@ public final class FactorFile {
   /** The column values of a line, for {@link Factor#applies}. */
   public static String[] values(String line) {
     return line.split(",", -1);
-  }
-
-  static String describeColumns() {
-    return Arrays.toString(COLUMNS.toArray());
   }
 }

@@ -32,7 +32,7 @@ public final class Renderer {
   private Renderer() {}
 
   /** The per-pixel layout of an image: region and pattern tone of every pixel, row-major. */
-  record Layout(int height, int width, int[] region, int[] tone, double[] shade, double panX, double[] sceneX) {}
+  record Layout(int height, int width, int[] region, int[] tone, double[] shade, double[] sceneX) {}
 
   /** The image as three channels in [0, 1]. */
   public static FloatImage render(Person p, Shot s, Scene scene, View modality, int height, int width) {
@@ -145,7 +145,7 @@ public final class Renderer {
     for (int x = 0; x < width; x++) {
       sceneX[x] = (x + 0.5) / width + s.pan();
     }
-    return new Layout(height, width, region, tone, shade, s.pan(), sceneX);
+    return new Layout(height, width, region, tone, shade, sceneX);
   }
 
   /** The region at body coordinates (u, v); writes the pattern tone into {@code tone[0]} for garments. */

@@ -52,7 +52,7 @@ public final class Scene {
     return place;
   }
 
-  /** Index of the clutter rectangle at (sx, sy), or -1 for the wall (-2) or floor (-3). */
+  /** Index of the clutter rectangle at (sx, sy), or -2 for the wall, -3 for the floor. */
   int regionAt(double sx, double sy) {
     int found = sy > floorLine ? -3 : -2;
     for (int k = 0; k < clutter.length; k++) {

@@ -39,20 +39,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a synthetic cross-modal Re-ID data set in the SYSU-MM01 layout (JPG) or the RegDB layout (BMP), with
- * identities drawn by {@link Person}, cameras by {@link CameraModel} and images by {@link Renderer}. The output is
- * a pure function of the {@link Spec}: the same spec writes byte-identical files, whatever the number of threads.
- * The folder is written atomically: into a hidden sibling first, renamed to its name when complete.
+ * Writes the lab: a synthetic cross-modal Re-ID data set (generator version 2) in the SYSU-MM01 layout (JPG) or the
+ * RegDB layout (BMP), with identities drawn by {@link Population} / {@link Person}, per-image factors by
+ * {@link Shot}, backgrounds by {@link Scene}, cameras by {@link CameraModel} and images by {@link Renderer}, and the
+ * factor file {@link FactorFile#NAME} listing every image's factors. The output is a pure function of the
+ * {@link Spec}: the same spec writes byte-identical files, whatever the number of threads. The folder is written
+ * atomically: into a hidden sibling first, renamed to its name when complete.
  *
  * <p>SYSU layout: identities 1..N (N = train + test), a seeded shuffle chooses the test ids; the training ids are
  * split 3:1 into {@code exp/train_id.txt} and {@code exp/val_id.txt} (the reader uses both). Each identity is seen
- * by each camera with probability {@link Spec#cameraPresence} (at least one visible and one infrared camera), with
- * {@link Spec#images} images per camera, as {@code camC/NNNN/MMMM.jpg}.
+ * by each camera with probability {@link Spec#cameraPresence} (at least one visible and one infrared camera); its
+ * {@link Spec#visibleImages} and {@link Spec#infraredImages} are spread over the cameras it passes, as
+ * {@code camC/NNNN/MMMM.jpg}. {@link Spec#subset} writes only some of the training identities.
  *
- * <p>RegDB layout: persons 1..N, {@link Spec#images} images per person in each modality, as
+ * <p>RegDB layout: persons 1..N, {@link Spec#visibleImages} images per person in each modality, as
  * {@code Visible/P/v_P_KK.bmp} and {@code Thermal/P/t_P_KK.bmp}; the visible and thermal image K of a person share
- * their pose (the real cameras are co-located). Each of the ten trials draws its own train/test split of the
- * persons and numbers each split's labels 0..n-1, in {@code idx/{train,test}_{visible,thermal}_t.txt}.
+ * their geometry (pose, position, place, occluder: the real cameras are co-located). Each of the ten trials draws its
+ * own train/test split of the persons and numbers each split's labels 0..n-1, in
+ * {@code idx/{train,test}_{visible,thermal}_t.txt}.
  */
 public final class SyntheticGenerator {
   private static final Logger LOG = LoggerFactory.getLogger(SyntheticGenerator.class);
