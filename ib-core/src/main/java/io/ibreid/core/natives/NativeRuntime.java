@@ -35,7 +35,11 @@ public final class NativeRuntime {
   /** JavaCPP's system property that this class sets. */
   public static final String JAVACPP_EXTENSION = "org.bytedeco.javacpp.platform.extension";
 
-  private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
+  /** A holder, so that {@link #select()} (on eval-features' start-up path) does not initialise the logging system. */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
+  }
+
   private static CpuInfo cpu;
   private static NativeChoice choice;
   private static String loadedFrom;
@@ -78,7 +82,6 @@ public final class NativeRuntime {
         b -> loader.getResource(b.jniResource()) != null);
     System.setProperty(JAVACPP_EXTENSION, c.build().extension());
     choice = c;
-    LOG.debug("native build {}: {}", c.build().id(), c.reason());
     return c;
   }
 
@@ -100,7 +103,7 @@ public final class NativeRuntime {
       NativeBuild actual = buildOf(loadedFrom);
       if (actual != null && actual != c.build()) {
         // ND4J was loaded before ibreid chose (by the embedding program): say so, the process keeps what it has.
-        LOG.warn("ND4J's native library was loaded before ibreid chose {} ({}); this process runs {}",
+        Log.LOG.warn("ND4J's native library was loaded before ibreid chose {} ({}); this process runs {}",
             c.build().id(), c.reason(), loadedFrom);
       }
     }
