@@ -141,7 +141,7 @@ public final class Ibreid {
     Path bestDir = run.checkpoints().resolve("best");
     Path chosen = best.isPresent() && Checkpoints.verify(bestDir).isEmpty() ? bestDir : summary.checkpoint();
     Map<String, Double> scores = new LinkedHashMap<>();
-    if (chosen == bestDir && best.get().get("scores") instanceof Map<?, ?> m) {
+    if (bestDir.equals(chosen) && best.get().get("scores") instanceof Map<?, ?> m) {
       m.forEach((k, v) -> {
         if (v instanceof Number n) {
           scores.put(String.valueOf(k), n.doubleValue());
