@@ -93,7 +93,7 @@ public final class NativeRuntime {
     if (loadedFrom == null) {
       try {
         org.nd4j.linalg.factory.Nd4j.getBackend();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | ExceptionInInitializerError e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
           if (t.getClass().getSimpleName().equals("NoAvailableBackendException")) {
             throw new IbreidException("no ND4J backend on the class path: add io.ibreid:ibreid-backend-cpu (type pom) "
