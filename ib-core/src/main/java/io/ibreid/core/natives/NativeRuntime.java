@@ -89,12 +89,22 @@ public final class NativeRuntime {
    * {@link #select()}, then loads ND4J's native library on the calling thread (call it on the main thread before
    * starting others) and checks which build was loaded. Idempotent.
    *
-   * @throws IbreidException as {@link #select()}
+   * @throws IbreidException as {@link #select()}, and when no ND4J backend is on the class path
    */
   public static synchronized NativeChoice load() {
     NativeChoice c = select();
     if (loadedFrom == null) {
-      org.nd4j.linalg.factory.Nd4j.getBackend();
+      try {
+        org.nd4j.linalg.factory.Nd4j.getBackend();
+      } catch (RuntimeException | ExceptionInInitializerError e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+          if (t.getClass().getSimpleName().equals("NoAvailableBackendException")) {
+            throw new IbreidException("no ND4J backend on the class path: add io.ibreid:ibreid-backend-cpu (type pom) "
+                + "or ibreid-backend-cuda to your dependencies (README, \"Use ibreid as a library\")", e);
+          }
+        }
+        throw e;
+      }
       org.nd4j.linalg.factory.Nd4j.scalar(0f);
       // the OpenBLAS binding reid-eval calls directly (nd4j-native links the same library): loaded here too, so
       // that no later first use loads a native library while other threads run
