@@ -14,7 +14,7 @@ if [ -f "$jar" ]; then
 fi
 if [ ! -f "$jar" ] || [ -n "$stale" ]; then
   echo "bench: building $jar ..." >&2
-  (cd "$root" && mvn -q -B -DskipTests -Pjar -pl benchmarks -am package) >&2
+  (cd "$root" && mvn -q -B -DskipTests -Dmaven.source.skip -Dmaven.javadoc.skip -Pjar -pl benchmarks -am package) >&2
 fi
 if [ "${1:-}" = "--onednn" ]; then
   echo "bench: --onednn is gone: the native build is chosen from the CPU (IBREID_NATIVE=onednn-avx512|onednn-avx2|plain forces one)" >&2

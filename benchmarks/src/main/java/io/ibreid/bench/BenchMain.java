@@ -99,7 +99,9 @@ public final class BenchMain implements Callable<Integer> {
       + "branch) on identity-structured batches of 4 images per identity, instead of fixed random errors")
   boolean objective;
 
-  @Option(names = "--profile", description = "also print a per-vertex forward/backward time profile")
+  @Option(names = "--profile", description = "also print a per-vertex forward/backward time profile, the time of "
+      + "every op inside the fused trunk, the step's phases (forward, backward, updater) with workspaces, the native "
+      + "op calls per step and the fixed cost of one call")
   boolean profile;
 
   @Option(names = "--no-infer", description = "skip the feature-extraction measurement")
@@ -382,6 +384,9 @@ public final class BenchMain implements Callable<Integer> {
             2.0 * convFlops / (snap.get("conv2d_bp")[0] / 1e9 / n) / 1e9);
       }
     }
+    StepProfile.phases(s.model().graph(), in, batch, 2, Math.max(5, steps));
+    StepProfile.opCalls(s.model().graph(), in, batch, 2);
+    StepProfile.callOverhead();
   }
 
   static ImageShape parseShape(String s) {

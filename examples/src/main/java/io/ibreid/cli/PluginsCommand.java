@@ -1,5 +1,6 @@
 package io.ibreid.cli;
 
+import io.ibreid.Ibreid;
 import io.ibreid.core.plugin.PluginFactory;
 import io.ibreid.core.plugin.PluginKind;
 import io.ibreid.core.plugin.Plugins;
@@ -18,7 +19,7 @@ final class PluginsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Plugins plugins = Plugins.discover();
+    Plugins plugins = Ibreid.plugins();
     for (PluginKind kind : PluginKind.values()) {
       Map<String, ? extends PluginFactory<?>> all = plugins.all(kind);
       out.println(kind.plural() + ":");

@@ -1,13 +1,9 @@
 package io.ibreid.cli;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
+import io.ibreid.Ibreid;
+import io.ibreid.TrainOptions;
 import io.ibreid.core.IbreidException;
-import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
-import io.ibreid.core.data.TrainingSet;
-import io.ibreid.core.train.Trainer;
-import io.ibreid.core.train.TrainingModule;
 import io.ibreid.core.train.TrainingSummary;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -63,30 +59,13 @@ final class TrainCommand implements Callable<Integer> {
         throw new IbreidException("cannot resume: " + file + " does not exist (is " + out + " a run directory?)");
       }
     }
-    return ConfigLoader.load(file, overrides);
+    return Ibreid.config(file, overrides);
   }
 
-  /** Trains with a progress bar on the console and the log in RUN_DIR/train.log. */
+  /** Trains through the library facade ({@link Ibreid#train}) with a progress bar on the console. */
   static TrainingSummary train(RunConfig config, Path out, boolean resume, boolean quiet, PrintWriter console) {
-    boolean fresh = !Files.exists(out);
-    RunLogging.toFile(out.resolve("train.log"));
-    Injector injector;
-    Trainer trainer;
-    try {
-      injector = Guice.createInjector(new TrainingModule(config, out),
-          new io.ibreid.eval.run.ValidationModule(config));
-      trainer = injector.getInstance(Trainer.class);
-    } catch (RuntimeException e) {
-      // A config the plug-ins reject (unknown name, an output no branch produces, ...) fails here, before any
-      // work: leave no run directory behind for a run that never started.
-      if (fresh) {
-        RunLogging.discard(out.resolve("train.log"));
-      }
-      throw e;
-    }
-    try (TrainingSet data = injector.getInstance(TrainingSet.class);
-        ProgressListener progress = new ProgressListener(quiet)) {
-      return trainer.train(resume, progress);
+    try (ProgressListener progress = new ProgressListener(quiet)) {
+      return Ibreid.train(config, out, TrainOptions.defaults().withResume(resume).withListener(progress)).summary();
     }
   }
 }

@@ -1,16 +1,44 @@
 package io.ibreid.examples;
 
+import io.ibreid.Embedder;
+import io.ibreid.Ibreid;
+import io.ibreid.TrainResult;
+import io.ibreid.core.branch.View;
+import io.ibreid.core.config.RunConfig;
+import io.ibreid.data.DataSources;
+import io.ibreid.data.ImageRecord;
+import java.nio.file.Path;
+import java.util.List;
+
 /**
- * Trains {@code configs/full.yaml}:
- * the full method: VSD on both modality-specific branches, VCD + VML on the shared branch.
- * Same as
- * {@code bin/ibreid train --config configs/full.yaml --out runs/full}; arguments are passed on
- * (e.g. {@code --set schedule.epochs=2}).
+ * Trains {@code configs/full.yaml}: the full method, VSD on both modality-specific branches, VCD + VML on the shared
+ * branch; then embeds an infrared test image and two visible ones (same person, another person) and prints their
+ * cosine similarities. Run from the ibreid folder, e.g.
+ * {@code java -cp examples/target/ibreid.jar io.ibreid.examples.FullExample schedule.epochs=2}; arguments:
+ * {@code [--out RUN_DIR] [--resume] [key.path=value ...]} (default run directory {@code runs/full}).
  */
 public final class FullExample {
   private FullExample() {}
 
   public static void main(String[] args) {
-    System.exit(ExampleRunner.run("full", args));
+    Examples.run("full", args, a -> {
+      RunConfig config = Ibreid.config(a.config(), a.overrides());
+      TrainResult result = Ibreid.train(config, a.run(), a.options());
+      System.out.printf("%d steps in %.0f s; checkpoint %s %s%n", result.summary().iterations(),
+          result.summary().seconds(), result.checkpoint(), result.bestScores());
+
+      Embedder embedder = Embedder.open(result.runDirectory());
+      List<ImageRecord> test = DataSources.open(config.data.type, Path.of(config.data.root), config.data.params, 1)
+          .testRecords();
+      ImageRecord query = test.stream().filter(r -> r.modality() == View.INFRARED).findFirst().orElseThrow();
+      ImageRecord same = test.stream().filter(r -> r.modality() == View.VISIBLE && r.pid() == query.pid())
+          .findFirst().orElseThrow();
+      ImageRecord other = test.stream().filter(r -> r.modality() == View.VISIBLE && r.pid() != query.pid())
+          .findFirst().orElseThrow();
+      float[] q = embedder.embed(query.path(), View.INFRARED);
+      System.out.printf("cosine(infrared %d, visible %d) = %.3f; cosine(infrared %d, visible %d) = %.3f%n",
+          query.pid(), same.pid(), Embedder.cosine(q, embedder.embed(same.path(), View.VISIBLE)),
+          query.pid(), other.pid(), Embedder.cosine(q, embedder.embed(other.path(), View.VISIBLE)));
+    });
   }
 }

@@ -29,6 +29,28 @@ class AblationCommandTest {
     }
   }
 
+  private static com.fasterxml.jackson.databind.JsonNode metrics(double r1, double map) throws Exception {
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        "{\"sysu-all-1shot\": {\"rank1\": " + r1 + ", \"mAP\": " + map + ", \"mINP\": 1.0}}");
+  }
+
+  @org.junit.jupiter.api.Test
+  void differencesArePairedBySeedWithTIntervals() throws Exception {
+    java.util.Map<String, java.util.Map<Integer, com.fasterxml.jackson.databind.JsonNode>> bySeed =
+        new java.util.LinkedHashMap<>();
+    bySeed.put("baseline-ce", new java.util.TreeMap<>(java.util.Map.of(1, metrics(10, 20), 2, metrics(20, 30),
+        3, metrics(30, 40))));
+    // +1, +2, +0 in R1 (mean 1, sd 1, t(2) = 4.303: [-1.5, +3.5]); mAP +5 on every seed (sd 0: [+5.0, +5.0] *)
+    bySeed.put("vsd", new java.util.TreeMap<>(java.util.Map.of(1, metrics(11, 25), 2, metrics(22, 35),
+        3, metrics(30, 45), 4, metrics(99, 99))));
+    String md = AblationCommand.pairedTable(bySeed, "baseline-ce", "sysu-all-1shot");
+    assertThat(md).contains("| vsd | 3 | +1.0 [-1.5, +3.5] | +5.0 [+5.0, +5.0] * | +0.0 [+0.0, +0.0] |");
+    assertThat(AblationCommand.pairedTable(bySeed, "ib", "sysu-all-1shot")).isEmpty();
+    double[] sd = AblationCommand.stats(java.util.List.of(metrics(1, 0), metrics(2, 0), metrics(3, 0)),
+        "sysu-all-1shot", "rank1");
+    assertThat(sd[1]).isEqualTo(1.0); // sample sd of 1, 2, 3 (the population sd would be 0.816)
+  }
+
   private static void check(Path out, String[] args) throws Exception {
     IbreidCliTest.Result r = IbreidCliTest.run(args);
     assertThat(r.code()).as(r.err()).isZero();

@@ -1,20 +1,67 @@
 package io.ibreid.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ibreid.cli.IbreidCli;
+import io.ibreid.core.IbreidException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The example mains build the {@code ibreid train} command line; {@code ibreid plugins} lists the method's terms. */
+/**
+ * The example mains' command line, one main run end to end over the library API on a small generated set, and
+ * {@code ibreid plugins} listing the method's terms.
+ */
 class ExamplesTest {
   @Test
-  void examplesRunTheTrainCommandOnTheirConfig() {
-    assertThat(ExampleRunner.arguments("full", new String[0]))
-        .containsExactly("train", "--config", "configs/full.yaml", "--out", "runs/full");
-    assertThat(ExampleRunner.arguments("vib", new String[] {"--out", "/tmp/x", "--set", "schedule.epochs=1"}))
-        .containsExactly("train", "--config", "configs/vib.yaml", "--out", "/tmp/x", "--set", "schedule.epochs=1");
+  void argumentsNameTheConfigTheRunAndTheOverrides() {
+    Examples.Args d = Examples.Args.parse("full", new String[0]);
+    assertThat(d.config()).isEqualTo(Path.of("configs/full.yaml"));
+    assertThat(d.run()).isEqualTo(Path.of("runs/full"));
+    assertThat(d.resume()).isFalse();
+    assertThat(d.overrides()).isEmpty();
+    Examples.Args a = Examples.Args.parse("vib", new String[] {"--out", "/tmp/x", "schedule.epochs=1", "--resume"});
+    assertThat(a.run()).isEqualTo(Path.of("/tmp/x"));
+    assertThat(a.resume()).isTrue();
+    assertThat(a.overrides()).containsExactly("schedule.epochs=1");
+    assertThat(a.options().resume()).isTrue();
+    assertThatThrownBy(() -> Examples.Args.parse("vib", new String[] {"--set"}))
+        .isInstanceOf(IbreidException.class).hasMessageStartingWith("unexpected argument [--set]; usage:");
+  }
+
+  @Test
+  void fullExampleTrainsThenComparesTestImages(@TempDir Path dir) throws Exception {
+    Path configs = Path.of("").toAbsolutePath().getParent().resolve("configs");
+    String previous = System.setProperty("ibreid.configs", configs.toString());
+    PrintStream out = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      FullExample.main(new String[] {"--out", dir.resolve("run").toString(),
+          "data.root=" + dir.resolve("data"), "data.workers=1",
+          "data.params={ids: 8, testIds: 4, height: 32, width: 16, images: 2, cameraPresence: 1, holdout: 2}",
+          "sampler.identities=3", "sampler.instances=4", "schedule.epochs=1", "schedule.batchesPerEpoch=2",
+          "schedule.warmupEpochs=0", "schedule.milestones=[]"});
+    } finally {
+      System.setOut(out);
+      if (previous == null) {
+        System.clearProperty("ibreid.configs");
+      } else {
+        System.setProperty("ibreid.configs", previous);
+      }
+    }
+    String text = captured.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains("training full: ", "epoch 1: holdout {mAP=").containsPattern("2 steps in \\d+ s");
+    assertThat(text).containsPattern("cosine\\(infrared \\d+, visible \\d+\\) = -?[01]\\.\\d{3}; cosine");
+    assertThat(dir.resolve("run/checkpoints/best")).isDirectory();
+    assertThat(Files.readString(dir.resolve("run/train.log"))).contains("Training full for 2 iterations");
   }
 
   @Test

@@ -44,7 +44,7 @@ public final class RunConfig {
     /** Data set plug-in name, e.g. {@code synthetic-sysu}, {@code sysu}, {@code regdb}. */
     public String type = "synthetic-sysu";
     /** Data set root folder. */
-    public String root = "data/synthetic-sysu";
+    public String root = "data/lab-sysu";
     /** Loader threads. */
     public int workers = 2;
     public Map<String, Object> params = new LinkedHashMap<>();

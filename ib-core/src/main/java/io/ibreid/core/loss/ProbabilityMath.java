@@ -30,6 +30,29 @@ public final class ProbabilityMath {
     return p.mul(logP.sub(logQ)).sum(true, 1);
   }
 
+  /** A divergence's value and its gradient with respect to the student's logits. */
+  public record Divergence(double value, INDArray studentGradient) {}
+
+  /**
+   * The KL term as the authors' public PyTorch release computes it, kept for release-faithful comparisons only:
+   * {@code torch.nn.functional.kl_div(input=softmax(teacher/T), target=softmax(student/T))} with PyTorch's default
+   * element-wise mean, i.e. {@code (1/(N·C)) Σ q (log q − p)} where p are the teacher's probabilities (passed where
+   * kl_div expects log-probabilities) and q the student's. It is not a divergence between p and q (for p = q it is
+   * −H(q)/C, not 0), and the 1/C makes it small; the teacher side has no gradient.
+   * Gradient: {@code dL/dz_k = q_k (g_k − Σ_c q_c g_c) / (N·C·T)} with {@code g = log q − p}.
+   */
+  public static Divergence releaseKl(INDArray teacherLogits, INDArray studentLogits, double temperature) {
+    INDArray p = softmax(teacherLogits, temperature);
+    INDArray logQ = logSoftmax(studentLogits, temperature);
+    INDArray q = Transforms.exp(logQ, true);
+    double elements = (double) studentLogits.rows() * studentLogits.columns();
+    INDArray g = logQ.sub(p);
+    double value = q.mul(g).sumNumber().doubleValue() / elements;
+    INDArray expected = q.mul(g).sum(true, 1);
+    INDArray grad = g.subiColumnVector(expected).muli(q).divi(elements * temperature);
+    return new Divergence(value, grad);
+  }
+
   /** One-hot rows for labels with optional smoothing: (1−ε)·onehot + ε/C. */
   public static INDArray smoothedTargets(int[] labels, int numClasses, double epsilon, org.nd4j.linalg.api.buffer.DataType type) {
     INDArray q = org.nd4j.linalg.factory.Nd4j.valueArrayOf(new long[] {labels.length, numClasses},

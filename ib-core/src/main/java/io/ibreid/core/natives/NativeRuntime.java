@@ -35,7 +35,11 @@ public final class NativeRuntime {
   /** JavaCPP's system property that this class sets. */
   public static final String JAVACPP_EXTENSION = "org.bytedeco.javacpp.platform.extension";
 
-  private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
+  /** A holder, so that {@link #select()} (on eval-features' start-up path) does not initialise the logging system. */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
+  }
+
   private static CpuInfo cpu;
   private static NativeChoice choice;
   private static String loadedFrom;
@@ -78,7 +82,6 @@ public final class NativeRuntime {
         b -> loader.getResource(b.jniResource()) != null);
     System.setProperty(JAVACPP_EXTENSION, c.build().extension());
     choice = c;
-    LOG.debug("native build {}: {}", c.build().id(), c.reason());
     return c;
   }
 
@@ -86,12 +89,22 @@ public final class NativeRuntime {
    * {@link #select()}, then loads ND4J's native library on the calling thread (call it on the main thread before
    * starting others) and checks which build was loaded. Idempotent.
    *
-   * @throws IbreidException as {@link #select()}
+   * @throws IbreidException as {@link #select()}, and when no ND4J backend is on the class path
    */
   public static synchronized NativeChoice load() {
     NativeChoice c = select();
     if (loadedFrom == null) {
-      org.nd4j.linalg.factory.Nd4j.getBackend();
+      try {
+        org.nd4j.linalg.factory.Nd4j.getBackend();
+      } catch (RuntimeException | ExceptionInInitializerError e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+          if (t.getClass().getSimpleName().equals("NoAvailableBackendException")) {
+            throw new IbreidException("no ND4J backend on the class path: add io.ibreid:ibreid-backend-cpu (type pom) "
+                + "or ibreid-backend-cuda to your dependencies (README, \"Use ibreid as a library\")", e);
+          }
+        }
+        throw e;
+      }
       org.nd4j.linalg.factory.Nd4j.scalar(0f);
       // the OpenBLAS binding reid-eval calls directly (nd4j-native links the same library): loaded here too, so
       // that no later first use loads a native library while other threads run
@@ -100,7 +113,7 @@ public final class NativeRuntime {
       NativeBuild actual = buildOf(loadedFrom);
       if (actual != null && actual != c.build()) {
         // ND4J was loaded before ibreid chose (by the embedding program): say so, the process keeps what it has.
-        LOG.warn("ND4J's native library was loaded before ibreid chose {} ({}); this process runs {}",
+        Log.LOG.warn("ND4J's native library was loaded before ibreid chose {} ({}); this process runs {}",
             c.build().id(), c.reason(), loadedFrom);
       }
     }

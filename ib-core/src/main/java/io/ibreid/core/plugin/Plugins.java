@@ -11,8 +11,12 @@ import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.observation.EncoderFactory;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 
@@ -42,11 +46,37 @@ public final class Plugins {
 
   /** Discovers plug-ins with ServiceLoader without Guice (tools and tests). */
   public static Plugins discover() {
+    return of(discoverPlugins(List.of()));
+  }
+
+  /**
+   * The plug-ins ServiceLoader finds ({@code META-INF/services/io.ibreid.core.plugin.IbreidPlugin} on the class path),
+   * followed by {@code extra} ones registered in code; an extra plug-in of a class ServiceLoader already found is
+   * dropped, so registering a plug-in both ways is harmless.
+   */
+  public static List<IbreidPlugin> discoverPlugins(List<IbreidPlugin> extra) {
+    List<IbreidPlugin> all = new ArrayList<>();
+    Set<Class<?>> seen = new HashSet<>();
+    for (IbreidPlugin plugin : ServiceLoader.load(IbreidPlugin.class)) {
+      if (seen.add(plugin.getClass())) {
+        all.add(plugin);
+      }
+    }
+    for (IbreidPlugin plugin : extra) {
+      if (seen.add(plugin.getClass())) {
+        all.add(plugin);
+      }
+    }
+    return all;
+  }
+
+  /** The registry of exactly these plug-ins; two factories of one kind with one name (of different classes) fail. */
+  public static Plugins of(List<IbreidPlugin> plugins) {
     Map<String, EncoderFactory<?>> e = new TreeMap<>();
     Map<String, BottleneckFactory<?>> b = new TreeMap<>();
     Map<String, LossFactory<?>> l = new TreeMap<>();
     Map<String, DatasetFactory<?>> d = new TreeMap<>();
-    for (IbreidPlugin plugin : ServiceLoader.load(IbreidPlugin.class)) {
+    for (IbreidPlugin plugin : plugins) {
       plugin.encoders().forEach(f -> put(PluginKind.ENCODER, e, f));
       plugin.bottlenecks().forEach(f -> put(PluginKind.BOTTLENECK, b, f));
       plugin.losses().forEach(f -> put(PluginKind.LOSS, l, f));

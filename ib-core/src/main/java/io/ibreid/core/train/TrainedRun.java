@@ -19,6 +19,11 @@ import java.util.Map;
 public record TrainedRun(Path directory, RunConfig config, ReidModel model, Path checkpoint, int numClasses) {
   /** Opens {@code runDir}; {@code which} is {@code best}, {@code last} or a checkpoint folder name. */
   public static TrainedRun open(Path runDir, String which) {
+    return open(runDir, which, null);
+  }
+
+  /** As {@link #open(Path, String)}, assembling the model with {@code plugins} (null: {@link Plugins#discover()}). */
+  public static TrainedRun open(Path runDir, String which, Plugins plugins) {
     RunDirectory run = new RunDirectory(runDir);
     if (!Files.isRegularFile(run.config())) {
       throw new IbreidException("run directory " + runDir + " has no config.yaml (expected the --out folder of "
@@ -42,7 +47,7 @@ public record TrainedRun(Path directory, RunConfig config, ReidModel model, Path
       throw new IbreidException("checkpoint " + ckpt + " does not record numClasses/batchesPerEpoch");
     }
     ImageShape shape = ImageShape.rgb(config.input.height, config.input.width);
-    ReidModel model = ModelAssembly.model(config, Plugins.discover(), shape, ((Number) classes).intValue(),
+    ReidModel model = ModelAssembly.model(config, plugins == null ? Plugins.discover() : plugins, shape, ((Number) classes).intValue(),
         ((Number) batches).intValue());
     try {
       model.load(ckpt.resolve(Checkpoints.MODEL));

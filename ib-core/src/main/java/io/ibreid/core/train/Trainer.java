@@ -6,6 +6,7 @@ import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.data.TrainingSet;
 import jakarta.inject.Inject;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
@@ -85,17 +86,17 @@ public final class Trainer {
       }
       state = Checkpoints.stateOf(Checkpoints.restore(ckpt.get(), model, objective));
       lastCheckpoint = ckpt.get();
-      LOG.info("Resuming from {} (epoch {}, batch {}, iteration {})", ckpt.get(), state.epoch(), state.batch(),
-          state.iteration());
+      note(listener, Level.INFO, "Resuming from " + ckpt.get() + " (epoch " + state.epoch() + ", batch " + state.batch()
+          + ", iteration " + state.iteration() + ")");
     }
     long total = totalIterations();
     long start = state.iteration();
     listener.onStart(start, total, config.name + ": " + data.describe());
-    LOG.info("Training {} for {} iterations ({} per epoch) from iteration {}; {} parameters", config.name, total,
-        batchesPerEpoch, start, model.graph().numParams());
+    note(listener, Level.INFO, "Training " + config.name + " for " + total + " iterations (" + batchesPerEpoch
+        + " per epoch) from iteration " + start + "; " + model.graph().numParams() + " parameters");
     io.ibreid.core.natives.NativeChoice nativeBuild = io.ibreid.core.natives.NativeRuntime.load();
-    LOG.info("native build {} ({}), loaded from {}", nativeBuild.build().id(), nativeBuild.reason(),
-        io.ibreid.core.natives.NativeRuntime.loadedFrom());
+    note(listener, Level.INFO, "native build " + nativeBuild.build().id() + " (" + nativeBuild.reason()
+        + "), loaded from " + io.ibreid.core.natives.NativeRuntime.loadedFrom());
     long t0 = System.nanoTime();
     double waitedNanos = 0;
     long images = 0;
@@ -115,7 +116,7 @@ public final class Trainer {
           CrossModalBatch batch = batches.next();
           long tData = System.nanoTime();
           try {
-            last = step(batch, iteration, epoch);
+            last = step(batch, iteration, epoch, listener);
           } catch (NonFiniteException e) {
             throw new NonFiniteException(e.term(), e.iteration(), "the value or gradient",
                 lastCheckpoint == null ? "no checkpoint was written yet"
@@ -134,9 +135,9 @@ public final class Trainer {
           metrics.write(last);
           listener.onIteration(last);
           if (iteration % config.log.everyIterations == 0 || iteration == total) {
-            LOG.info("iter {}/{} epoch {} lr {} loss {} {} {} img/s", iteration, total, epoch + 1,
-                String.format("%.3g", last.lr()), String.format("%.4f", last.loss()), format(last.terms()),
-                String.format("%.1f", last.imagesPerSecond()));
+            note(listener, Level.INFO, "iter " + iteration + "/" + total + " epoch " + (epoch + 1) + " lr "
+                + String.format("%.3g", last.lr()) + " loss " + String.format("%.4f", last.loss()) + " "
+                + format(last.terms()) + " " + String.format("%.1f", last.imagesPerSecond()) + " img/s");
           }
           boolean epochEnd = b + 1 == batchesPerEpoch;
           boolean periodic = config.checkpoint.everyIterations > 0
@@ -173,7 +174,7 @@ public final class Trainer {
     if (score == null) {
       throw new IbreidException("validator returned no [" + v.metric() + "] score; it returned " + scores.keySet());
     }
-    LOG.info("validation after epoch {}: {}", epoch + 1, scores);
+    note(listener, Level.INFO, "validation after epoch " + (epoch + 1) + ": " + scores);
     metrics.writeValidation(iteration - 1, epoch, scores);
     listener.onValidation(epoch, scores);
     double best = checkpoints.best().map(b -> ((Number) b.get("score")).doubleValue())
@@ -187,12 +188,12 @@ public final class Trainer {
       why.put("checkpoint", checkpoint.getFileName().toString());
       why.put("scores", scores);
       checkpoints.saveBest(checkpoint, why);
-      LOG.info("new best {} {} at epoch {}", v.metric(), score, epoch + 1);
+      note(listener, Level.INFO, "new best " + v.metric() + " " + score + " at epoch " + (epoch + 1));
     }
   }
 
   /** One optimisation step on {@code batch}; returns its record (throughput fields filled by the caller). */
-  IterationRecord step(CrossModalBatch batch, long iteration, int epoch) {
+  IterationRecord step(CrossModalBatch batch, long iteration, int epoch, TrainerListener listener) {
     double lr = model.learningRate().valueAt((int) iteration, epoch);
     INDArray[] inputs = model.trainingInputs(batch, Seeds.derive(config.seed, iteration, "noise"));
     Objective.Evaluation[] holder = new Objective.Evaluation[1];
@@ -209,7 +210,7 @@ public final class Trainer {
     }
     if (bad != null) {
       if ("skip".equals(config.onNonFinite)) {
-        LOG.warn("skipping batch at iteration {}: {} is not finite", iteration, bad);
+        note(listener, Level.WARNING, "skipping batch at iteration " + iteration + ": " + bad + " is not finite");
         return new IterationRecord(iteration, epoch, lr, Double.NaN, eval.values(), eval.diagnostics(), norm, 0, 0,
             true);
       }
@@ -223,6 +224,16 @@ public final class Trainer {
     model.graph().getConfiguration().setEpochCount(epoch);
     return new IterationRecord(iteration, epoch, lr, eval.total(), eval.values(), eval.diagnostics(), norm, 0, 0,
         false);
+  }
+
+  /** Logs a line of the run's narrative and hands it to the listener (which writes train.log in the facade). */
+  private static void note(TrainerListener listener, Level level, String message) {
+    if (level == Level.WARNING) {
+      LOG.warn(message);
+    } else {
+      LOG.info(message);
+    }
+    listener.onLog(level, message);
   }
 
   private static String format(Map<String, Double> terms) {

@@ -17,4 +17,11 @@ public interface TrainerListener {
   default void onValidation(int epoch, java.util.Map<String, Double> scores) {}
 
   default void onFinish(TrainingSummary summary) {}
+
+  /**
+   * A line of the run's narrative, also sent to SLF4J: start and resume, the native build, every
+   * {@code log.everyIterations}-th step, validation scores, a new best checkpoint, a skipped batch
+   * ({@code WARNING}). The facade writes these lines to the run's {@code train.log}.
+   */
+  default void onLog(System.Logger.Level level, String message) {}
 }

@@ -7,10 +7,12 @@ import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.data.DataContext;
 import io.ibreid.core.data.TrainingSet;
 import io.ibreid.core.observation.ImageShape;
+import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.PluginModule;
 import io.ibreid.core.plugin.Plugins;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Wires a training run from its config: plug-ins discovered by {@link PluginModule}, the data set named by
@@ -20,20 +22,27 @@ import java.nio.file.Path;
 public final class TrainingModule extends AbstractModule {
   private final RunConfig config;
   private final Path runDir;
+  private final List<IbreidPlugin> plugins;
 
   /**
    * Also chooses and loads ND4J's native build ({@link io.ibreid.core.natives.NativeRuntime#load()}) on the calling
-   * thread, before the training set starts its reader threads.
+   * thread, before the training set starts its reader threads. Plug-ins: those ServiceLoader finds.
    */
   public TrainingModule(RunConfig config, Path runDir) {
+    this(config, runDir, Plugins.discoverPlugins(List.of()));
+  }
+
+  /** As {@link #TrainingModule(RunConfig, Path)}, with exactly {@code plugins} (see {@link Plugins#discoverPlugins}). */
+  public TrainingModule(RunConfig config, Path runDir, List<IbreidPlugin> plugins) {
     io.ibreid.core.natives.NativeRuntime.load();
     this.config = config;
     this.runDir = runDir;
+    this.plugins = List.copyOf(plugins);
   }
 
   @Override
   protected void configure() {
-    install(new PluginModule());
+    install(new PluginModule(plugins));
     bind(RunConfig.class).toInstance(config);
     bind(RunDirectory.class).toInstance(new RunDirectory(runDir));
     com.google.inject.multibindings.OptionalBinder.newOptionalBinder(binder(), Validator.class);

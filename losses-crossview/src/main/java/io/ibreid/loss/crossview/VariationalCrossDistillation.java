@@ -28,6 +28,13 @@ public final class VariationalCrossDistillation implements LossTerm {
   public static final class Params {
     /** Distillation temperature T &gt; 0; the loss is multiplied by T². */
     public double temperature = 1.0;
+    /**
+     * {@code paper} (default): the sum of the two KL divergences above. {@code release}: the term as the authors'
+     * public PyTorch release computes it, {@code 0.5·kl_div(softmax(v1), softmax(z2)) + 0.5·kl_div(softmax(v2),
+     * softmax(z1))} with probabilities where kl_div expects log-probabilities and PyTorch's element-wise mean
+     * ({@link ProbabilityMath#releaseKl}; the release uses no temperature, i.e. T = 1).
+     */
+    public String form = "paper";
   }
 
   /** Observation logits of view 1 (visible): teacher of z2. */
@@ -40,12 +47,22 @@ public final class VariationalCrossDistillation implements LossTerm {
   public static final String Z2 = "z2";
 
   private final double temperature;
+  private final boolean release;
 
   public VariationalCrossDistillation(double temperature) {
+    this(temperature, "paper");
+  }
+
+  /** @param form {@code paper} or {@code release} (see {@link Params#form}) */
+  public VariationalCrossDistillation(double temperature, String form) {
     if (!(temperature > 0) || Double.isInfinite(temperature)) {
       throw new ConfigException("vcd: params.temperature must be a finite number > 0, got " + temperature);
     }
     this.temperature = temperature;
+    if (!"paper".equals(form) && !"release".equals(form)) {
+      throw new ConfigException("vcd: params.form must be paper or release, got " + form);
+    }
+    this.release = "release".equals(form);
   }
 
   @Override
@@ -59,6 +76,12 @@ public final class VariationalCrossDistillation implements LossTerm {
     INDArray v2 = input.get(V2).castTo(z1.dataType());
     long n = z1.rows();
     double t = temperature;
+    if (release) {
+      ProbabilityMath.Divergence d12 = ProbabilityMath.releaseKl(v1, z2, t);
+      ProbabilityMath.Divergence d21 = ProbabilityMath.releaseKl(v2, z1, t);
+      return new LossResult(0.5 * (d12.value() + d21.value()), Map.of(Z1, d21.studentGradient().muli(0.5),
+          Z2, d12.studentGradient().muli(0.5)), Map.of("kl_v1_z2", d12.value(), "kl_v2_z1", d21.value()));
+    }
     INDArray logP1 = ProbabilityMath.logSoftmax(v1, t);
     INDArray logP2 = ProbabilityMath.logSoftmax(v2, t);
     INDArray logQ1 = ProbabilityMath.logSoftmax(z1, t);
@@ -110,7 +133,7 @@ public final class VariationalCrossDistillation implements LossTerm {
 
     @Override
     public LossTerm create(Params params, LossContext context) {
-      return new VariationalCrossDistillation(params.temperature);
+      return new VariationalCrossDistillation(params.temperature, params.form);
     }
   }
 }

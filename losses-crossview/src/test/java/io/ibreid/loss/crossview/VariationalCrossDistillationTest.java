@@ -75,6 +75,34 @@ class VariationalCrossDistillationTest {
     }
   }
 
+  /** form: release, the release's 0.5·kl_div(softmax(v_vis), softmax(z_ir)) + 0.5·kl_div(softmax(v_ir), softmax(z_vis)). */
+  @Test
+  void releaseFormIsTheReleasesFormulaWithAnExactGradient() {
+    double[] p1 = {0.7, 0.2, 0.1};
+    double[] q2 = {0.2, 0.3, 0.5};
+    double[] p2 = {1 / 3.0, 1 / 3.0, 1 / 3.0};
+    double[] q1 = {0.5, 0.25, 0.25};
+    double expected = 0;
+    for (int k = 0; k < 3; k++) {
+      expected += 0.5 * q2[k] * (Math.log(q2[k]) - p1[k]) / 3 + 0.5 * q1[k] * (Math.log(q1[k]) - p2[k]) / 3;
+    }
+    int[] l = {4};
+    LossResult r = new VariationalCrossDistillation(1.0, "release").compute(GradientChecks.input(
+        Map.of("v1", logits(p1), "z1", logits(q1), "v2", logits(p2), "z2", logits(q2)),
+        Map.of("v1", l, "z1", l, "v2", l, "z2", l), 0));
+    assertThat(r.value()).isCloseTo(expected, within(1e-12));
+    Nd4j.getRandom().setSeed(13);
+    Map<String, INDArray> x = Map.of("v1", Nd4j.randn(DataType.DOUBLE, 4, 5).muli(2),
+        "z1", Nd4j.randn(DataType.DOUBLE, 4, 5).muli(2), "v2", Nd4j.randn(DataType.DOUBLE, 4, 5).muli(2),
+        "z2", Nd4j.randn(DataType.DOUBLE, 4, 5).muli(2));
+    int[] ls = {0, 1, 2, 1};
+    GradientChecks.Report g = GradientChecks.checkTerm(new VariationalCrossDistillation(1.0, "release"), SLOTS, x,
+        Map.of("v1", ls, "z1", ls, "v2", ls, "z2", ls), 1e-6);
+    assertThat(g.checked()).isEqualTo(40);
+    assertThat(g.maxRelativeError()).as(g.worst()).isLessThan(1e-6);
+    assertThat(g.gradientReturned()).containsEntry("v1", false).containsEntry("z1", true);
+  }
+
   @Test
   void rowsOfTheTwoViewsMustBePaired() {
     INDArray a = Nd4j.rand(DataType.DOUBLE, 2, 3);

@@ -30,6 +30,12 @@ public final class VariationalSelfDistillation implements LossTerm {
   public static final class Params {
     /** Distillation temperature T &gt; 0; the loss is multiplied by T² so its gradient scale does not depend on T. */
     public double temperature = 1.0;
+    /**
+     * {@code paper} (default): the KL divergence above. {@code release}: the term as the authors' public PyTorch
+     * release computes it ({@link ProbabilityMath#releaseKl}: kl_div with probabilities where log-probabilities
+     * belong, element-wise mean, no T²), for comparing the paper's equation with the release's code.
+     */
+    public String form = "paper";
   }
 
   /** The teacher: logits of the observation classifier p(y|v); stop-gradient. */
@@ -38,12 +44,30 @@ public final class VariationalSelfDistillation implements LossTerm {
   public static final String STUDENT = "z_logits";
 
   private final double temperature;
+  private final boolean release;
 
   public VariationalSelfDistillation(double temperature) {
+    this(temperature, "paper");
+  }
+
+  /** @param form {@code paper} or {@code release} (see {@link Params#form}) */
+  public VariationalSelfDistillation(double temperature, String form) {
     if (!(temperature > 0) || Double.isInfinite(temperature)) {
       throw new ConfigException("vsd: params.temperature must be a finite number > 0, got " + temperature);
     }
     this.temperature = temperature;
+    this.release = parseForm("vsd", form);
+  }
+
+  /** True for {@code release}, false for {@code paper}; anything else is a config error naming the key. */
+  static boolean parseForm(String term, String form) {
+    if ("paper".equals(form)) {
+      return false;
+    }
+    if ("release".equals(form)) {
+      return true;
+    }
+    throw new ConfigException(term + ": params.form must be paper or release, got " + form);
   }
 
   @Override
@@ -56,12 +80,16 @@ public final class VariationalSelfDistillation implements LossTerm {
     }
     long n = z.rows();
     double t = temperature;
+    double agree = v.argMax(1).eq(z.argMax(1)).castTo(z.dataType()).meanNumber().doubleValue();
+    if (release) {
+      ProbabilityMath.Divergence d = ProbabilityMath.releaseKl(v, z, t);
+      return new LossResult(d.value(), Map.of(STUDENT, d.studentGradient()), Map.of("agreement", agree));
+    }
     INDArray logP = ProbabilityMath.logSoftmax(v, t);
     INDArray logQ = ProbabilityMath.logSoftmax(z, t);
     double value = t * t * ProbabilityMath.klRows(logP, logQ).sumNumber().doubleValue() / n;
     INDArray grad = Transforms.exp(logQ, true).subi(Transforms.exp(logP, false)).muli(t / n);
-    double agreement = v.argMax(1).eq(z.argMax(1)).castTo(z.dataType()).meanNumber().doubleValue();
-    return new LossResult(value, Map.of(STUDENT, grad), Map.of("agreement", agreement));
+    return new LossResult(value, Map.of(STUDENT, grad), Map.of("agreement", agree));
   }
 
   /** The {@code vsd} plug-in. */
@@ -73,7 +101,8 @@ public final class VariationalSelfDistillation implements LossTerm {
 
     @Override
     public String description() {
-      return "variational self-distillation KL(p(y|v) || p(y|z)), v side stop-gradient (temperature, default 1)";
+      return "variational self-distillation KL(p(y|v) || p(y|z)), v side stop-gradient (temperature, default 1; "
+          + "form: paper, or release for the authors' code)";
     }
 
     @Override
@@ -96,7 +125,7 @@ public final class VariationalSelfDistillation implements LossTerm {
 
     @Override
     public LossTerm create(Params params, LossContext context) {
-      return new VariationalSelfDistillation(params.temperature);
+      return new VariationalSelfDistillation(params.temperature, params.form);
     }
   }
 }

@@ -97,6 +97,41 @@ class VariationalSelfDistillationTest {
     assertThat(r.value()).isCloseTo(0.97 * Math.log(98), within(1e-9)).isGreaterThan(4.4);
   }
 
+  /** form: release reproduces the release's formula (the value computed by hand in the test above) on purpose. */
+  @Test
+  void releaseFormIsTheReleasesFormulaAndItsGradientIsExact() {
+    double[] p = {0.98, 0.01, 0.01};
+    double[] q = {0.01, 0.01, 0.98};
+    LossResult r = new VariationalSelfDistillation(1.0, "release").compute(GradientChecks.input(
+        Map.of("v_logits", logits(new double[][] {p}), "z_logits", logits(new double[][] {q})),
+        Map.of("v_logits", new int[] {0}, "z_logits", new int[] {0}), 0));
+    double formula = 0;
+    for (int k = 0; k < 3; k++) {
+      formula += q[k] * (Math.log(q[k]) - p[k]) / 3;
+    }
+    assertThat(r.value()).isCloseTo(formula, within(1e-12)).isCloseTo(-0.0439, within(1e-4));
+    // identical predictions: not zero (it is -H(q)/C), unlike a divergence
+    INDArray same = logits(new double[][] {{0.5, 0.25, 0.25}});
+    LossResult s = new VariationalSelfDistillation(1.0, "release").compute(GradientChecks.input(
+        Map.of("v_logits", same, "z_logits", same.dup()), Map.of("v_logits", new int[] {0}, "z_logits",
+            new int[] {0}), 0));
+    double h = -(0.5 * Math.log(0.5) + 2 * 0.25 * Math.log(0.25));
+    assertThat(s.value()).isCloseTo((-h - (0.25 + 2 * 0.0625)) / 3, within(1e-12));
+    Nd4j.getRandom().setSeed(5);
+    for (double t : new double[] {1.0, 2.0}) {
+      INDArray v = Nd4j.randn(DataType.DOUBLE, 4, 5).muli(2);
+      INDArray z = Nd4j.randn(DataType.DOUBLE, 4, 5).muli(2);
+      int[] labels = {0, 1, 2, 3};
+      GradientChecks.Report g = GradientChecks.checkTerm(new VariationalSelfDistillation(t, "release"), SLOTS,
+          Map.of("v_logits", v, "z_logits", z), Map.of("v_logits", labels, "z_logits", labels), 1e-6);
+      assertThat(g.checked()).isEqualTo(20);
+      assertThat(g.maxRelativeError()).as(g.worst()).isLessThan(1e-6);
+      assertThat(g.gradientReturned()).containsEntry("v_logits", false).containsEntry("z_logits", true);
+    }
+    assertThatThrownBy(() -> new VariationalSelfDistillation(1.0, "pytorch"))
+        .isInstanceOf(ConfigException.class).hasMessage("vsd: params.form must be paper or release, got pytorch");
+  }
+
   @Test
   void identicalPredictionsGiveZeroLossAndZeroGradient() {
     INDArray v = Nd4j.rand(DataType.DOUBLE, 4, 5).muli(3);

@@ -2,6 +2,7 @@ package io.ibreid.data.image;
 
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.data.ImageRecord;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,13 @@ public final class ImageLoader {
   /** One image, resized and normalised, as CHW floats. */
   public float[] load(Path p) {
     FloatImage f = decodeResized(p); // always a fresh array: normalising in place is safe
+    Normalisation.apply(f);
+    return f.data();
+  }
+
+  /** An image already in memory, converted, resized and normalised exactly as {@link #load(Path)} does a file. */
+  public float[] load(BufferedImage image) {
+    FloatImage f = Resize.resize(Pixels.toFloat(image), shape.height(), shape.width());
     Normalisation.apply(f);
     return f.data();
   }

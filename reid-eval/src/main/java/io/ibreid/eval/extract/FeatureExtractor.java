@@ -51,4 +51,23 @@ public final class FeatureExtractor {
     }
     return out;
   }
+
+  /**
+   * Features of one input batch already preprocessed as training did (N×3×H×W at the model's image shape), e.g.
+   * decoded images held in memory; row i belongs to batch row i.
+   */
+  public FeatureMatrix extract(INDArray batch, BranchRole branch, String output) {
+    if (model.outputIndex(branch, output) < 0) {
+      throw new IbreidException("the model has no output [" + branch.label() + "." + output + "]; outputs: "
+          + model.outputs());
+    }
+    int dim = model.outputWidths().get(branch.label() + "." + output);
+    int rows = (int) batch.size(0);
+    FeatureMatrix out = FeatureMatrix.allocate(rows, dim);
+    INDArray f = model.infer(branch, batch, List.of(output)).get(output).castTo(DataType.FLOAT);
+    float[] flat = f.dup('c').data().asFloat();
+    out.buffer().position(0);
+    out.buffer().put(flat, 0, rows * dim);
+    return out;
+  }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The test-time representation of an image: the outputs named by the run's {@code evaluation.visible} /
@@ -99,15 +100,29 @@ public final class ModelFeatures {
 
   /** Features of images that all have modality {@code view}, one row per image. */
   public FeatureMatrix extract(List<Path> images, View view) {
-    FeatureMatrix out = FeatureMatrix.allocate(images.size(), dim);
-    int offset = 0;
-    for (Part part : parts.get(view)) {
-      FeatureMatrix f;
+    return assemble(images.size(), view, part -> {
       try {
-        f = extractor.extract(images, part.branch(), part.output());
+        return extractor.extract(images, part.branch(), part.output());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    });
+  }
+
+  /**
+   * Features of a preprocessed input batch (N×3×H×W at the model's image shape) whose rows all have modality
+   * {@code view}, one row per batch row.
+   */
+  public FeatureMatrix extract(INDArray batch, View view) {
+    return assemble((int) batch.size(0), view, part -> extractor.extract(batch, part.branch(), part.output()));
+  }
+
+  /** Each part's output L2-normalised per row, the parts side by side. */
+  private FeatureMatrix assemble(int rows, View view, java.util.function.Function<Part, FeatureMatrix> partFeatures) {
+    FeatureMatrix out = FeatureMatrix.allocate(rows, dim);
+    int offset = 0;
+    for (Part part : parts.get(view)) {
+      FeatureMatrix f = partFeatures.apply(part);
       float[] row = new float[f.dim()];
       for (int r = 0; r < f.rows(); r++) {
         f.row(r, row);

@@ -1,6 +1,8 @@
 package io.ibreid.core.testing;
 
 import io.ibreid.core.data.CrossModalBatch;
+import io.ibreid.core.loss.LossContext;
+import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.loss.LossInput;
 import io.ibreid.core.loss.LossResult;
 import io.ibreid.core.loss.LossTerm;
@@ -14,18 +16,69 @@ import java.util.Random;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Central finite-difference gradient checks in double precision, for a loss term alone and for a whole model graph
- * with its objective (external errors through every branch).
+ * with its objective (external errors through every branch). Every loss plug-in should pass
+ * {@link #checkTerm(LossFactory, Object, Map, Map, double)}: it compares each element of the gradient the term returns
+ * for a differentiable slot with {@code (f(x + h) - f(x - h)) / 2h}, and records which slots got a gradient (a
+ * stop-gradient slot must get none). Test-framework neutral: {@link Report#requireBelow} throws an
+ * {@link AssertionError}. Part of ib-core's main code so that plug-ins outside this repository can use it.
  */
 public final class GradientChecks {
   /** The noise seed {@link #checkModel} feeds the model's stochastic inputs (e.g. the VIB bottleneck). */
   public static final long NOISE_SEED = 42;
   private GradientChecks() {}
 
-  /** Largest relative error found, and where. */
-  public record Report(double maxRelativeError, String worst, int checked, Map<String, Boolean> gradientReturned) {}
+  /**
+   * Largest relative error found, and where; how many elements were compared; which slots returned a gradient.
+   */
+  public record Report(double maxRelativeError, String worst, int checked, Map<String, Boolean> gradientReturned) {
+    /**
+     * Throws an {@link AssertionError} unless at least one element was compared and the largest relative error is
+     * below {@code tolerance}; returns this report.
+     */
+    public Report requireBelow(double tolerance) {
+      if (checked == 0) {
+        throw new AssertionError("no gradient element was checked (no differentiable slot returned a gradient: "
+            + gradientReturned + ")");
+      }
+      if (!(maxRelativeError < tolerance)) {
+        throw new AssertionError("gradient check failed: max relative error " + maxRelativeError + " >= " + tolerance
+            + " at " + worst);
+      }
+      return this;
+    }
+  }
+
+  /**
+   * Checks a loss plug-in: creates its term from {@code params} (label {@code "check"}, seed 1, as many classes as
+   * the largest label + 1, slot widths from the arrays' columns) and runs {@link #checkTerm(LossTerm, List, Map, Map,
+   * double)} with ND4J's default data type set to double for the duration of the check. {@code arrays} holds one
+   * array per slot (rows = batch); {@code labels} the identity label of each row per slot (may be empty for terms that
+   * read no labels). A step {@code h} of 1e-6 suits values of order one.
+   */
+  public static <P> Report checkTerm(LossFactory<P> factory, P params, Map<String, INDArray> arrays,
+      Map<String, int[]> labels, double h) {
+    DataType floating = Nd4j.defaultFloatingPointType();
+    DataType data = Nd4j.dataType();
+    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    try {
+      Map<String, Integer> widths = new LinkedHashMap<>();
+      arrays.forEach((k, v) -> widths.put(k, (int) v.size(v.rank() - 1)));
+      int classes = 1;
+      for (int[] l : labels.values()) {
+        for (int y : l) {
+          classes = Math.max(classes, y + 1);
+        }
+      }
+      LossTerm term = factory.create(params, new LossContext("check", 1, classes, widths));
+      return checkTerm(term, factory.slots(params), arrays, labels, h);
+    } finally {
+      Nd4j.setDefaultDataTypes(data, floating);
+    }
+  }
 
   /** A fixed-input {@link LossInput} for term tests. */
   public static LossInput input(Map<String, INDArray> arrays, Map<String, int[]> labels, long iteration) {

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# ibreid's training step and the same step in PyTorch (benchmarks/pytorch/step.py), interleaved on this CPU:
+# ROUNDS rounds; in each, for the 1-branch and the 3-branch step, one ibreid process per ND4J build and one PyTorch
+# process, alternating (the order flips every round), 2 threads each. Prints every process's median step time, then
+# per step kind and build: the per-process medians, their median, img/s, GFLOP/s and the ratio
+# PyTorch step time / ibreid step time (>= 1.0: ibreid at least as fast), overall and paired round by round.
+# Everything is appended to benchmarks/results/pytorch-side-by-side.txt.
+#
+#   benchmarks/pytorch/side-by-side.sh [ROUNDS]          (default 3)
+#
+# Environment (all optional):
+#   BUILDS="auto"          ND4J builds to run ibreid with (IBREID_NATIVE values), e.g. "onednn-avx512 onednn-avx2"
+#   KINDS="1 3"            step kinds: 1 = one branch, 3 = visible + infrared + shared (4 x batch branch-images)
+#   BATCH=32 STEPS=10 WARMUP=5   per process (ibreid: --steps/--warmup, one round; PyTorch the same)
+#   TORCH_LAYOUTS="nchw"   PyTorch memory formats to run: nchw and/or nhwc (channels-last)
+#   PYTHON                 a Python with torch (default: the first of python3, /usr/bin/python3 that imports it)
+#   OUT                    results file (default benchmarks/results/pytorch-side-by-side.txt)
+#   TORCH_LD_LIBRARY_PATH  prepended to LD_LIBRARY_PATH for the PyTorch processes only (e.g. a directory holding
+#                          another libblas.so.3; Debian's torch calls the system's libblas.so.3 for its dense layers)
+# On a machine other jobs share, run it as `chrt -r 10 benchmarks/pytorch/side-by-side.sh`. It installs nothing;
+# without torch it says how to get it (Debian: apt-get install python3-torch).
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="${OUT:-$root/benchmarks/results/pytorch-side-by-side.txt}"
+rounds="${1:-3}"
+builds="${BUILDS:-auto}"
+kinds="${KINDS:-1 3}"
+batch="${BATCH:-32}"
+steps="${STEPS:-10}"
+warmup="${WARMUP:-5}"
+layouts="${TORCH_LAYOUTS:-nchw}"
+
+py="${PYTHON:-}"
+if [ -z "$py" ]; then
+  for c in python3 /usr/bin/python3; do
+    if command -v "$c" >/dev/null 2>&1 && "$c" -c "import torch" >/dev/null 2>&1; then
+      py="$c"
+      break
+    fi
+  done
+fi
+if [ -z "$py" ] || ! "$py" -c "import torch" >/dev/null 2>&1; then
+  echo "side-by-side: no Python with torch found (tried ${PYTHON:-python3 and /usr/bin/python3})." >&2
+  echo "  On Debian/Ubuntu: apt-get install python3-torch   (then PYTHON=/usr/bin/python3 if another python3 is first)" >&2
+  exit 3
+fi
+# Build the bench jar now (bench.sh builds it when stale), so no build runs inside the timed rounds.
+"$root/benchmarks/bench.sh" --version >/dev/null || exit 1
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+log="$tmp/log"
+{
+  echo "=== side-by-side $(date -u +%FT%TZ) rounds=$rounds builds='$builds' kinds='$kinds' batch=$batch steps=$steps warmup=$warmup layouts='$layouts'"
+  echo "# host: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cpus, avx512f: $(grep -qw avx512f /proc/cpuinfo && echo yes || echo no); sched: $(chrt -p $$ 2>/dev/null | head -1 | sed 's/.*: //')"
+  echo "# uptime at start: $(uptime)"
+} | tee -a "$log"
+
+run_ibreid() { # build kind round
+  local b="$1" k="$2" r="$3" f="$tmp/ibreid-$1-$2-$3"
+  local env=()
+  [ "$b" != auto ] && env=(IBREID_NATIVE="$b")
+  env "${env[@]}" "$root/benchmarks/bench.sh" --branches "$k" --encoder fast-resnet --width 32 --stages 1,1,1 \
+    --dim 512 --batch "$batch" --threads 2 --steps "$steps" --warmup "$warmup" --rounds 1 --no-infer > "$f" 2>&1
+  local ms
+  ms="$(grep -E '^\| fast-resnet' "$f" | sed -E 's/.*\| \[([0-9.]+)\].*/\1/' | head -1)"
+  local nb
+  nb="$(grep -m1 '^# native build:' "$f" | sed -E 's/^# native build: ([^ ]+).*/\1/')"
+  echo "ibreid round=$r branches=$k build=${nb:-?} requested=$b step_ms_median=${ms:-FAILED} load=$(cut -d' ' -f1 /proc/loadavg)" \
+    | tee -a "$log"
+  grep -E '^# (cpu|native build)|^SGEMM' "$f" | sed 's/^/    /' >> "$log"
+  [ -z "$ms" ] && tail -n 5 "$f" | sed 's/^/    /' | tee -a "$log"
+}
+
+run_torch() { # layout kind round
+  local l="$1" k="$2" r="$3" f="$tmp/torch-$1-$2-$3"
+  local extra=()
+  [ "$l" = nhwc ] && extra=(--channels-last)
+  LD_LIBRARY_PATH="${TORCH_LD_LIBRARY_PATH:+$TORCH_LD_LIBRARY_PATH:}${LD_LIBRARY_PATH:-}" "$py" \
+    "$root/benchmarks/pytorch/step.py" --branches "$k" --batch "$batch" --threads 2 --steps "$steps" \
+    --warmup "$warmup" "${extra[@]}" > "$f" 2>&1
+  local line
+  line="$(grep -m1 '^pytorch-step:' "$f")"
+  echo "pytorch round=$r ${line#pytorch-step: } load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$log"
+  grep -m1 '^# pytorch' "$f" | sed 's/^/    /' >> "$log"
+  [ -z "$line" ] && tail -n 5 "$f" | sed 's/^/    /' | tee -a "$log"
+}
+
+for ((round = 1; round <= rounds; round++)); do
+  for k in $kinds; do
+    if ((round % 2 == 1)); then
+      for b in $builds; do run_ibreid "$b" "$k" "$round"; done
+      for l in $layouts; do run_torch "$l" "$k" "$round"; done
+    else
+      for l in $layouts; do run_torch "$l" "$k" "$round"; done
+      for b in $builds; do run_ibreid "$b" "$k" "$round"; done
+    fi
+  done
+done
+echo "# uptime at end: $(uptime)" | tee -a "$log"
+
+# Summary: per step kind, each ibreid build and PyTorch layout: per-process medians, their median, and the ratios.
+"$py" - "$log" "$batch" <<'EOF' | tee -a "$log"
+import re, statistics, sys
+log, batch = sys.argv[1], int(sys.argv[2])
+rows = []
+for line in open(log):
+    m = re.match(r"(ibreid|pytorch) (.*)", line)
+    if not m:
+        continue
+    kv = dict(x.split("=", 1) for x in m.group(2).split() if "=" in x)
+    try:
+        ms = float(kv["step_ms_median"])
+    except (KeyError, ValueError):
+        continue
+    impl = "ibreid " + kv["build"] if m.group(1) == "ibreid" else "pytorch " + kv["layout"]
+    rows.append((int(kv["branches"]), impl, int(kv["round"]), ms))
+gflop = {1: 5.2231, 3: 20.8924}  # BenchMain's FlopCounter (and step.py's count) at width 32, [1,1,1], D 512, batch 32
+print()
+print("| step | implementation | step ms (per-process medians, by round) | median ms | img/s | GFLOP/s | PyTorch / ibreid (median; per round) |")
+print("|---|---|---|---|---|---|---|")
+for k in sorted({r[0] for r in rows}):
+    impls = sorted({r[1] for r in rows if r[0] == k}, key=lambda s: (not s.startswith("pytorch"), s))
+    med = {i: statistics.median([r[3] for r in rows if r[0] == k and r[1] == i]) for i in impls}
+    torch_impl = next((i for i in impls if i == "pytorch nchw"), next((i for i in impls if i.startswith("pytorch")), None))
+    for i in impls:
+        per = [r for r in rows if r[0] == k and r[1] == i]
+        images = batch * (4 if k == 3 else 1)
+        gf = gflop[k] * batch / 32 if k in gflop else float("nan")
+        ratio = ""
+        if i.startswith("ibreid") and torch_impl:
+            byr = {r[2]: r[3] for r in rows if r[0] == k and r[1] == torch_impl}
+            paired = ["%.2f" % (byr[r[2]] / r[3]) for r in per if r[2] in byr]
+            ratio = "%.2f (%s)" % (med[torch_impl] / med[i], ", ".join(paired))
+        print("| %d branch%s | %s | %s | %.0f | %.1f | %.1f | %s |" % (k, "" if k == 1 else "es", i,
+              ", ".join("%.0f" % r[3] for r in per), med[i], images / med[i] * 1e3, gf / med[i] * 1e3, ratio))
+print("(ratio = PyTorch step time / ibreid step time, against PyTorch %s; >= 1.0 means ibreid is at least as fast)"
+      % "nchw")
+EOF
+cat "$log" >> "$out"
+echo "(appended to ${out#$root/})"

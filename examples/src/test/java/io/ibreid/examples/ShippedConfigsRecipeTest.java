@@ -1,0 +1,110 @@
+package io.ibreid.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ibreid.core.config.ConfigLoader;
+import io.ibreid.core.config.RunConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The ablation's variants follow one recipe: the same data, input, sampler, optimizer, schedule and encoder as
+ * {@code baseline-ce}, and on every branch they train the same CE (same label smoothing) and triplet terms with the
+ * same weights; each variant adds only the terms (and, for VIB, the bottleneck) it is about.
+ */
+class ShippedConfigsRecipeTest {
+  private static RunConfig load(String name) {
+    return ConfigLoader.load(ShippedConfigsTest.CONFIGS.resolve(name + ".yaml"), List.of());
+  }
+
+  /** The recipe a config must share with baseline-ce, as comparable text. */
+  private static String recipe(RunConfig c) {
+    return "data=" + c.data.type + " " + new TreeMap<>(c.data.params) + " input=" + c.input.height + "x"
+        + c.input.width + " sampler=" + c.sampler.identities + "x" + c.sampler.instances + " lr=" + c.optimizer.lr
+        + " wd=" + c.optimizer.weightDecay + " schedule=" + c.schedule.epochs + "/" + c.schedule.warmupEpochs + "/"
+        + c.schedule.warmupFactor + "/" + c.schedule.milestones + "/" + c.schedule.gamma + "/"
+        + c.schedule.maxIterations + "/" + c.schedule.batchesPerEpoch + " precision=" + c.precision
+        + " validation=" + c.validation.everyEpochs;
+  }
+
+  /** The CE and triplet terms of one branch, by the output they read: "ce:z" -> weight and params. */
+  private static Map<String, String> reidTerms(RunConfig c, String branch) {
+    Map<String, String> out = new TreeMap<>();
+    for (RunConfig.LossSpec l : c.losses) {
+      if (!branch.equals(l.branch)) {
+        continue;
+      }
+      if (l.type.equals("ce") || l.type.equals("triplet")) {
+        Map<String, Object> p = new TreeMap<>(l.params);
+        Object on = p.remove("on");
+        out.put(l.type + ":" + (on == null ? "z" : on), "weight " + l.weight + " " + p);
+      } else if (l.type.equals("ib")) {
+        // the classic IB term contains the representation's cross-entropy (its -I(z;y) bound)
+        out.put("ce:z", "weight " + l.weight + " {epsilon=" + l.params.get("epsilon") + "}");
+      }
+    }
+    return out;
+  }
+
+  private static List<String> extraTerms(RunConfig c) {
+    List<String> out = new ArrayList<>();
+    for (RunConfig.LossSpec l : c.losses) {
+      if (!l.type.equals("ce") && !l.type.equals("triplet")) {
+        out.add(l.type + "@" + l.branch);
+      }
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = ';', value = {
+      "baseline-ce;shared;;mlp",
+      "ib;shared;ib@shared;mlp",
+      "vib;shared;vib@shared;vib",
+      "vsd-shared;shared;vsd@shared;mlp",
+      "crossview;shared;vcd@shared,vml@shared;mlp",
+      "vsd;visible,infrared;vsd@visible,vsd@infrared;mlp",
+      "full;visible,infrared,shared;vsd@visible,vsd@infrared,vcd@shared,vml@shared;mlp"})
+  void everyVariantIsBaselineCePlusTheTermsItIsAbout(String variant, String branches, String extra,
+      String bottleneck) {
+    RunConfig base = load("baseline-ce");
+    RunConfig c = load(variant);
+    assertThat(recipe(c)).isEqualTo(recipe(base));
+    assertThat(c.branches.keySet()).containsExactlyInAnyOrder(branches.split(","));
+    RunConfig.BranchSpec baseBranch = base.branches.get("shared");
+    Map<String, String> baseTerms = reidTerms(base, "shared");
+    assertThat(baseTerms).containsOnlyKeys("ce:v", "ce:z", "triplet:v", "triplet:z");
+    for (String b : c.branches.keySet()) {
+      RunConfig.BranchSpec spec = c.branches.get(b);
+      assertThat(spec.encoder.type).isEqualTo(baseBranch.encoder.type);
+      assertThat(new TreeMap<>(spec.encoder.params)).hasToString(new TreeMap<>(baseBranch.encoder.params).toString());
+      assertThat(spec.bottleneck.type).isEqualTo(bottleneck);
+      assertThat(spec.bottleneck.params.get("dim")).isEqualTo(baseBranch.bottleneck.params.get("dim"));
+      assertThat(reidTerms(c, b)).as("%s branch %s", variant, b).isEqualTo(baseTerms);
+    }
+    assertThat(extraTerms(c)).containsExactlyInAnyOrderElementsOf(
+        extra == null ? List.of() : List.of(extra.split(",")));
+    if (c.branches.containsKey("shared")) {
+      // evaluated on the same feature as baseline-ce
+      assertThat(c.evaluation.visible).isEqualTo(base.evaluation.visible).containsExactly("shared.z");
+      assertThat(c.evaluation.infrared).isEqualTo(base.evaluation.infrared).containsExactly("shared.z");
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"baseline-ce", "ib", "vib", "vsd-shared", "crossview", "vsd", "full"})
+  void theComparisonsUseOneLabelSmoothing(String variant) {
+    Set<Object> eps = new java.util.HashSet<>();
+    for (RunConfig.LossSpec l : load(variant).losses) {
+      if (l.type.equals("ce") || l.type.equals("ib")) {
+        eps.add(((Number) l.params.get("epsilon")).doubleValue());
+      }
+    }
+    assertThat(eps).containsExactly(0.1);
+  }
+}

@@ -1,0 +1,143 @@
+package io.ibreid;
+
+import io.ibreid.core.IbreidException;
+import io.ibreid.core.branch.View;
+import io.ibreid.core.config.RunConfig;
+import io.ibreid.core.natives.NativeRuntime;
+import io.ibreid.core.plugin.IbreidPlugin;
+import io.ibreid.core.plugin.Plugins;
+import io.ibreid.core.train.TrainedRun;
+import io.ibreid.data.image.ImageLoader;
+import io.ibreid.eval.extract.TrainingImageLoader;
+import io.ibreid.eval.features.FeatureMatrix;
+import io.ibreid.eval.run.ModelFeatures;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A trained run opened for inference: the feature that represents an image at test time, exactly as
+ * {@code ibreid eval} and {@code ibreid extract} compute it. For an image of modality {@code m} that is the branch
+ * outputs named by the run's {@code evaluation.visible} / {@code evaluation.infrared} keys (by default the shared
+ * branch's {@code z}, preceded by the image's own modality branch's {@code z} when the run has both), each
+ * L2-normalised, side by side; images are decoded, resized and normalised as in training, without augmentation.
+ *
+ * <pre>{@code
+ * Embedder embedder = Embedder.open(Path.of("runs/demo"));
+ * float[] query = embedder.embed(Path.of("ir.jpg"), View.INFRARED);
+ * float[] gallery = embedder.embed(ImageIO.read(new File("rgb.jpg")), View.VISIBLE);
+ * double similarity = Embedder.cosine(query, gallery);
+ * }</pre>
+ *
+ * <p>The {@code embed} methods are synchronized (the network is not thread-safe); open one embedder per thread for
+ * parallel use.
+ */
+public final class Embedder {
+  private static final int BATCH = 64;
+
+  private final TrainedRun run;
+  private final ModelFeatures features;
+  private final ImageLoader images;
+
+  private Embedder(TrainedRun run) {
+    this.run = run;
+    this.features = new ModelFeatures(run.model(), run.config().evaluation, new TrainingImageLoader(), BATCH);
+    this.images = new ImageLoader(run.model().imageShape());
+  }
+
+  /** Opens {@code runDir} at its best checkpoint (the validation's choice, else the newest valid one). */
+  public static Embedder open(Path runDir) {
+    return open(runDir, "best");
+  }
+
+  /**
+   * Opens {@code runDir} at {@code checkpoint} ({@code best}, {@code last} or a folder name such as
+   * {@code iter-00000120}), assembling the model with the discovered plug-ins plus {@code plugins} (pass the ones a
+   * run was trained with through {@link TrainOptions#withPlugins}). Loads ND4J first ({@link NativeRuntime#load()}).
+   *
+   * @throws IbreidException when the folder is not a run directory or holds no valid checkpoint
+   */
+  public static Embedder open(Path runDir, String checkpoint, IbreidPlugin... plugins) {
+    NativeRuntime.load();
+    Plugins registry = Plugins.of(Plugins.discoverPlugins(Arrays.asList(plugins)));
+    try {
+      return new Embedder(TrainedRun.open(runDir, checkpoint, registry));
+    } catch (RuntimeException e) {
+      throw Ibreid.userFacing(e);
+    }
+  }
+
+  /** The test-time feature of an image file (JPG, PNG or BMP) of the given modality. */
+  public synchronized float[] embed(Path image, View modality) {
+    return embed(List.of(image), modality)[0];
+  }
+
+  /** The test-time features of image files that all have the given modality, one row per image. */
+  public synchronized float[][] embed(List<Path> images, View modality) {
+    check(modality);
+    return rows(features.extract(images, modality));
+  }
+
+  /** The test-time feature of an image in memory (any size and type; grey images count as three equal channels). */
+  public synchronized float[] embed(BufferedImage image, View modality) {
+    check(modality);
+    if (image == null) {
+      throw new IbreidException("image is null; expected a decoded image");
+    }
+    float[] pixels = images.load(image);
+    return rows(features.extract(Nd4j.create(pixels, run.model().imageShape().batchShape(1), 'c'), modality))[0];
+  }
+
+  /** Columns of every feature this embedder returns (equal for both modalities). */
+  public int dimension() {
+    return features.dim();
+  }
+
+  /** The branch outputs a feature of {@code modality} is made of, in order, e.g. {@code [visible.z, shared.z]}. */
+  public List<String> parts(View modality) {
+    check(modality);
+    return features.parts(modality).stream().map(ModelFeatures.Part::toString).toList();
+  }
+
+  /** The checkpoint folder the weights were read from. */
+  public Path checkpoint() {
+    return run.checkpoint();
+  }
+
+  /** The run's resolved config. */
+  public RunConfig config() {
+    return run.config();
+  }
+
+  /** Cosine similarity of two features (1 for the same direction); features of different lengths are an error. */
+  public static double cosine(float[] a, float[] b) {
+    if (a.length != b.length) {
+      throw new IbreidException("features of " + a.length + " and " + b.length + " columns cannot be compared");
+    }
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      na += (double) a[i] * a[i];
+      nb += (double) b[i] * b[i];
+    }
+    return dot / Math.max(Math.sqrt(na) * Math.sqrt(nb), 1e-12);
+  }
+
+  private static void check(View modality) {
+    if (modality == null) {
+      throw new IbreidException("modality is null; expected View.VISIBLE or View.INFRARED");
+    }
+  }
+
+  private static float[][] rows(FeatureMatrix m) {
+    float[][] out = new float[m.rows()][m.dim()];
+    for (int r = 0; r < m.rows(); r++) {
+      m.row(r, out[r]);
+    }
+    return out;
+  }
+}

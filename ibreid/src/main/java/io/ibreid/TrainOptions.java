@@ -1,0 +1,89 @@
+package io.ibreid;
+
+import io.ibreid.core.plugin.IbreidPlugin;
+import io.ibreid.core.train.TrainerListener;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How {@link Ibreid#train} runs: resume or start fresh, who listens, which plug-ins besides the discovered ones, and
+ * whether {@code train.log} is written. Immutable; each {@code with...} method returns a changed copy.
+ *
+ * <pre>{@code
+ * TrainOptions.defaults().withListener(myProgress).withPlugins(new MyPlugin())
+ * }</pre>
+ */
+public final class TrainOptions {
+  private final boolean resume;
+  private final List<TrainerListener> listeners;
+  private final List<IbreidPlugin> plugins;
+  private final boolean trainLog;
+
+  private TrainOptions(boolean resume, List<TrainerListener> listeners, List<IbreidPlugin> plugins,
+      boolean trainLog) {
+    this.resume = resume;
+    this.listeners = List.copyOf(listeners);
+    this.plugins = List.copyOf(plugins);
+    this.trainLog = trainLog;
+  }
+
+  /** A fresh run, no listeners, only the plug-ins ServiceLoader finds, {@code train.log} written. */
+  public static TrainOptions defaults() {
+    return new TrainOptions(false, List.of(), List.of(), true);
+  }
+
+  /**
+   * {@code true}: continue from the newest valid checkpoint of the run directory (failing when there is none);
+   * {@code false}: train from the first step.
+   */
+  public TrainOptions withResume(boolean resume) {
+    return new TrainOptions(resume, listeners, plugins, trainLog);
+  }
+
+  /** Adds a listener; listeners are called in the order added, on the thread that called {@link Ibreid#train}. */
+  public TrainOptions withListener(TrainerListener listener) {
+    if (listener == null) {
+      throw new IllegalArgumentException("listener is null");
+    }
+    List<TrainerListener> all = new ArrayList<>(listeners);
+    all.add(listener);
+    return new TrainOptions(resume, all, plugins, trainLog);
+  }
+
+  /**
+   * Adds plug-ins registered in code, next to the ones ServiceLoader finds; a plug-in registered both ways counts
+   * once. The same plug-ins must be passed to {@link Embedder#open(java.nio.file.Path, String, IbreidPlugin...)}
+   * when a run uses them.
+   */
+  public TrainOptions withPlugins(IbreidPlugin... extra) {
+    List<IbreidPlugin> all = new ArrayList<>(plugins);
+    for (IbreidPlugin p : extra) {
+      if (p == null) {
+        throw new IllegalArgumentException("plug-in is null");
+      }
+      all.add(p);
+    }
+    return new TrainOptions(resume, listeners, all, trainLog);
+  }
+
+  /** Whether to append the run's narrative to {@code RUN_DIR/train.log} (default {@code true}). */
+  public TrainOptions withTrainLog(boolean write) {
+    return new TrainOptions(resume, listeners, plugins, write);
+  }
+
+  public boolean resume() {
+    return resume;
+  }
+
+  public List<TrainerListener> listeners() {
+    return listeners;
+  }
+
+  public List<IbreidPlugin> plugins() {
+    return plugins;
+  }
+
+  public boolean trainLog() {
+    return trainLog;
+  }
+}
