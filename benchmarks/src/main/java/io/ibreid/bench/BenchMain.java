@@ -140,10 +140,13 @@ public final class BenchMain implements Callable<Integer> {
     }
     ImageShape shape = parseShape(input);
     System.out.println("# ibreid-bench  " + new java.util.Date());
-    System.out.println("# cpu: " + cpuModel() + "; avx512f: " + cpuFlag("avx512f") + "; cores: "
+    io.ibreid.core.natives.CpuInfo cpu = NativeRuntime.cpu();
+    System.out.println("# cpu: " + (cpu.model().isEmpty() ? "unknown" : cpu.model()) + "; avx512f: "
+        + cpu.flags().contains("avx512f") + "; cores: "
         + Runtime.getRuntime().availableProcessors());
     System.out.println("# threads: " + Threads.describe() + "; OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
-    System.out.println("# native build: " + NativeRuntime.select().build().id() + " (" + NativeRuntime.select().reason()
+    io.ibreid.core.natives.NativeChoice nativeBuild = NativeRuntime.select();
+    System.out.println("# native build: " + nativeBuild.build().id() + " (" + nativeBuild.reason()
         + ") from " + NativeRuntime.loadedFrom());
     System.out.println("# nd4j: " + Nd4j.getExecutioner().getEnvironmentInformation());
     System.out.println("# load at start: " + loadAverage());
@@ -425,21 +428,4 @@ public final class BenchMain implements Callable<Integer> {
     }
   }
 
-  static String cpuModel() {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
-    } catch (Exception e) {
-      return "unknown";
-    }
-  }
-
-  static boolean cpuFlag(String flag) {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
-          .anyMatch(l -> Arrays.asList(l.substring(l.indexOf(':') + 1).trim().split(" ")).contains(flag));
-    } catch (Exception e) {
-      return false;
-    }
-  }
 }

@@ -3,7 +3,6 @@ package io.ibreid.cli;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.io.AtomicFiles;
-import io.ibreid.core.natives.CpuInfo;
 import io.ibreid.core.natives.NativeChoice;
 import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.train.Checkpoints;
@@ -78,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
     console.printf("[2/3] %s the %s configuration (%s)%n", resume ? "resuming" : "training", cfg.name,
         String.join(", ", cfg.branches.keySet()) + " branches");
     NativeChoice nativeBuild = NativeRuntime.select();
-    String machine = CpuInfo.read().model() + ", " + Runtime.getRuntime().availableProcessors() + " cores, native build "
+    String machine = NativeRuntime.cpu().model() + ", " + Runtime.getRuntime().availableProcessors() + " cores, native build "
         + nativeBuild.build().id();
     console.printf("      %s (%s)%n", machine, nativeBuild.reason());
     console.flush();

@@ -30,6 +30,20 @@ public final class ProbabilityMath {
     return p.mul(logP.sub(logQ)).sum(true, 1);
   }
 
+  /**
+   * The {@code params.form} of a distillation term: false for {@code paper} (the KL divergence), true for
+   * {@code release} ({@link #releaseKl}); anything else is a config error naming the term's key.
+   */
+  public static boolean releaseForm(String term, String form) {
+    if ("paper".equals(form)) {
+      return false;
+    }
+    if ("release".equals(form)) {
+      return true;
+    }
+    throw new io.ibreid.core.config.ConfigException(term + ": params.form must be paper or release, got " + form);
+  }
+
   /** A divergence's value and its gradient with respect to the student's logits. */
   public record Divergence(double value, INDArray studentGradient) {}
 

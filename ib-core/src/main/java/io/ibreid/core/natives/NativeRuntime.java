@@ -120,6 +120,12 @@ public final class NativeRuntime {
     return c;
   }
 
+  /** The CPU {@link #select()} read (selecting first if needed). */
+  public static synchronized CpuInfo cpu() {
+    select();
+    return cpu;
+  }
+
   /** Where ND4J's JNI library was loaded from, or null before {@link #load()}. */
   public static synchronized String loadedFrom() {
     return loadedFrom;

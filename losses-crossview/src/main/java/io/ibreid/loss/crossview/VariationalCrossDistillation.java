@@ -59,10 +59,7 @@ public final class VariationalCrossDistillation implements LossTerm {
       throw new ConfigException("vcd: params.temperature must be a finite number > 0, got " + temperature);
     }
     this.temperature = temperature;
-    if (!"paper".equals(form) && !"release".equals(form)) {
-      throw new ConfigException("vcd: params.form must be paper or release, got " + form);
-    }
-    this.release = "release".equals(form);
+    this.release = ProbabilityMath.releaseForm("vcd", form);
   }
 
   @Override

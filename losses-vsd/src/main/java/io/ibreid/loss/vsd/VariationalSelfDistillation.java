@@ -56,18 +56,7 @@ public final class VariationalSelfDistillation implements LossTerm {
       throw new ConfigException("vsd: params.temperature must be a finite number > 0, got " + temperature);
     }
     this.temperature = temperature;
-    this.release = parseForm("vsd", form);
-  }
-
-  /** True for {@code release}, false for {@code paper}; anything else is a config error naming the key. */
-  static boolean parseForm(String term, String form) {
-    if ("paper".equals(form)) {
-      return false;
-    }
-    if ("release".equals(form)) {
-      return true;
-    }
-    throw new ConfigException(term + ": params.form must be paper or release, got " + form);
+    this.release = ProbabilityMath.releaseForm("vsd", form);
   }
 
   @Override
