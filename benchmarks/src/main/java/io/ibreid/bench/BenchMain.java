@@ -70,6 +70,11 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--threads", description = "ND4J/OpenMP/BLAS threads (default: ND4J's choice)")
   Integer threads;
 
+  @Option(names = "--thread-sweep", split = ",", description = "thread counts measured side by side in this process: "
+      + "every round runs every encoder once per setting (Threads.set before each), e.g. 1,2; a setting N sets all "
+      + "pools to N, ND4J/OMP/BLAS (e.g. 1/2/1) sets libnd4j's op threads, OpenMP's (oneDNN) and the BLAS's apart")
+  List<String> threadSweep;
+
   @Option(names = "--steps", description = "timed training steps per round (default 10)")
   int steps = 10;
 
@@ -204,12 +209,28 @@ public final class BenchMain implements Callable<Integer> {
 
     Map<String, List<Double>> stepSeconds = new LinkedHashMap<>();
     Map<String, List<Double>> inferRate = new LinkedHashMap<>();
-    for (int round = 0; round < rounds; round++) {
+    List<String> sweep = threadSweep == null || threadSweep.isEmpty() ? java.util.Collections.singletonList(null)
+        : threadSweep;
+    List<Setup> measured = new ArrayList<>();
+    for (String n : sweep) {
       for (Setup s : setups) {
+        measured.add(n == null ? s : new Setup(s.label() + " @" + n + " threads", s.model(), s.flops(), s.stepFlops(),
+            s.stepImages()));
+      }
+    }
+    for (int round = 0; round < rounds; round++) {
+      // the order of the thread counts flips every round
+      for (int k = 0; k < measured.size(); k++) {
+        int idx = round % 2 == 0 ? k : measured.size() - 1 - k;
+        Setup s = measured.get(idx);
+        String n = sweep.get(idx / setups.size());
+        if (n != null) {
+          Threads.set(n);
+        }
         double[] t = trainSteps(s.model(), shape, round == 0 ? warmup : 1, steps);
-        stepSeconds.computeIfAbsent(s.label(), k -> new ArrayList<>()).add(median(t));
+        stepSeconds.computeIfAbsent(s.label(), key -> new ArrayList<>()).add(median(t));
         if (!noInfer) {
-          inferRate.computeIfAbsent(s.label(), k -> new ArrayList<>()).add(inferImagesPerSecond(s.model(), shape));
+          inferRate.computeIfAbsent(s.label(), key -> new ArrayList<>()).add(inferImagesPerSecond(s.model(), shape));
         }
       }
     }
@@ -221,7 +242,7 @@ public final class BenchMain implements Callable<Integer> {
     System.out.printf("| encoder | batch | step ms (median per round) | train img/s | train GFLOP/s | / SGEMM | "
         + "features img/s |%n|---|---|---|---|---|---|---|%n");
     System.out.println("(train img/s counts branch-images: with 3 branches a step of `batch` pairs is 4 x batch)");
-    for (Setup s : setups) {
+    for (Setup s : measured) {
       List<Double> st = stepSeconds.get(s.label());
       double best = st.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
       double gf = s.stepFlops() / best / 1e9;

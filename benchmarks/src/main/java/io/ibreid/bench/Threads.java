@@ -15,6 +15,27 @@ public final class Threads {
     Nd4j.factory().blas().setMaxThreads(n);
   }
 
+  /**
+   * A setting "N" (every pool N threads) or "ND4J/OMP/BLAS": libnd4j's op threads, OpenMP's thread count (oneDNN and
+   * an OpenMP BLAS build run on it) and the BLAS library's own count. The BLAS count is set before OpenMP's, since an
+   * OpenMP build of OpenBLAS sets OpenMP's count as well.
+   */
+  public static void set(String setting) {
+    String[] p = setting.split("/");
+    if (p.length == 1) {
+      set(Integer.parseInt(p[0].trim()));
+      return;
+    }
+    if (p.length != 3) {
+      throw new IllegalArgumentException("thread setting: N or ND4J/OMP/BLAS, got " + setting);
+    }
+    int nd4j = Integer.parseInt(p[0].trim());
+    Nd4j.getEnvironment().setMaxThreads(nd4j);
+    Nd4j.getEnvironment().setMaxMasterThreads(nd4j);
+    Nd4j.factory().blas().setMaxThreads(Integer.parseInt(p[2].trim()));
+    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(Integer.parseInt(p[1].trim()));
+  }
+
   public static String describe() {
     return "nd4j max " + Nd4j.getEnvironment().maxThreads() + ", master " + Nd4j.getEnvironment().maxMasterThreads()
         + ", omp " + NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads() + ", blas "
