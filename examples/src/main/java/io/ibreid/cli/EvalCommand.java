@@ -71,14 +71,16 @@ final class EvalCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     CmcConvention convention = cmc == null ? null : CmcConvention.parse(cmc);
     TrainedRun trained = TrainedRun.open(run, checkpoint);
-    List<RunEvaluation.Result> results = evaluate(trained, dataset, root, trial, mode, shots, trials, rerank,
+    List<RunEvaluation.SetResults> sets = evaluateSets(trained, dataset, root, trial, mode, shots, trials, rerank,
         convention);
     out.println("run " + run + ", checkpoint " + trained.checkpoint().getFileName());
-    out.print(RunEvaluation.table(results));
+    out.print(sets.size() == 1 ? RunEvaluation.table(sets.get(0).results()) : RunEvaluation.tables(sets));
     out.flush();
-    warn(spec.commandLine().getErr(), results);
+    for (RunEvaluation.SetResults s : sets) {
+      warn(spec.commandLine().getErr(), s.results());
+    }
     Path target = json == null ? run.resolve("metrics.json") : json;
-    AtomicFiles.writeString(target, RunEvaluation.json(results, Map.of("run", run.toString(),
+    AtomicFiles.writeString(target, RunEvaluation.setsJson(sets, Map.of("run", run.toString(),
         "checkpoint", trained.checkpoint().getFileName().toString())));
     return 0;
   }
@@ -97,9 +99,26 @@ final class EvalCommand implements Callable<Integer> {
     return evaluate(trained, dataset, root, trial, mode, shots, trials, rerank, null);
   }
 
-  /** {@code cmc} null: the protocol's own convention (SYSU-MM01 identity-wise, RegDB image-wise). */
+  /**
+   * The primary feature's results; {@code cmc} null: the protocol's own convention (SYSU-MM01 identity-wise, RegDB
+   * image-wise).
+   */
   static List<RunEvaluation.Result> evaluate(TrainedRun trained, String dataset, Path root, Integer trial,
       String mode, int shots, int trials, boolean rerank, CmcConvention cmc) {
+    return evaluate(trained, dataset, root, trial, mode, shots, trials, rerank, cmc, false).get(0).results();
+  }
+
+  /**
+   * The primary feature and every {@code evaluation.featureSets} entry of the run's config, in that order, each on
+   * the same test images, queries, galleries and trials ({@link RunEvaluation#setsJson} writes them).
+   */
+  static List<RunEvaluation.SetResults> evaluateSets(TrainedRun trained, String dataset, Path root, Integer trial,
+      String mode, int shots, int trials, boolean rerank, CmcConvention cmc) {
+    return evaluate(trained, dataset, root, trial, mode, shots, trials, rerank, cmc, true);
+  }
+
+  private static List<RunEvaluation.SetResults> evaluate(TrainedRun trained, String dataset, Path root,
+      Integer trial, String mode, int shots, int trials, boolean rerank, CmcConvention cmc, boolean allSets) {
     if (shots != 1 && shots != 10) {
       throw new IbreidException("--shots must be 1 or 10, got " + shots);
     }
@@ -108,17 +127,20 @@ final class EvalCommand implements Callable<Integer> {
     }
     String type = dataset == null ? trained.config().data.type : dataset;
     CrossModalSource source = RunData.open(trained.config(), dataset, root, trial);
-    ModelFeatures features = new ModelFeatures(trained.model(), trained.config().evaluation,
+    Map<String, ModelFeatures> features = ModelFeatures.sets(trained.model(), trained.config().evaluation,
         new TrainingImageLoader(), 64);
+    if (!allSets) {
+      features = Map.of("", features.get(""));
+    }
     RunEvaluation evaluation = new RunEvaluation(features, Distance.COSINE,
         rerank ? new KReciprocalReranking(20, 6, 0.3) : null);
     if (RunData.isRegdb(type)) {
-      return evaluation.regdb(source, cmc == null ? EvalProtocol.REGDB.defaultCmc() : cmc);
+      return evaluation.regdbSets(source, cmc == null ? EvalProtocol.REGDB.defaultCmc() : cmc);
     }
     List<SysuProtocol.Mode> modes = switch (mode) {
       case "both" -> List.of(SysuProtocol.Mode.ALL, SysuProtocol.Mode.INDOOR);
       default -> List.of(SysuProtocol.Mode.parse(mode));
     };
-    return evaluation.sysu(source, modes, shots, trials, cmc == null ? EvalProtocol.SYSU.defaultCmc() : cmc);
+    return evaluation.sysuSets(source, modes, shots, trials, cmc == null ? EvalProtocol.SYSU.defaultCmc() : cmc);
   }
 }

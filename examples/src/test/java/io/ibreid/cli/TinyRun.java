@@ -17,6 +17,15 @@ record TinyRun(Path data, Path run) {
 
   /** As {@link #train(Path, String, int)}, with {@code testIds} test identities. */
   static TinyRun train(Path dir, String name, int epochs, int testIds) throws Exception {
+    return train(dir, name, epochs, testIds, "", "mlp");
+  }
+
+  /**
+   * As {@link #train(Path, String, int, int)}, with {@code extraYaml} appended to the config (e.g. an
+   * {@code evaluation:} block or {@code wiring: release}) and every branch's bottleneck of type {@code bottleneck}.
+   */
+  static TinyRun train(Path dir, String name, int epochs, int testIds, String extraYaml, String bottleneck)
+      throws Exception {
     Path data = dir.resolve("sysu");
     IbreidCliTest.Result synth = IbreidCliTest.run("synth", "--layout", "sysu", "--out", data.toString(), "--ids",
         "8", "--test-ids", Integer.toString(testIds), "--size", "32x16", "--images", "2", "--camera-presence", "1");
@@ -43,7 +52,9 @@ record TinyRun(Path data, Path run) {
           - {type: ce, branch: infrared}
           - {type: ce, branch: shared}
         schedule: {epochs: %d, batchesPerEpoch: 2}
-        """.formatted(name, data, epochs));
+        """.formatted(name, data, epochs).replace("{type: mlp, params: {dim: 4, hidden: []}}",
+        "mlp".equals(bottleneck) ? "{type: mlp, params: {dim: 4, hidden: []}}"
+            : "{type: " + bottleneck + ", params: {dim: 4, hidden: [6]}}") + extraYaml);
     Path run = dir.resolve("run");
     IbreidCliTest.Result train = IbreidCliTest.run("train", "--config", cfg.toString(), "--out", run.toString(),
         "--quiet");

@@ -96,8 +96,54 @@ class ShippedConfigsRecipeTest {
     }
   }
 
+  /**
+   * The release-faithful variants are {@code full} with the release's wiring and test feature (and, for
+   * {@code full-release-terms}, the release's KL form and "VIB" bottleneck): same recipe, branches, encoder, z width,
+   * CE/triplet terms and the weights of every other term.
+   */
   @ParameterizedTest
-  @CsvSource({"baseline-ce", "ib", "vib", "vsd-shared", "crossview", "vsd", "full"})
+  @CsvSource({"full-release,mlp,paper", "full-release-terms,release-vib,release"})
+  void releaseVariantsAreFullWithTheReleaseWiring(String variant, String bottleneck, String form) {
+    RunConfig full = load("full");
+    RunConfig c = load(variant);
+    assertThat(recipe(c)).isEqualTo(recipe(full)).isEqualTo(recipe(load("baseline-ce")));
+    assertThat(full.wiring).isEqualTo("paper");
+    assertThat(c.wiring).isEqualTo("release");
+    assertThat(c.branches.keySet()).containsExactlyElementsOf(full.branches.keySet());
+    for (String b : c.branches.keySet()) {
+      RunConfig.BranchSpec spec = c.branches.get(b);
+      RunConfig.BranchSpec fullSpec = full.branches.get(b);
+      assertThat(spec.encoder.type).isEqualTo(fullSpec.encoder.type);
+      assertThat(new TreeMap<>(spec.encoder.params)).hasToString(new TreeMap<>(fullSpec.encoder.params).toString());
+      assertThat(spec.bottleneck.type).isEqualTo(bottleneck);
+      assertThat(spec.bottleneck.params.get("dim")).isEqualTo(fullSpec.bottleneck.params.get("dim"));
+      assertThat(reidTerms(c, b)).isEqualTo(reidTerms(full, b));
+    }
+    assertThat(c.losses).hasSameSizeAs(full.losses);
+    for (int i = 0; i < c.losses.size(); i++) {
+      RunConfig.LossSpec l = c.losses.get(i);
+      RunConfig.LossSpec f = full.losses.get(i);
+      assertThat(l.type + "@" + l.branch + " " + l.weight).isEqualTo(f.type + "@" + f.branch + " " + f.weight);
+      Map<String, Object> params = new TreeMap<>(l.params);
+      if (l.type.equals("vsd") || l.type.equals("vcd")) {
+        assertThat(params.remove("form")).isEqualTo(form.equals("paper") ? null : form);
+      }
+      assertThat(params).hasToString(new TreeMap<>(f.params).toString());
+    }
+    // the release's test feature: the four observation features, the same for both modalities
+    List<String> release = List.of("infrared.v", "shared.v@gray", "visible.v", "shared.v");
+    assertThat(c.evaluation.visible).isEqualTo(release);
+    assertThat(c.evaluation.infrared).isEqualTo(release);
+    assertThat(c.evaluation.featureSets).containsKeys("shared-v", "shared-vz");
+    for (String set : List.of("shared-v", "shared-vz")) {
+      assertThat(c.evaluation.featureSets.get(set).visible).isEqualTo(full.evaluation.featureSets.get(set).visible);
+    }
+    assertThat(c.evaluation.featureSets.get("shared-z").visible).isEqualTo(full.evaluation.visible);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"baseline-ce", "ib", "vib", "vsd-shared", "crossview", "vsd", "full", "full-release",
+      "full-release-terms"})
   void theComparisonsUseOneLabelSmoothing(String variant) {
     Set<Object> eps = new java.util.HashSet<>();
     for (RunConfig.LossSpec l : load(variant).losses) {

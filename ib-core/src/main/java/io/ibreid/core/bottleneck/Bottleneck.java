@@ -39,4 +39,21 @@ public interface Bottleneck {
 
   /** The width of {@code z}. */
   int representationSize();
+
+  /**
+   * The names of the extra outputs {@link #addTo} will report (e.g. {@code mu}, {@code logvar}), so that configs
+   * reading them can be checked before a graph is built; empty by default.
+   */
+  default List<String> extraOutputs() {
+    return List.of();
+  }
+
+  /**
+   * Adds the identity classifier p(y|z) that reads {@code representation} and returns its logits vertex
+   * ({@code numClasses} columns, identity activation: heads receive external errors), or {@code null} (the default)
+   * to let the model add its usual bias-free linear head. Vertex names must start with {@code prefix}.
+   */
+  default String addClassifier(GraphBuilder graph, String representation, int numClasses, String prefix) {
+    return null;
+  }
 }

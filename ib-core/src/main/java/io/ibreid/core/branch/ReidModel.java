@@ -36,7 +36,10 @@ import org.nd4j.linalg.schedule.ISchedule;
  * The whole network: every configured branch in one {@link ModelGraph}, vertices prefixed with the branch name.
  * Each branch reads its own image input ({@code visible/image}, ...; the shared branch gets the visible rows
  * followed by the infrared rows) and exposes identity-tap outputs {@code branch/out_NAME} for v, z, v_logits,
- * z_logits and its bottleneck's extras. The output order is fixed at build time and named {@code branch.NAME}.
+ * z_logits and its bottleneck's extras. The output order is fixed at build time and named {@code branch.NAME}. The
+ * {@link Wiring} decides which images each branch receives (the paper's, by default, or the authors' release's).
+ * {@code z_logits} comes from the bottleneck's own classifier when it has one ({@link Bottleneck#addClassifier}), else
+ * from a bias-free linear head like {@code v_logits}.
  */
 public final class ReidModel {
   /** Graph-wide settings. */
@@ -56,8 +59,9 @@ public final class ReidModel {
   private final Map<String, Integer> outputWidths = new LinkedHashMap<>();
   private final Map<BranchRole, List<Bottleneck.NoiseInput>> noise = new EnumMap<>(BranchRole.class);
   private final ISchedule learningRate;
+  private final Wiring wiring;
 
-  private ReidModel(List<Branch> branches, ImageShape shape, int numClasses, Options options) {
+  private ReidModel(List<Branch> branches, ImageShape shape, int numClasses, Options options, Wiring wiring) {
     if (branches.isEmpty()) {
       throw new IbreidException("a model needs at least one branch");
     }
@@ -65,6 +69,7 @@ public final class ReidModel {
     this.shape = shape;
     this.numClasses = numClasses;
     this.learningRate = options.learningRate();
+    this.wiring = java.util.Objects.requireNonNull(wiring, "wiring");
     GraphBuilder g = new NeuralNetConfiguration.Builder()
         .seed(options.seed())
         .dataType(options.dataType())
@@ -97,7 +102,10 @@ public final class ReidModel {
       String v = b.encoder().addTo(g, image, prefix, shape);
       Bottleneck.Outputs bo = b.bottleneck().addTo(g, v, b.encoder().observationSize(), prefix, noiseInputs);
       String vHead = head(g, prefix + "head_v", v);
-      String zHead = head(g, prefix + "head_z", bo.representation());
+      String zHead = b.bottleneck().addClassifier(g, bo.representation(), numClasses, prefix);
+      if (zHead == null) {
+        zHead = head(g, prefix + "head_z", bo.representation());
+      }
       Map<String, String> exposed = new LinkedHashMap<>();
       exposed.put(OutputNames.V, v);
       exposed.put(OutputNames.Z, bo.representation());
@@ -131,8 +139,20 @@ public final class ReidModel {
     return name;
   }
 
+  /** A model with the paper's wiring ({@link Wiring#PAPER}). */
   public static ReidModel build(List<Branch> branches, ImageShape shape, int numClasses, Options options) {
-    return new ReidModel(branches, shape, numClasses, options);
+    return new ReidModel(branches, shape, numClasses, options, Wiring.PAPER);
+  }
+
+  /** A model whose branches receive the images {@code wiring} says. */
+  public static ReidModel build(List<Branch> branches, ImageShape shape, int numClasses, Options options,
+      Wiring wiring) {
+    return new ReidModel(branches, shape, numClasses, options, wiring);
+  }
+
+  /** Which images each branch receives. */
+  public Wiring wiring() {
+    return wiring;
   }
 
   /** The learning-rate schedule the graph's Adam updater follows. */
@@ -174,32 +194,29 @@ public final class ReidModel {
     return outputs.indexOf(role.label() + "." + output);
   }
 
-  /** Rows a branch sees in a batch of {@code pairs} visible + {@code pairs} infrared images. */
+  /** Rows a branch sees in a batch of {@code pairs} visible + {@code pairs} infrared images, paper wiring. */
   public static int rows(BranchRole role, int pairs) {
-    return role == BranchRole.SHARED ? 2 * pairs : pairs;
+    return Wiring.PAPER.rows(role, pairs);
   }
 
-  /** First row and row count of {@code key} within its branch's output, for a batch of {@code pairs} pairs. */
+  /** First row and row count of {@code key} within its branch's output (paper wiring). */
   public static int[] rowRange(OutputKey key, int pairs) {
-    if (key.branch() == BranchRole.SHARED && key.view() != null) {
-      return new int[] {key.view() == View.VISIBLE ? 0 : pairs, pairs};
-    }
-    return new int[] {0, rows(key.branch(), pairs)};
+    return Wiring.PAPER.rowRange(key, pairs);
   }
 
-  /** Labels of every row a branch sees in {@code batch}. */
+  /** Labels of every row a branch sees in {@code batch} (paper wiring). */
   public static int[] labels(BranchRole role, CrossModalBatch batch) {
-    return switch (role) {
-      case VISIBLE -> batch.visibleLabels();
-      case INFRARED -> batch.infraredLabels();
-      case SHARED -> {
-        int m = batch.pairs();
-        int[] all = new int[2 * m];
-        System.arraycopy(batch.visibleLabels(), 0, all, 0, m);
-        System.arraycopy(batch.infraredLabels(), 0, all, m, m);
-        yield all;
-      }
-    };
+    return Wiring.PAPER.labels(role, batch);
+  }
+
+  /** First row and row count of {@code key} within its branch's output, under this model's wiring. */
+  public int[] rowRangeOf(OutputKey key, int pairs) {
+    return wiring.rowRange(key, pairs);
+  }
+
+  /** Labels of every row a branch sees in {@code batch}, under this model's wiring. */
+  public int[] labelsOf(BranchRole role, CrossModalBatch batch) {
+    return wiring.labels(role, batch);
   }
 
   /** Graph inputs for a training step; noise drawn from ND4J's generator seeded with {@code noiseSeed}. */
@@ -207,11 +224,7 @@ public final class ReidModel {
     List<INDArray> in = new ArrayList<>();
     Nd4j.getRandom().setSeed(noiseSeed);
     for (Branch b : branches) {
-      INDArray images = switch (b.role()) {
-        case VISIBLE -> batch.visible();
-        case INFRARED -> batch.infrared();
-        case SHARED -> Nd4j.concat(0, batch.visible(), batch.infrared());
-      };
+      INDArray images = wiring.images(b.role(), batch);
       in.add(images.castTo(graph.getConfiguration().getDefaultConfiguration().getDataType()));
       for (Bottleneck.NoiseInput n : noise.get(b.role())) {
         in.add(Nd4j.randn(graph.getConfiguration().getDefaultConfiguration().getDataType(), images.size(0), n.size()));
@@ -221,10 +234,21 @@ public final class ReidModel {
   }
 
   /**
-   * Inference (BatchNorm in test mode, bottleneck noise zero) of one branch on a batch of images; returns the
-   * requested outputs by name ({@code v}, {@code z}, ...). Other branches are fed a single zero row.
+   * Inference (BatchNorm in test mode, bottleneck noise zero) of one branch on a batch of images, fed as the branch's
+   * own input ({@link Wiring#inputOf}: the grayscale copy for the infrared branch under the release wiring); returns
+   * the requested outputs by name ({@code v}, {@code z}, ...). Other branches are fed a single zero row.
    */
   public Map<String, INDArray> infer(BranchRole role, INDArray images, List<String> names) {
+    return infer(role, images, names, null);
+  }
+
+  /**
+   * As {@link #infer(BranchRole, INDArray, List)}, with the images transformed by {@code transform} instead of the
+   * branch's own input transform ({@code null}: the branch's own).
+   */
+  public Map<String, INDArray> infer(BranchRole role, INDArray images, List<String> names,
+      InputTransform transform) {
+    images = (transform == null ? wiring.inputOf(role) : transform).apply(images);
     if (!has(role)) {
       throw new IbreidException("the model has no " + role.label() + " branch; it has "
           + branches.stream().map(b -> b.role().label()).toList());

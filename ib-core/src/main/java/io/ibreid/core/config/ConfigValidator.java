@@ -1,6 +1,8 @@
 package io.ibreid.core.config;
 
 import io.ibreid.core.branch.BranchRole;
+import io.ibreid.core.branch.EvaluationKey;
+import io.ibreid.core.branch.Wiring;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -60,12 +62,54 @@ public final class ConfigValidator {
     require(c.log.everyIterations >= 1, "log.everyIterations", c.log.everyIterations, "an integer >= 1");
     require(c.validation.everyEpochs >= 1, "validation.everyEpochs", c.validation.everyEpochs, "an integer >= 1");
     require(List.of("stop", "skip").contains(c.onNonFinite), "onNonFinite", c.onNonFinite, "one of [stop, skip]");
+    Wiring.parse(c.wiring, "wiring");
+    validateEvaluation(c);
     Set<String> seen = new HashSet<>();
     for (var l : c.losses) {
       String label = LossLabels.label(l);
       if (!seen.add(label)) {
         throw new ConfigException("config key [losses] has two terms labelled [" + label
             + "]; give one a distinct name:");
+      }
+    }
+  }
+
+  private static void validateEvaluation(RunConfig c) {
+    RunConfig.Evaluation e = c.evaluation;
+    require(e != null, "evaluation", null, "a mapping");
+    checkKeys(c, e.visible, "evaluation.visible");
+    checkKeys(c, e.infrared, "evaluation.infrared");
+    if (e.featureSets == null) {
+      return;
+    }
+    for (var set : e.featureSets.entrySet()) {
+      String name = set.getKey();
+      String key = "evaluation.featureSets." + name;
+      if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        throw new ConfigException("config key [" + key + "]: a feature set name must be letters, digits, '.', '_' "
+            + "or '-', starting with a letter or digit");
+      }
+      RunConfig.FeatureSet fs = set.getValue();
+      require(fs != null, key, null, "a mapping with visible: and infrared: lists of output keys");
+      require(fs.visible != null && !fs.visible.isEmpty(), key + ".visible", null,
+          "a non-empty list of output keys, e.g. [shared.v]");
+      require(fs.infrared != null && !fs.infrared.isEmpty(), key + ".infrared", null,
+          "a non-empty list of output keys, e.g. [shared.v]");
+      checkKeys(c, fs.visible, key + ".visible");
+      checkKeys(c, fs.infrared, key + ".infrared");
+    }
+  }
+
+  /** Each entry parses as an evaluation key of a configured branch (outputs are checked against the plug-ins later). */
+  private static void checkKeys(RunConfig c, List<String> keys, String configKey) {
+    if (keys == null) {
+      return;
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      EvaluationKey k = EvaluationKey.parse(keys.get(i), configKey + "." + i);
+      if (c.branches != null && !c.branches.containsKey(k.branch().label())) {
+        throw new ConfigException("config key [" + configKey + "." + i + "] = [" + keys.get(i) + "] reads branch "
+            + k.branch().label() + ", which is not configured; branches: " + c.branches.keySet());
       }
     }
   }

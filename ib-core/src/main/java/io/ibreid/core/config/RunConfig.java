@@ -12,7 +12,7 @@ import java.util.Map;
  * Plug-in {@code params:} blocks are bound later to each plug-in's own parameters class.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"name", "seed", "precision", "data", "input", "sampler", "branches", "losses", "optimizer",
+@JsonPropertyOrder({"name", "seed", "precision", "data", "input", "sampler", "wiring", "branches", "losses", "optimizer",
     "schedule", "checkpoint", "log", "onNonFinite", "validation", "evaluation"})
 public final class RunConfig {
   /** Free text shown in logs. */
@@ -24,6 +24,13 @@ public final class RunConfig {
   public Data data = new Data();
   public Input input = new Input();
   public Sampler sampler = new Sampler();
+  /**
+   * Which images each branch receives: {@code paper} (default: the visible branch sees visible images, the infrared
+   * branch infrared images, the shared branch both) or {@code release} (the authors' public code: every image goes
+   * through every branch, the infrared branch and the shared branch's second view receiving grayscale copies); see
+   * {@link io.ibreid.core.branch.Wiring}.
+   */
+  public String wiring = "paper";
   /** Branch name ({@code visible}, {@code infrared}, {@code shared}) → its parts. */
   public Map<String, BranchSpec> branches = new LinkedHashMap<>();
   public List<LossSpec> losses = new ArrayList<>();
@@ -133,9 +140,33 @@ public final class RunConfig {
     public int everyEpochs = 1;
   }
 
-  /** Test-time features: output keys concatenated per modality (each part L2-normalised first). */
+  /**
+   * Test-time features: output keys concatenated per modality (each part L2-normalised first). A key is
+   * {@code branch.output} (the branch fed its own input, see {@link io.ibreid.core.branch.Wiring#inputOf}) or
+   * {@code branch.output@transform} with transform {@code raw} or {@code gray} (the branch fed the image as loaded
+   * or its grayscale copy). {@code visible}/{@code infrared} are the primary feature (checkpoint choice, the
+   * top-level metrics); {@code featureSets} adds named sets that {@code ibreid eval} scores on the same queries,
+   * galleries and trials (metrics.json: {@code featureSets.NAME}).
+   */
+  @JsonPropertyOrder({"visible", "infrared", "featureSets"})
   public static final class Evaluation {
     public List<String> visible = new ArrayList<>();
     public List<String> infrared = new ArrayList<>();
+    /** Name → an extra feature set, evaluated next to the primary one. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public Map<String, FeatureSet> featureSets = new LinkedHashMap<>();
+  }
+
+  /** One named feature set: output keys per modality, as {@link Evaluation#visible} / {@link Evaluation#infrared}. */
+  public static final class FeatureSet {
+    public List<String> visible = new ArrayList<>();
+    public List<String> infrared = new ArrayList<>();
+
+    public FeatureSet() {}
+
+    public FeatureSet(List<String> visible, List<String> infrared) {
+      this.visible = new ArrayList<>(visible);
+      this.infrared = new ArrayList<>(infrared);
+    }
   }
 }

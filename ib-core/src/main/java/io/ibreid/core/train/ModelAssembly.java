@@ -1,7 +1,11 @@
 package io.ibreid.core.train;
 
 import io.ibreid.core.branch.Branch;
+import io.ibreid.core.bottleneck.Bottleneck;
 import io.ibreid.core.branch.BranchRole;
+import io.ibreid.core.branch.EvaluationKey;
+import io.ibreid.core.branch.Wiring;
+import io.ibreid.core.loss.OutputNames;
 import io.ibreid.core.branch.OutputKey;
 import io.ibreid.core.branch.ReidModel;
 import io.ibreid.core.config.ConfigException;
@@ -28,17 +32,47 @@ public final class ModelAssembly {
    * and that every loss term's inputs name configured branches.
    */
   public static void check(RunConfig config, Plugins plugins) {
+    Map<String, List<String>> outputs = new LinkedHashMap<>();
     for (var e : config.branches.entrySet()) {
       String key = "branches." + e.getKey();
       BranchRole.parse(e.getKey(), key);
       plugins.encoder(e.getValue().encoder.type).createFromMap(e.getValue().encoder.params, key + ".encoder.params");
-      plugins.bottleneck(e.getValue().bottleneck.type).createFromMap(e.getValue().bottleneck.params,
-          key + ".bottleneck.params");
+      Bottleneck bottleneck = plugins.bottleneck(e.getValue().bottleneck.type).createFromMap(
+          e.getValue().bottleneck.params, key + ".bottleneck.params");
+      List<String> names = new ArrayList<>(List.of(OutputNames.V, OutputNames.Z, OutputNames.V_LOGITS,
+          OutputNames.Z_LOGITS));
+      names.addAll(bottleneck.extraOutputs());
+      outputs.put(e.getKey(), names);
     }
+    checkEvaluation(config, outputs);
     for (int i = 0; i < config.losses.size(); i++) {
       checkLoss(config, plugins, config.losses.get(i), "losses." + i);
     }
     plugins.dataset(config.data.type);
+  }
+
+  /** Every evaluation key names an output its branch produces. */
+  private static void checkEvaluation(RunConfig config, Map<String, List<String>> outputs) {
+    RunConfig.Evaluation e = config.evaluation;
+    checkOutputs(e.visible, "evaluation.visible", outputs);
+    checkOutputs(e.infrared, "evaluation.infrared", outputs);
+    if (e.featureSets != null) {
+      for (var set : e.featureSets.entrySet()) {
+        checkOutputs(set.getValue().visible, "evaluation.featureSets." + set.getKey() + ".visible", outputs);
+        checkOutputs(set.getValue().infrared, "evaluation.featureSets." + set.getKey() + ".infrared", outputs);
+      }
+    }
+  }
+
+  private static void checkOutputs(List<String> keys, String configKey, Map<String, List<String>> outputs) {
+    for (int i = 0; keys != null && i < keys.size(); i++) {
+      EvaluationKey k = EvaluationKey.parse(keys.get(i), configKey + "." + i);
+      List<String> names = outputs.get(k.branch().label());
+      if (names != null && !names.contains(k.output())) {
+        throw new ConfigException("config key [" + configKey + "." + i + "] = [" + keys.get(i) + "]: branch "
+            + k.branch().label() + " has no output [" + k.output() + "]; its outputs: " + names);
+      }
+    }
   }
 
   private static <P> void checkLoss(RunConfig config, Plugins plugins, RunConfig.LossSpec spec, String key) {
@@ -116,7 +150,7 @@ public final class ModelAssembly {
     ReidModel.Options options = new ReidModel.Options(config.seed,
         "double".equals(config.precision) ? DataType.DOUBLE : DataType.FLOAT, lr, config.optimizer.weightDecay,
         WorkspaceMode.ENABLED);
-    return ReidModel.build(branches, shape, numClasses, options);
+    return ReidModel.build(branches, shape, numClasses, options, Wiring.parse(config.wiring, "wiring"));
   }
 
   /** Binds every configured loss term to the model's outputs. */

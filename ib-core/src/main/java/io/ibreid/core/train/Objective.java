@@ -86,7 +86,7 @@ public final class Objective {
       for (Slot s : t.slots()) {
         OutputKey key = t.inputs().get(s.name());
         index.put(s.name(), model.outputIndex(key.branch(), key.output()));
-        ranges.put(s.name(), ReidModel.rowRange(key, pairs));
+        ranges.put(s.name(), model.rowRangeOf(key, pairs));
       }
       LossInput input = new LossInput() {
         @Override
@@ -100,7 +100,7 @@ public final class Objective {
         @Override
         public int[] labels(String slot) {
           int[] r = range(slot);
-          int[] all = ReidModel.labels(t.inputs().get(slot).branch(), batch);
+          int[] all = model.labelsOf(t.inputs().get(slot).branch(), batch);
           return Arrays.copyOfRange(all, r[0], r[0] + r[1]);
         }
 

@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ConfigLoaderTest {
-  static final String YAML = """
+public class ConfigLoaderTest {
+  public static final String YAML = """
       name: test
       seed: 3
       data: {type: tiny, root: /tmp/none, params: {classes: 5}}
@@ -97,5 +97,58 @@ class ConfigLoaderTest {
         .hasMessage("override [noequals] must look like key.path=value");
     assertThatThrownBy(() -> ConfigLoader.parse(YAML, List.of("seed.x=1")))
         .hasMessageContaining("[seed] is a value, not a mapping");
+  }
+
+  @Test
+  void featureSetsAndTheWiringParseAndRoundTrip(@TempDir Path dir) throws Exception {
+    RunConfig c = ConfigLoader.parse(YAML + """
+        wiring: release
+        evaluation:
+          visible: [shared.z]
+          infrared: [shared.z]
+          featureSets:
+            shared-v: {visible: [shared.v], infrared: [shared.v]}
+            release: {visible: [visible.v, shared.v@gray], infrared: [visible.v, shared.v@gray]}
+        """, List.of());
+    assertThat(c.wiring).isEqualTo("release");
+    assertThat(c.evaluation.featureSets).containsOnlyKeys("shared-v", "release");
+    assertThat(c.evaluation.featureSets.get("release").infrared).containsExactly("visible.v", "shared.v@gray");
+    Files.writeString(dir.resolve("c.yaml"), ConfigLoader.toYaml(c));
+    RunConfig again = ConfigLoader.load(dir.resolve("c.yaml"), List.of());
+    assertThat(again).usingRecursiveComparison().isEqualTo(c);
+    // no sets: no featureSets key in the resolved config
+    assertThat(ConfigLoader.toYaml(ConfigLoader.parse(YAML, List.of()))).doesNotContain("featureSets")
+        .contains("wiring: paper");
+  }
+
+  @Test
+  void badFeatureSetsAndWiringAreOneLineNamingTheKey() {
+    assertThatThrownBy(() -> ConfigLoader.parse(YAML, List.of("evaluation.featureSets.x.visible=[thermal.v]",
+        "evaluation.featureSets.x.infrared=[shared.v]")))
+        .hasMessage("config key [evaluation.featureSets.x.visible.0] names branch [thermal], expected one of "
+            + "[visible, infrared, shared]");
+    assertThatThrownBy(() -> ConfigLoader.parse(YAML, List.of("evaluation.featureSets.x.visible=[infrared.v]",
+        "evaluation.featureSets.x.infrared=[shared.v]")))
+        .hasMessage("config key [evaluation.featureSets.x.visible.0] = [infrared.v] reads branch infrared, which is "
+            + "not configured; branches: [visible, shared]");
+    assertThatThrownBy(() -> ConfigLoader.parse(YAML, List.of("evaluation.featureSets.x.visible=[shared.v]")))
+        .hasMessage("config key [evaluation.featureSets.x.infrared]: expected a non-empty list of output keys, e.g. "
+            + "[shared.v]");
+    assertThatThrownBy(() -> ConfigLoader.parse(YAML, List.of("evaluation.featureSets.x.visible=[shared]",
+        "evaluation.featureSets.x.infrared=[shared.v]")))
+        .hasMessage("config key [evaluation.featureSets.x.visible.0] = [shared] is not an evaluation key; expected "
+            + "branch.output or branch.output@raw|gray, e.g. shared.z or shared.v@gray");
+    assertThatThrownBy(() -> ConfigLoader.parse(YAML, List.of("evaluation.featureSets.x.visible=[shared.v@sepia]",
+        "evaluation.featureSets.x.infrared=[shared.v]")))
+        .hasMessage("config key [evaluation.featureSets.x.visible.0] names input transform [sepia], expected one of "
+            + "[raw, gray]");
+    assertThatThrownBy(() -> ConfigLoader.parse(YAML, List.of("evaluation.featureSets.x.visble=[shared.v]")))
+        .hasMessageStartingWith("config key [evaluation.featureSets.x.visble] is not known (in <text>); known keys "
+            + "here: [infrared, visible]");
+    assertThatThrownBy(() -> ConfigLoader.parse(YAML, List.of("evaluation.featureSets={a b: {visible: [shared.v], "
+        + "infrared: [shared.v]}}")))
+        .hasMessageStartingWith("config key [evaluation.featureSets.a b]: a feature set name must be");
+    assertThatThrownBy(() -> ConfigLoader.parse(YAML, List.of("wiring=relase")))
+        .hasMessage("config key [wiring] = [relase]: expected one of [paper, release]");
   }
 }

@@ -43,6 +43,12 @@ public final class TinyGraphs {
   /** A tiny model whose branches use bottlenecks from {@code bottleneck}. */
   public static ReidModel model(java.util.function.Supplier<io.ibreid.core.bottleneck.Bottleneck> bottleneck,
       BranchRole... roles) {
+    return model(io.ibreid.core.branch.Wiring.PAPER, bottleneck, roles);
+  }
+
+  /** A tiny model with the given wiring. */
+  public static ReidModel model(io.ibreid.core.branch.Wiring wiring,
+      java.util.function.Supplier<io.ibreid.core.bottleneck.Bottleneck> bottleneck, BranchRole... roles) {
     SmallResNetEncoder.Params e = new SmallResNetEncoder.Params();
     e.width = 3;
     e.stages = new int[] {1, 1};
@@ -50,7 +56,7 @@ public final class TinyGraphs {
     List<Branch> branches = Arrays.stream(roles)
         .map(r -> new Branch(r, new SmallResNetEncoder(e), bottleneck.get())).toList();
     return ReidModel.build(branches, SHAPE, CLASSES,
-        new ReidModel.Options(7, DataType.DOUBLE, new FixedSchedule(1e-3), 0, WorkspaceMode.ENABLED));
+        new ReidModel.Options(7, DataType.DOUBLE, new FixedSchedule(1e-3), 0, WorkspaceMode.ENABLED), wiring);
   }
 
   public static CrossModalBatch batch() {

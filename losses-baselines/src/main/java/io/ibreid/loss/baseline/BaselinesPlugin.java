@@ -6,12 +6,15 @@ import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.plugin.IbreidPlugin;
 import java.util.List;
 
-/** Registers the baselines: the {@code vib} bottleneck and the {@code ib} and {@code vib} loss terms. */
+/**
+ * Registers the baselines: the {@code vib} and {@code release-vib} bottlenecks and the {@code ib} and {@code vib} loss
+ * terms.
+ */
 @AutoService(IbreidPlugin.class)
 public final class BaselinesPlugin implements IbreidPlugin {
   @Override
   public List<BottleneckFactory<?>> bottlenecks() {
-    return List.of(new VibBottleneck.Factory());
+    return List.of(new VibBottleneck.Factory(), new ReleaseVibBottleneck.Factory());
   }
 
   @Override

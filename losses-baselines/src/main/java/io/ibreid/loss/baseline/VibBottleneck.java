@@ -99,6 +99,11 @@ public final class VibBottleneck implements Bottleneck {
     return p.dim;
   }
 
+  @Override
+  public List<String> extraOutputs() {
+    return List.of(MU, LOGVAR);
+  }
+
   /** The {@code vib} bottleneck plug-in. */
   public static final class Factory implements BottleneckFactory<Params> {
     @Override

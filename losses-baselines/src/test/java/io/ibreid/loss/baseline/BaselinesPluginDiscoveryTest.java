@@ -22,7 +22,7 @@ class BaselinesPluginDiscoveryTest {
         .filter(p -> p instanceof BaselinesPlugin).toList();
     assertThat(found).hasSize(1);
     assertThat(found.get(0).losses()).extracting(LossFactory::name).containsExactly("ib", "vib");
-    assertThat(found.get(0).bottlenecks()).extracting(BottleneckFactory::name).containsExactly("vib");
+    assertThat(found.get(0).bottlenecks()).extracting(BottleneckFactory::name).containsExactly("vib", "release-vib");
     Plugins plugins = Plugins.discover();
     LossContext context = new LossContext("ib_shared", 1, 10, Map.of("v", 512, "z", 256, "z_logits", 10,
         "mu", 256, "logvar", 256));
