@@ -336,7 +336,9 @@ final class AblationPlan {
       }
       return null;
     }
-    return was.equals(now) ? null : path + ": " + shortText(was) + " in plan.json, " + shortText(now) + " now";
+    // numbers by value: a long written and read back is an int node
+    boolean same = now.isNumber() ? was.decimalValue().compareTo(now.decimalValue()) == 0 : was.equals(now);
+    return same ? null : path + ": " + shortText(was) + " in plan.json, " + shortText(now) + " now";
   }
 
   private static String shortText(JsonNode n) {

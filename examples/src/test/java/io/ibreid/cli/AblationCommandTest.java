@@ -57,6 +57,7 @@ class AblationCommandTest {
     }
     a.addAll(List.of("--set", "input.height=32", "--set", "input.width=16", "--set", "sampler.identities=3",
         "--set", "sampler.instances=2", "--set", "data.params.holdout=2", "--set", "data.workers=1",
+        "--set", "log.everyIterations=1",
         "--set", "branches.shared.encoder.params={width: 4, stages: [1], observationSize: 8}",
         "--set", "branches.shared.bottleneck.params.hidden=[]"));
     return a;

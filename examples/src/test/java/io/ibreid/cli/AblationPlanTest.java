@@ -31,6 +31,10 @@ class AblationPlanTest {
         .isEqualTo("runs: 1 entries in plan.json, 2 entries now");
     assertThat(AblationPlan.firstDifference(json("{\"v\": [\"a\", \"b\"]}"), json("{\"v\": [\"a\"]}")))
         .isEqualTo("v: [\"a\",\"b\"] in plan.json, [\"a\"] now");
+    // numbers compare by value (a long written to plan.json is read back as an int)
+    com.fasterxml.jackson.databind.node.ObjectNode longSeed = AblationPlan.JSON.createObjectNode().put("seed", 1L);
+    assertThat(AblationPlan.firstDifference(json("{\"seed\": 1}"), longSeed)).isNull();
+    assertThat(AblationPlan.firstDifference(json("{\"lr\": 0.0020}"), json("{\"lr\": 0.002}"))).isNull();
     assertThat(AblationPlan.firstDifference(json("{\"x\": 1}"), json("{\"x\": 1, \"y\": true}")))
         .isEqualTo("y: absent in plan.json, true now");
   }
