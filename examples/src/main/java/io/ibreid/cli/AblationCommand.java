@@ -350,11 +350,11 @@ final class AblationCommand implements Callable<Integer> {
     RunConfig first = plan.runs.isEmpty() ? new RunConfig() : plan.runs.get(0).config();
     StringBuilder d = new StringBuilder();
     d.append(String.format(Locale.ROOT, "Design (plan.json): every run trains %d iterations (%d epochs of %d "
-        + "batches of %d identities × %d images, validation on %d held-out training identities and a checkpoint "
+        + "batches of %d identities × %d images, validation on %s held-out training identities and a checkpoint "
         + "after each epoch; the checkpoint with the best validation mAP is evaluated), with its shipped config "
         + "and nothing tuned per variant. SYSU-layout lab `%s` (sha256 %s): %s × %d seeds, single-shot, %d "
         + "trials.", s.iterations(), s.epochs(), s.iterations() / s.epochs(), first.sampler.identities,
-        first.sampler.instances, AblationDefaults.HOLDOUT, s.sysuData(), shortSha(fingerprints.get("sysu")),
+        first.sampler.instances, first.data.params.getOrDefault("holdout", AblationDefaults.HOLDOUT), s.sysuData(), shortSha(fingerprints.get("sysu")),
         String.join(", ", s.variants()), s.seeds(), s.sysuTrials()));
     if (!s.regdbVariants().isEmpty()) {
       d.append(String.format(Locale.ROOT, " RegDB-layout lab `%s` (sha256 %s): %s × %d seeds × %d trials, both "
