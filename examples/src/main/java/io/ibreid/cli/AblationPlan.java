@@ -255,13 +255,10 @@ final class AblationPlan {
     p.put("iterations", s.iterations());
     p.put("epochs", s.epochs());
     p.put("batchesPerEpoch", s.iterations() / s.epochs());
+    // as resolved (the defaults' P x K unless --set changed it for every run)
     ObjectNode batch = p.putObject("batch");
-    batch.put("identities", AblationDefaults.IDENTITIES);
-    batch.put("instances", AblationDefaults.INSTANCES);
-    if (!runs.isEmpty()) {
-      batch.put("identities", runs.get(0).config().sampler.identities);
-      batch.put("instances", runs.get(0).config().sampler.instances);
-    }
+    batch.put("identities", runs.isEmpty() ? AblationDefaults.IDENTITIES : runs.get(0).config().sampler.identities);
+    batch.put("instances", runs.isEmpty() ? AblationDefaults.INSTANCES : runs.get(0).config().sampler.instances);
     p.put("checkpoint", "best validation mAP over the " + s.epochs() + " epoch ends (validation split: "
         + "held-out training identities)");
     p.set("overrides", JSON.valueToTree(s.overrides()));
