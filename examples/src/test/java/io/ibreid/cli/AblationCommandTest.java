@@ -2,69 +2,192 @@ package io.ibreid.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The command end to end with real tiny trainings (4 iterations of a 4-wide encoder on 32x16 images of a tiny
+ * generated lab): plan written before training and enforced on restart, resume, report, plots, probe table.
+ */
 class AblationCommandTest {
-  @Test
-  void trainsEveryVariantAndSweepThenSummarises(@TempDir Path dir) throws Exception {
-    Path data = dir.resolve("sysu");
-    assertThat(IbreidCliTest.run("synth", "--layout", "sysu", "--out", data.toString(), "--ids", "8", "--test-ids",
-        "4", "--size", "32x16", "--images", "2", "--camera-presence", "1").code()).isZero();
-    Path out = dir.resolve("ablation");
-    String[] args = {"ablation", "--out", out.toString(), "--seeds", "1", "--iterations", "4", "--epochs", "2",
-        "--variants", "baseline-ce,vsd-shared", "--zdims", "2,4", "--trials", "2", "--data", data.toString(),
-        "--quiet", "--set", "input.height=32", "--set", "input.width=16", "--set", "sampler.identities=3",
-        "--set", "sampler.instances=2", "--set", "data.params.holdout=2", "--set", "data.workers=1",
-        "--set", "branches.shared.encoder.params={width: 4, stages: [1], observationSize: 8}",
-        "--set", "branches.shared.bottleneck.params.hidden=[]"};
+  @BeforeAll
+  static void home() {
     // configs/ lives in the repository root, the parent of this module's working directory.
     System.setProperty("ibreid.home", Path.of("").toAbsolutePath().getParent().toString());
-    try {
-      check(out, args);
-    } finally {
-      System.clearProperty("ibreid.home");
+  }
+
+  @AfterAll
+  static void clear() {
+    System.clearProperty("ibreid.home");
+  }
+
+  static Path tinySysu(Path dir) {
+    Path data = dir.resolve("sysu");
+    IbreidCliTest.Result r = IbreidCliTest.run("synth", "--layout", "sysu", "--out", data.toString(), "--ids", "8",
+        "--test-ids", "8", "--size", "32x16", "--images", "2", "--camera-presence", "1");
+    assertThat(r.code()).as(r.err()).isZero();
+    return data;
+  }
+
+  static Path tinyRegdb(Path dir) {
+    Path data = dir.resolve("regdb");
+    IbreidCliTest.Result r = IbreidCliTest.run("synth", "--layout", "regdb", "--out", data.toString(), "--ids", "8",
+        "--test-ids", "4", "--size", "32x16", "--images", "2");
+    assertThat(r.code()).as(r.err()).isZero();
+    return data;
+  }
+
+  /** The tiny budget and model, applied to every run through --set. */
+  static List<String> tiny(Path out, Path sysu, Path regdb) {
+    List<String> a = new ArrayList<>(List.of("ablation", "--out", out.toString(), "--seeds", "1", "--iterations",
+        "4", "--epochs", "2", "--variants", "baseline-ce,vsd-shared", "--zdims", "2,4", "--zdim-seeds", "1",
+        "--trials", "2", "--data", sysu.toString(), "--quiet", "--probe-threads", "1"));
+    if (regdb == null) {
+      a.add("--regdb-variants=none");
+    } else {
+      a.addAll(List.of("--regdb-variants", "baseline-ce", "--regdb-seeds", "1", "--regdb-trials", "1",
+          "--regdb-data", regdb.toString()));
     }
+    a.addAll(List.of("--set", "input.height=32", "--set", "input.width=16", "--set", "sampler.identities=3",
+        "--set", "sampler.instances=2", "--set", "data.params.holdout=2", "--set", "data.workers=1",
+        "--set", "log.everyIterations=1",
+        "--set", "branches.shared.encoder.params={width: 4, stages: [1], observationSize: 8}",
+        "--set", "branches.shared.bottleneck.params.hidden=[]"));
+    return a;
   }
 
-  private static com.fasterxml.jackson.databind.JsonNode metrics(double r1, double map) throws Exception {
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-        "{\"sysu-all-1shot\": {\"rank1\": " + r1 + ", \"mAP\": " + map + ", \"mINP\": 1.0}}");
-  }
-
-  @org.junit.jupiter.api.Test
-  void differencesArePairedBySeedWithTIntervals() throws Exception {
-    java.util.Map<String, java.util.Map<Integer, com.fasterxml.jackson.databind.JsonNode>> bySeed =
-        new java.util.LinkedHashMap<>();
-    bySeed.put("baseline-ce", new java.util.TreeMap<>(java.util.Map.of(1, metrics(10, 20), 2, metrics(20, 30),
-        3, metrics(30, 40))));
-    // +1, +2, +0 in R1 (mean 1, sd 1, t(2) = 4.303: [-1.5, +3.5]); mAP +5 on every seed (sd 0: [+5.0, +5.0] *)
-    bySeed.put("vsd", new java.util.TreeMap<>(java.util.Map.of(1, metrics(11, 25), 2, metrics(22, 35),
-        3, metrics(30, 45), 4, metrics(99, 99))));
-    String md = AblationCommand.pairedTable(bySeed, "baseline-ce", "sysu-all-1shot");
-    assertThat(md).contains("| vsd | 3 | +1.0 [-1.5, +3.5] | +5.0 [+5.0, +5.0] * | +0.0 [+0.0, +0.0] |");
-    assertThat(AblationCommand.pairedTable(bySeed, "ib", "sysu-all-1shot")).isEmpty();
-    double[] sd = AblationCommand.stats(java.util.List.of(metrics(1, 0), metrics(2, 0), metrics(3, 0)),
-        "sysu-all-1shot", "rank1");
-    assertThat(sd[1]).isEqualTo(1.0); // sample sd of 1, 2, 3 (the population sd would be 0.816)
-  }
-
-  private static void check(Path out, String[] args) throws Exception {
+  @Test
+  void planFirstThenRunsProbesReportAndResume(@TempDir Path dir) throws Exception {
+    Path sysu = tinySysu(dir);
+    Path regdb = tinyRegdb(dir);
+    Path out = dir.resolve("ablation");
+    String[] args = tiny(out, sysu, regdb).toArray(String[]::new);
     IbreidCliTest.Result r = IbreidCliTest.run(args);
     assertThat(r.code()).as(r.err()).isZero();
+
+    JsonNode plan = AblationPlan.JSON.readTree(out.resolve("plan.json").toFile());
+    assertThat(plan.get("seeds").asInt()).isEqualTo(1);
+    assertThat(plan.get("iterations").asInt()).isEqualTo(4);
+    assertThat(plan.get("batch").get("identities").asInt()).isEqualTo(3);
+    assertThat(plan.get("sysu").get("fingerprint").get("sha256").asText()).hasSize(64);
+    assertThat(plan.get("sysu").get("fingerprint").get("files").toString()).contains("exp/test_id.txt");
+    assertThat(plan.get("regdb").get("fingerprint").get("files").toString()).contains("idx/train_visible_1.txt");
+    assertThat(plan.get("zdim").get("sizes").toString()).isEqualTo("[2,4]");
+    List<String> ids = new ArrayList<>();
+    plan.get("runs").forEach(e -> ids.add(e.get("id").asText()));
+    // the order: the SYSU table seed by seed, then RegDB, then z-dim
+    assertThat(ids).containsExactly("runs/baseline-ce/seed-1", "runs/vsd-shared/seed-1",
+        "runs/regdb/baseline-ce/seed-1/trial-1", "runs/vsd-shared-z2/seed-1", "runs/vsd-shared-z4/seed-1");
+    JsonNode first = plan.get("runs").get(0).get("config");
+    assertThat(first.get("schedule").get("maxIterations").asInt()).isEqualTo(4);
+    assertThat(first.get("schedule").get("milestones").toString()).isEqualTo("[2]");
+    assertThat(plan.get("runs").get(2).get("config").get("data").get("type").asText()).isEqualTo("synthetic-regdb");
+    assertThat(plan.get("runs").get(4).get("config").get("branches").get("shared").get("bottleneck").get("params")
+        .get("dim").asInt()).isEqualTo(4);
+
     String md = Files.readString(out.resolve("ablation.md"));
-    assertThat(md).contains("| baseline-ce | 1 |", "| vsd-shared | 1 |", "| 2 | 1 |", "| 4 | 1 |");
+    assertThat(md).contains("| baseline-ce | 1 of 1 seeds |", "| vsd-shared | 1 of 1 seeds |",
+        "| baseline-ce | 1 of 1 runs |", "| 2 | 1 of 1 seeds |", "## Verdicts on the paper's claims",
+        "Paired = same seed", "## Probes of seed 1's best checkpoints", "| baseline-ce | shared.z |");
+    // one seed: no interval, so every verdict is "cannot tell"
+    assertThat(md).doesNotContain("**holds**", "**does not hold**");
+    assertThat(out.resolve("ablation.png")).exists();
     assertThat(out.resolve("zdim.png")).exists();
-    assertThat(out.resolve("runs/vsd-shared-z4/seed-1/metrics.json")).exists();
-    // A second start reuses the evaluated runs.
+    JsonNode probe = AblationPlan.JSON.readTree(out.resolve("probe.json").toFile());
+    assertThat(probe.get("variants").has("baseline-ce")).isTrue();
+    JsonNode z = probe.get("variants").get("vsd-shared").get("features").get(1);
+    assertThat(z.get("name").asText()).isEqualTo("shared.z");
+    assertThat(z.get("scores").get("identity").get("chance").asDouble()).isBetween(0.0, 1.0);
+    assertThat(z.get("scores").has("modality")).isTrue();
+    JsonNode report = AblationPlan.JSON.readTree(out.resolve("ablation.json").toFile());
+    assertThat(report.get("verdicts")).hasSize(5);
+
+    // a second start reuses everything
     IbreidCliTest.Result again = IbreidCliTest.run(args);
-    assertThat(again.code()).isZero();
-    assertThat(again.out()).contains("already evaluated");
-    IbreidCliTest.Result bad = IbreidCliTest.run("ablation", "--out", out.toString(), "--variants", "nope",
-        "--dry-run");
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).contains("resuming the plan", "already evaluated", "already probed");
+    assertThat(again.out()).doesNotContain("Training baseline-ce");
+
+    // another design is refused with one line naming the key ...
+    List<String> changed = tiny(out, sysu, regdb);
+    changed.set(changed.indexOf("--iterations") + 1, "6");
+    IbreidCliTest.Result refused = IbreidCliTest.run(changed.toArray(String[]::new));
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err().strip().lines()).hasSize(1);
+    assertThat(refused.err()).startsWith("ibreid: ").contains("iterations: 4 in plan.json, 6 now", "--new-plan");
+    // ... and --plan-only says so too, with a measured estimate, without touching anything
+    changed.add("--plan-only");
+    IbreidCliTest.Result planOnly = IbreidCliTest.run(changed.toArray(String[]::new));
+    assertThat(planOnly.code()).as(planOnly.err()).isZero();
+    assertThat(planOnly.out()).contains("differs: iterations: 4 in plan.json, 6 now", "estimated wall time: ",
+        "1-branch runs at ");
+    assertThat(AblationPlan.JSON.readTree(out.resolve("plan.json").toFile()).get("iterations").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void newPlanMovesChangedRunsAsideAndKeepsTheOthers(@TempDir Path dir) throws Exception {
+    Path sysu = tinySysu(dir);
+    Path out = dir.resolve("ablation");
+    List<String> a = tiny(out, sysu, null);
+    a.set(a.indexOf("--variants") + 1, "baseline-ce");
+    a.addAll(List.of("--zdims=0", "--no-probes"));
+    assertThat(IbreidCliTest.run(a.toArray(String[]::new)).code()).isZero();
+    // a second seed: the plan changes (seeds), seed 1's run is unchanged and reused
+    List<String> more = new ArrayList<>(a);
+    more.set(more.indexOf("--seeds") + 1, "2");
+    IbreidCliTest.Result refused = IbreidCliTest.run(more.toArray(String[]::new));
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).contains("seeds: 1 in plan.json, 2 now");
+    more.add("--new-plan");
+    IbreidCliTest.Result r = IbreidCliTest.run(more.toArray(String[]::new));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("replaced (--new-plan)", "already evaluated: " + out.resolve(
+        "runs/baseline-ce/seed-1/metrics.json"));
+    assertThat(Files.readString(out.resolve("ablation.md"))).contains("| baseline-ce | 2 of 2 seeds |");
+    // a changed config for existing runs: moved aside, retrained
+    List<String> lr = new ArrayList<>(more);
+    lr.addAll(List.of("--set", "optimizer.lr=0.001"));
+    IbreidCliTest.Result moved = IbreidCliTest.run(lr.toArray(String[]::new));
+    assertThat(moved.code()).as(moved.err()).isZero();
+    assertThat(moved.out()).contains("its run was planned differently (config.optimizer.lr: 0.002 there, 0.001 now)");
+    assertThat(out.resolve("runs/baseline-ce/seed-1.superseded-1/metrics.json")).exists();
+    assertThat(out.resolve("runs/baseline-ce/seed-1/metrics.json")).exists();
+  }
+
+  @Test
+  void unknownVariantsAreNamed(@TempDir Path dir) {
+    IbreidCliTest.Result bad = IbreidCliTest.run("ablation", "--out", dir.resolve("a").toString(), "--variants",
+        "nope", "--plan-only");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).startsWith("ibreid: --variants names [nope], but ");
+  }
+
+  @Test
+  void defaultsAreTheCommittedDesign() {
+    assertThat(AblationDefaults.VARIANTS).containsExactly("baseline-ce", "ib", "vib", "vsd-shared", "vsd",
+        "crossview", "full", "full-release", "full-release-terms");
+    assertThat(AblationDefaults.SEEDS).isEqualTo(5);
+    assertThat(AblationDefaults.ITERATIONS).isEqualTo(1500);
+    assertThat(AblationDefaults.EPOCHS).isEqualTo(10);
+    assertThat(AblationDefaults.IDENTITIES * AblationDefaults.INSTANCES).isEqualTo(32);
+    assertThat(AblationDefaults.ZDIM_DIVISORS.stream().map(f -> 512 / f).toList()).containsExactly(8, 16, 32, 64,
+        128);
+    assertThat(AblationDefaults.REGDB_VARIANTS).containsExactly("baseline-ce", "vsd-shared", "crossview", "full");
+    AblationCommand c = new AblationCommand();
+    assertThat(c.seeds).isEqualTo(AblationDefaults.SEEDS);
+    assertThat(c.iterations).isEqualTo(AblationDefaults.ITERATIONS);
+    assertThat(c.epochs).isEqualTo(AblationDefaults.EPOCHS);
+    assertThat(c.variants).isEqualTo(AblationDefaults.VARIANTS);
+    assertThat(c.regdbSeeds).isEqualTo(3);
+    assertThat(c.regdbTrials).isEqualTo(10);
+    assertThat(c.zdimSeeds).isEqualTo(3);
+    assertThat(c.trials).isEqualTo(10);
   }
 }

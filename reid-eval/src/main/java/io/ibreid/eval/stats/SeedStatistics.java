@@ -42,6 +42,14 @@ public final class SeedStatistics {
           : String.format(Locale.ROOT, "%.1f ± %.1f", mean, sd);
     }
 
+    /** {@code mean ± sd [low, high]} with one decimal ({@code mean} alone for one value). */
+    public String meanSdCi() {
+      if (Double.isNaN(halfWidth)) {
+        return meanSd();
+      }
+      return String.format(Locale.ROOT, "%.1f ± %.1f [%.1f, %.1f]", mean, sd, low(), high());
+    }
+
     /** {@code +1.2 [-0.3, +2.7]} with one decimal, and a star when the interval excludes zero. */
     public String difference() {
       if (Double.isNaN(halfWidth)) {

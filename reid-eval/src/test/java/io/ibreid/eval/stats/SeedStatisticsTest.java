@@ -28,6 +28,8 @@ class SeedStatisticsTest {
     assertThat(s.halfWidth()).isCloseTo(2.776445 * Math.sqrt(0.5), within(1e-5));
     assertThat(s.excludesZero()).isTrue();
     assertThat(s.meanSd()).isEqualTo("3.0 ± 1.6");
+    // 3 - 1.9632 = 1.0368, 3 + 1.9632 = 4.9632
+    assertThat(s.meanSdCi()).isEqualTo("3.0 ± 1.6 [1.0, 5.0]");
     // the population sd (divide by n) would be sqrt(2): the sample sd is sqrt(5/4) = 1.118x larger
     assertThat(s.sd() / Math.sqrt(2.0)).isCloseTo(Math.sqrt(1.25), within(1e-12));
   }
@@ -55,6 +57,7 @@ class SeedStatisticsTest {
     assertThat(one.sd()).isNaN();
     assertThat(one.excludesZero()).isFalse();
     assertThat(one.meanSd()).isEqualTo("4.0");
+    assertThat(one.meanSdCi()).isEqualTo("4.0");
     assertThatThrownBy(() -> SeedStatistics.paired(new double[] {1, 2}, new double[] {1}))
         .hasMessageContaining("same seeds");
     assertThatThrownBy(() -> SeedStatistics.of(new double[0])).hasMessageContaining("no values");

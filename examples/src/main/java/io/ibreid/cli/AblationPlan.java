@@ -1,0 +1,352 @@
+package io.ibreid.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ibreid.core.IbreidException;
+import io.ibreid.core.config.ConfigLoader;
+import io.ibreid.core.config.RunConfig;
+import io.ibreid.core.plugin.Plugins;
+import io.ibreid.data.synthetic.FactorFile;
+import io.ibreid.data.synthetic.SyntheticGenerator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * The ablation's design, fixed before any training: every run (group, variant, seed, RegDB trial or z size) with its
+ * exact resolved config, in the order the runs are trained, and {@code plan.json} describing it all. Groups, in
+ * order: {@code sysu} (the main table, seed by seed: every variant of seed 1, then of seed 2, ...), {@code regdb}
+ * (seed by seed, trial by trial, every variant), {@code zdim} (seed by seed, every size). The probes run on seed
+ * {@link AblationDefaults#PROBE_SEED}'s runs of the main table once that table is complete.
+ */
+final class AblationPlan {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final String FILE = "plan.json";
+  /** Written into each run directory before it is trained: the run's entry of the plan. */
+  static final String RUN_FILE = "plan-run.json";
+  static final int VERSION = 2;
+
+  /** What the user asked for (the command's options). */
+  record Settings(List<String> variants, int seeds, int iterations, int epochs, int sysuTrials, Path sysuData,
+      String zdimVariant, List<Integer> zdims, int zdimSeeds, List<String> regdbVariants, int regdbSeeds,
+      int regdbTrials, Path regdbData, List<String> overrides) {}
+
+  /** One planned run; {@code trial} is 0 outside RegDB, {@code zdim} 0 outside the sweep. */
+  record Run(String group, String variant, int zdim, int seed, int trial, String id, Path dir, List<String> overrides,
+      RunConfig config) {
+    boolean isRegdb() {
+      return group.equals("regdb");
+    }
+
+    String describe() {
+      return group + " " + variant + (zdim > 0 ? " z=" + zdim : "") + " seed " + seed
+          + (trial > 0 ? " trial " + trial : "");
+    }
+  }
+
+  final Settings settings;
+  final List<Run> runs;
+  /** The encoder's observation size D of the swept config (0 when there is no sweep). */
+  final int observationSize;
+  final List<Integer> zdims;
+  final Path out;
+
+  private AblationPlan(Settings settings, List<Run> runs, int observationSize, List<Integer> zdims, Path out) {
+    this.settings = settings;
+    this.runs = List.copyOf(runs);
+    this.observationSize = observationSize;
+    this.zdims = List.copyOf(zdims);
+    this.out = out;
+  }
+
+  List<Run> group(String group) {
+    return runs.stream().filter(r -> r.group().equals(group)).toList();
+  }
+
+  /** The overrides every run gets: the budget, the sampler, the validation cadence and the holdout. */
+  static List<String> budget(Settings s) {
+    List<String> o = new ArrayList<>();
+    o.add("schedule.epochs=" + s.epochs());
+    o.add("schedule.batchesPerEpoch=" + (s.iterations() / s.epochs()));
+    o.add("schedule.maxIterations=" + s.iterations());
+    o.add("schedule.milestones=[" + AblationDefaults.milestone(s.epochs()) + "]");
+    o.add("validation.everyEpochs=1");
+    o.add("sampler.identities=" + AblationDefaults.IDENTITIES);
+    o.add("sampler.instances=" + AblationDefaults.INSTANCES);
+    o.add("data.params.holdout=" + AblationDefaults.HOLDOUT);
+    return o;
+  }
+
+  /**
+   * Resolves every run's config. {@code configFile} maps a variant to its YAML; a variant without one is an error
+   * naming it.
+   */
+  static AblationPlan build(Settings s, Path out, Function<String, Path> configFile) {
+    if (s.seeds() < 1 || s.iterations() < 1 || s.epochs() < 1 || s.iterations() < s.epochs()) {
+      throw new IbreidException("--seeds, --iterations and --epochs must be >= 1, and --iterations >= --epochs");
+    }
+    if (s.regdbSeeds() < 0 || s.zdimSeeds() < 0 || s.regdbTrials() < 0 || s.regdbTrials() > 10) {
+      throw new IbreidException("--regdb-seeds and --zdim-seeds must be >= 0, --regdb-trials 0..10");
+    }
+    Set<String> all = new LinkedHashSet<>(s.variants());
+    all.addAll(s.regdbVariants());
+    if (!s.zdimVariant().isEmpty()) {
+      all.add(s.zdimVariant());
+    }
+    for (String v : all) {
+      if (!Files.isRegularFile(configFile.apply(v))) {
+        throw new IbreidException("--variants names [" + v + "], but " + configFile.apply(v) + " does not exist");
+      }
+    }
+    List<String> sysu = new ArrayList<>();
+    sysu.add("data.root=" + s.sysuData());
+    sysu.addAll(budget(s));
+    List<Run> runs = new ArrayList<>();
+    for (int seed = 1; seed <= s.seeds(); seed++) {
+      for (String v : s.variants()) {
+        List<String> o = new ArrayList<>(sysu);
+        o.addAll(s.overrides());
+        o.add("seed=" + seed);
+        String id = "runs/" + v + "/seed-" + seed;
+        runs.add(new Run("sysu", v, 0, seed, 0, id, out.resolve(id), List.copyOf(o),
+            ConfigLoader.load(configFile.apply(v), o)));
+      }
+    }
+    if (!s.regdbVariants().isEmpty()) {
+      List<String> regdb = new ArrayList<>();
+      regdb.add("data.type=" + AblationDefaults.REGDB_TYPE);
+      regdb.add("data.root=" + s.regdbData());
+      regdb.addAll(budget(s));
+      for (int seed = 1; seed <= s.regdbSeeds(); seed++) {
+        for (int t = 1; t <= s.regdbTrials(); t++) {
+          for (String v : s.regdbVariants()) {
+            List<String> o = new ArrayList<>(regdb);
+            o.add("data.params.trial=" + t);
+            o.addAll(s.overrides());
+            o.add("seed=" + seed);
+            String id = "runs/regdb/" + v + "/seed-" + seed + "/trial-" + t;
+            runs.add(new Run("regdb", v, 0, seed, t, id, out.resolve(id), List.copyOf(o),
+                ConfigLoader.load(configFile.apply(v), o)));
+          }
+        }
+      }
+    }
+    int d = 0;
+    List<Integer> sizes = List.of();
+    if (!s.zdimVariant().isEmpty() && s.zdimSeeds() > 0) {
+      List<String> base = new ArrayList<>(sysu);
+      base.addAll(s.overrides());
+      RunConfig cfg = ConfigLoader.load(configFile.apply(s.zdimVariant()), base);
+      String branch = cfg.branches.keySet().iterator().next();
+      RunConfig.PluginSpec enc = cfg.branches.get(branch).encoder;
+      d = Plugins.discover().encoder(enc.type).createFromMap(enc.params, "branches." + branch + ".encoder.params")
+          .observationSize();
+      int dd = d;
+      sizes = s.zdims() != null ? s.zdims().stream().filter(z -> z > 0).toList()
+          : AblationDefaults.ZDIM_DIVISORS.stream().map(f -> dd / f).filter(z -> z > 0).toList();
+      for (int seed = 1; seed <= s.zdimSeeds(); seed++) {
+        for (int z : sizes) {
+          List<String> o = new ArrayList<>(base);
+          o.add("seed=" + seed);
+          for (String b : cfg.branches.keySet()) {
+            o.add("branches." + b + ".bottleneck.params.dim=" + z);
+          }
+          String id = "runs/" + s.zdimVariant() + "-z" + z + "/seed-" + seed;
+          runs.add(new Run("zdim", s.zdimVariant(), z, seed, 0, id, out.resolve(id), List.copyOf(o),
+              ConfigLoader.load(configFile.apply(s.zdimVariant()), o)));
+        }
+      }
+    }
+    return new AblationPlan(s, runs, d, sizes, out);
+  }
+
+  /**
+   * A fingerprint of a data set folder: SHA-256 over the generator's parameters file, the factor file and the
+   * split lists (SYSU {@code exp/*.txt}, RegDB {@code idx/*.txt}), each preceded by its relative path; with the
+   * files hashed and the generator's parameters. {@code {"missing": true}} when the folder does not exist.
+   */
+  static ObjectNode fingerprint(Path root) {
+    ObjectNode f = JSON.createObjectNode();
+    if (!Files.isDirectory(root)) {
+      f.put("missing", true);
+      return f;
+    }
+    List<Path> files = new ArrayList<>();
+    for (String name : List.of(SyntheticGenerator.SPEC_FILE, FactorFile.NAME)) {
+      if (Files.isRegularFile(root.resolve(name))) {
+        files.add(root.resolve(name));
+      }
+    }
+    for (String dir : List.of("exp", "idx")) {
+      if (Files.isDirectory(root.resolve(dir))) {
+        try (Stream<Path> s = Files.list(root.resolve(dir))) {
+          s.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted().forEach(files::add);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      ArrayNode names = f.putArray("files");
+      for (Path p : files) {
+        String rel = root.relativize(p).toString().replace('\\', '/');
+        names.add(rel);
+        md.update((rel + "\n").getBytes(StandardCharsets.UTF_8));
+        md.update(Files.readAllBytes(p));
+      }
+      f.put("sha256", HexFormat.of().formatHex(md.digest()));
+      Path spec = root.resolve(SyntheticGenerator.SPEC_FILE);
+      if (Files.isRegularFile(spec)) {
+        f.put("generator", Files.readString(spec, StandardCharsets.UTF_8).strip().replace('\n', ' '));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    return f;
+  }
+
+  /** The run's entry of the plan (also written into its directory as {@link #RUN_FILE}). */
+  ObjectNode entry(Run r, Map<String, JsonNode> fingerprints) {
+    ObjectNode e = JSON.createObjectNode();
+    e.put("id", r.id());
+    e.put("group", r.group());
+    e.put("variant", r.variant());
+    e.put("seed", r.seed());
+    if (r.trial() > 0) {
+      e.put("trial", r.trial());
+    }
+    if (r.zdim() > 0) {
+      e.put("zdim", r.zdim());
+    }
+    JsonNode fp = fingerprints.get(r.isRegdb() ? "regdb" : "sysu");
+    e.put("dataSha256", fp == null || !fp.has("sha256") ? "unknown" : fp.get("sha256").asText());
+    e.set("config", JSON.valueToTree(r.config()));
+    return e;
+  }
+
+  /** {@code plan.json}: the design, then every run's entry. {@code fingerprints}: "sysu"/"regdb" → fingerprint. */
+  ObjectNode toJson(Map<String, JsonNode> fingerprints) {
+    Settings s = settings;
+    ObjectNode p = JSON.createObjectNode();
+    p.put("version", VERSION);
+    p.put("order", "sysu main table seed by seed (every variant of seed 1, then seed 2, ...); probes of seed "
+        + AblationDefaults.PROBE_SEED + "'s runs; regdb seed by seed, trial by trial; z-dim seed by seed");
+    p.set("variants", JSON.valueToTree(s.variants()));
+    p.put("seeds", s.seeds());
+    p.put("iterations", s.iterations());
+    p.put("epochs", s.epochs());
+    p.put("batchesPerEpoch", s.iterations() / s.epochs());
+    // as resolved (the defaults' P x K unless --set changed it for every run)
+    ObjectNode batch = p.putObject("batch");
+    batch.put("identities", runs.isEmpty() ? AblationDefaults.IDENTITIES : runs.get(0).config().sampler.identities);
+    batch.put("instances", runs.isEmpty() ? AblationDefaults.INSTANCES : runs.get(0).config().sampler.instances);
+    p.put("checkpoint", "best validation mAP over the " + s.epochs() + " epoch ends (validation split: "
+        + "held-out training identities)");
+    p.set("overrides", JSON.valueToTree(s.overrides()));
+    ObjectNode sysu = p.putObject("sysu");
+    sysu.put("data", s.sysuData().toString());
+    sysu.set("fingerprint", fingerprints.getOrDefault("sysu", JSON.createObjectNode().put("missing", true)));
+    sysu.put("trials", s.sysuTrials());
+    sysu.put("protocol", "SYSU-MM01 single-shot, all-search and indoor, " + s.sysuTrials() + " random galleries");
+    ObjectNode probe = p.putObject("probe");
+    probe.put("seed", AblationDefaults.PROBE_SEED);
+    probe.set("outputs", JSON.valueToTree(AblationDefaults.PROBE_OUTPUTS));
+    probe.put("splitSeed", 1);
+    ObjectNode regdb = p.putObject("regdb");
+    regdb.set("variants", JSON.valueToTree(s.regdbVariants()));
+    regdb.put("seeds", s.regdbSeeds());
+    regdb.put("trials", s.regdbTrials());
+    regdb.put("data", s.regdbData().toString());
+    regdb.put("type", AblationDefaults.REGDB_TYPE);
+    if (!s.regdbVariants().isEmpty()) {
+      regdb.set("fingerprint", fingerprints.getOrDefault("regdb", JSON.createObjectNode().put("missing", true)));
+    }
+    ObjectNode zdim = p.putObject("zdim");
+    zdim.put("variant", s.zdimVariant());
+    zdim.put("observationSize", observationSize);
+    zdim.set("sizes", JSON.valueToTree(zdims));
+    zdim.put("seeds", zdims.isEmpty() ? 0 : s.zdimSeeds());
+    ArrayNode list = p.putArray("runs");
+    for (Run r : runs) {
+      list.add(entry(r, fingerprints));
+    }
+    return p;
+  }
+
+  /**
+   * The first difference between two plans as {@code key: A in plan.json, B now} (runs named by id), or null when
+   * they are equal.
+   */
+  static String firstDifference(JsonNode was, JsonNode now) {
+    return diff(was, now, "");
+  }
+
+  private static String diff(JsonNode was, JsonNode now, String path) {
+    if (was == null || now == null || was.getNodeType() != now.getNodeType()) {
+      return (path.isEmpty() ? "plan" : path) + ": " + shortText(was) + " in plan.json, " + shortText(now) + " now";
+    }
+    if (now.isObject()) {
+      Set<String> keys = new LinkedHashSet<>();
+      now.fieldNames().forEachRemaining(keys::add);
+      was.fieldNames().forEachRemaining(keys::add);
+      for (String k : keys) {
+        String d = diff(was.get(k), now.get(k), path.isEmpty() ? k : path + "." + k);
+        if (d != null) {
+          return d;
+        }
+      }
+      return null;
+    }
+    if (now.isArray()) {
+      boolean ids = now.size() > 0 && now.get(0).has("id");
+      if (ids || was.size() == now.size()) {
+        for (int i = 0; i < Math.min(was.size(), now.size()); i++) {
+          String label = ids ? now.get(i).path("id").asText() : String.valueOf(i);
+          String d = diff(was.get(i), now.get(i), path + "[" + label + "]");
+          if (d != null) {
+            return d;
+          }
+        }
+      }
+      if (was.size() != now.size()) {
+        return path + ": " + (ids ? was.size() + " entries" : shortText(was)) + " in plan.json, "
+            + (ids ? now.size() + " entries" : shortText(now)) + " now";
+      }
+      return null;
+    }
+    // numbers by value: a long written and read back is an int node
+    boolean same = now.isNumber() ? was.decimalValue().compareTo(now.decimalValue()) == 0 : was.equals(now);
+    return same ? null : path + ": " + shortText(was) + " in plan.json, " + shortText(now) + " now";
+  }
+
+  private static String shortText(JsonNode n) {
+    if (n == null || n.isMissingNode()) {
+      return "absent";
+    }
+    String s = n.isTextual() ? n.asText() : n.toString();
+    return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+  }
+
+  static Iterator<JsonNode> entries(JsonNode plan) {
+    return plan.path("runs").elements();
+  }
+}

@@ -1,0 +1,72 @@
+package io.ibreid.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** plan.json's comparison, the data fingerprint and the steps/s read from a train.log. */
+class AblationPlanTest {
+  private static JsonNode json(String s) throws Exception {
+    return AblationPlan.JSON.readTree(s);
+  }
+
+  @Test
+  void theFirstDifferenceIsNamedByItsKey() throws Exception {
+    JsonNode a = json("{\"seeds\": 5, \"iterations\": 1500, \"runs\": [{\"id\": \"runs/a/seed-1\", \"config\": "
+        + "{\"optimizer\": {\"lr\": 0.002}}}]}");
+    assertThat(AblationPlan.firstDifference(a, a.deepCopy())).isNull();
+    assertThat(AblationPlan.firstDifference(a, json("{\"seeds\": 3, \"iterations\": 1500, \"runs\": []}")))
+        .isEqualTo("seeds: 5 in plan.json, 3 now");
+    assertThat(AblationPlan.firstDifference(a, json("{\"seeds\": 5, \"iterations\": 1500, \"runs\": [{\"id\": "
+        + "\"runs/a/seed-1\", \"config\": {\"optimizer\": {\"lr\": 0.001}}}]}")))
+        .isEqualTo("runs[runs/a/seed-1].config.optimizer.lr: 0.002 in plan.json, 0.001 now");
+    assertThat(AblationPlan.firstDifference(a, json("{\"seeds\": 5, \"iterations\": 1500, \"runs\": [{\"id\": "
+        + "\"runs/a/seed-1\", \"config\": {\"optimizer\": {\"lr\": 0.002}}}, {\"id\": \"runs/a/seed-2\"}]}")))
+        .isEqualTo("runs: 1 entries in plan.json, 2 entries now");
+    assertThat(AblationPlan.firstDifference(json("{\"v\": [\"a\", \"b\"]}"), json("{\"v\": [\"a\"]}")))
+        .isEqualTo("v: [\"a\",\"b\"] in plan.json, [\"a\"] now");
+    // numbers compare by value (a long written to plan.json is read back as an int)
+    com.fasterxml.jackson.databind.node.ObjectNode longSeed = AblationPlan.JSON.createObjectNode().put("seed", 1L);
+    assertThat(AblationPlan.firstDifference(json("{\"seed\": 1}"), longSeed)).isNull();
+    assertThat(AblationPlan.firstDifference(json("{\"lr\": 0.0020}"), json("{\"lr\": 0.002}"))).isNull();
+    assertThat(AblationPlan.firstDifference(json("{\"x\": 1}"), json("{\"x\": 1, \"y\": true}")))
+        .isEqualTo("y: absent in plan.json, true now");
+  }
+
+  @Test
+  void theFingerprintFollowsTheListsAndTheGeneratorFile(@TempDir Path dir) throws Exception {
+    Path root = dir.resolve("data");
+    Files.createDirectories(root.resolve("exp"));
+    Files.writeString(root.resolve("exp/train_id.txt"), "1,2,3");
+    Files.writeString(root.resolve("exp/test_id.txt"), "4,5");
+    Files.writeString(root.resolve("synthetic.txt"), "version=2\nlayout=sysu\n");
+    JsonNode a = AblationPlan.fingerprint(root);
+    assertThat(a.get("files").toString()).isEqualTo("[\"synthetic.txt\",\"exp/test_id.txt\",\"exp/train_id.txt\"]");
+    assertThat(a.get("generator").asText()).isEqualTo("version=2 layout=sysu");
+    assertThat(AblationPlan.fingerprint(root)).isEqualTo(a);
+    Files.writeString(root.resolve("exp/test_id.txt"), "4,6");
+    assertThat(AblationPlan.fingerprint(root).get("sha256")).isNotEqualTo(a.get("sha256"));
+    assertThat(AblationPlan.fingerprint(dir.resolve("none")).get("missing").asBoolean()).isTrue();
+  }
+
+  @Test
+  void stepsPerSecondFromTheLogSkippingPauses() {
+    List<String> log = List.of(
+        "2026-12-04 19:37:39.599 INFO  i.i.core.train.Trainer - Training baseline-ce for 1500 iterations",
+        "2026-12-04 19:38:00.000 INFO  i.i.core.train.Trainer - iter 10/1500 epoch 1 lr 0.0003 loss 29.1",
+        "2026-12-04 19:38:10.000 INFO  i.i.core.train.Trainer - iter 20/1500 epoch 1 lr 0.0004 loss 25.0",
+        "2026-12-04 19:38:30.000 INFO  i.i.core.train.Trainer - iter 40/1500 epoch 1 lr 0.0004 loss 25.0",
+        // an hour's pause (an interrupted run resumed later) is not training time
+        "2026-12-04 20:38:30.000 INFO  iter 50/1500 epoch 1 lr 0.0004 loss 25.0",
+        "2026-12-04 20:38:40.000 INFO  iter 60/1500 epoch 1 lr 0.0004 loss 25.0");
+    // (10 + 20 + 10) steps in (10 + 20 + 10) s
+    assertThat(AblationCommand.stepsPerSecond(log)).isCloseTo(1.0, within(1e-12));
+    assertThat(AblationCommand.stepsPerSecond(List.of("nothing"))).isNaN();
+  }
+}
