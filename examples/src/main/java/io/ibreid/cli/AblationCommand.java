@@ -298,12 +298,13 @@ final class AblationCommand implements Callable<Integer> {
     boolean resume = !new Checkpoints(dir.resolve("checkpoints"), cfg.checkpoint.keep).list().isEmpty();
     TrainCommand.train(cfg, dir, resume, quiet, console);
     TrainedRun trained = TrainedRun.open(dir, "best");
-    List<RunEvaluation.Result> results = EvalCommand.evaluate(trained, null, null, null, "both", 1,
-        plan.settings.sysuTrials(), false);
-    console.print(RunEvaluation.table(results));
+    // the primary feature and every evaluation.featureSets entry, on the same test images, queries and galleries
+    List<RunEvaluation.SetResults> sets = EvalCommand.evaluateSets(trained, null, null, null, "both", 1,
+        plan.settings.sysuTrials(), false, null);
+    console.print(RunEvaluation.tables(sets));
     console.flush();
-    EvalCommand.warn(spec.commandLine().getErr(), results);
-    AtomicFiles.writeString(metrics, RunEvaluation.json(results, Map.of("run", dir.toString(),
+    EvalCommand.warn(spec.commandLine().getErr(), sets.get(0).results());
+    AtomicFiles.writeString(metrics, RunEvaluation.setsJson(sets, Map.of("run", dir.toString(),
         "checkpoint", trained.checkpoint().getFileName().toString())));
   }
 

@@ -185,7 +185,7 @@ class AblationCommandTest {
     assertThat(c.iterations).isEqualTo(AblationDefaults.ITERATIONS);
     assertThat(c.epochs).isEqualTo(AblationDefaults.EPOCHS);
     assertThat(c.variants).isEqualTo(AblationDefaults.VARIANTS);
-    assertThat(c.regdbSeeds).isEqualTo(3);
+    assertThat(c.regdbSeeds).isEqualTo(1);
     assertThat(c.regdbTrials).isEqualTo(10);
     assertThat(c.zdimSeeds).isEqualTo(3);
     assertThat(c.trials).isEqualTo(10);
