@@ -13,11 +13,14 @@
 #   KINDS="1 3"            step kinds: 1 = one branch, 3 = visible + infrared + shared (4 x batch branch-images)
 #   BATCH=32 STEPS=10 WARMUP=5   per process (ibreid: --steps/--warmup, one round; PyTorch the same)
 #   TORCH_LAYOUTS="nchw"   PyTorch memory formats to run: nchw and/or nhwc (channels-last)
+#   THREADS="2"            thread counts to run both at (e.g. "1 2"); ratios pair equal thread counts
 #   PYTHON                 a Python with torch (default: the first of python3, /usr/bin/python3 that imports it)
 #   OUT                    results file (default benchmarks/results/pytorch-side-by-side.txt)
 #   TORCH_LD_LIBRARY_PATH  prepended to LD_LIBRARY_PATH for the PyTorch processes only (e.g. a directory holding
 #                          another libblas.so.3; Debian's torch calls the system's libblas.so.3 for its dense layers)
-# On a machine other jobs share, run it as `chrt -r 10 benchmarks/pytorch/side-by-side.sh`. It installs nothing;
+# Run it on a quiet machine, with normal scheduling. Not under `chrt -r 10`: with real-time priority an OpenMP
+# worker that spin-waits keeps its core from the thread with the work (a 32x512 by 512x512 product took 8.9 ms
+# instead of 0.4 ms), which slows ibreid's two thread pools far more than PyTorch's one. It installs nothing;
 # without torch it says how to get it (Debian: apt-get install python3-torch).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -29,6 +32,7 @@ batch="${BATCH:-32}"
 steps="${STEPS:-10}"
 warmup="${WARMUP:-5}"
 layouts="${TORCH_LAYOUTS:-nchw}"
+threads_list="${THREADS:-2}"
 
 py="${PYTHON:-}"
 if [ -z "$py" ]; then
@@ -51,33 +55,33 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 log="$tmp/log"
 {
-  echo "=== side-by-side $(date -u +%FT%TZ) rounds=$rounds builds='$builds' kinds='$kinds' batch=$batch steps=$steps warmup=$warmup layouts='$layouts'"
+  echo "=== side-by-side $(date -u +%FT%TZ) rounds=$rounds builds='$builds' threads='$threads_list' kinds='$kinds' batch=$batch steps=$steps warmup=$warmup layouts='$layouts'"
   echo "# host: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cpus, avx512f: $(grep -qw avx512f /proc/cpuinfo && echo yes || echo no); sched: $(chrt -p $$ 2>/dev/null | head -1 | sed 's/.*: //')"
   echo "# uptime at start: $(uptime)"
 } | tee -a "$log"
 
-run_ibreid() { # build kind round
-  local b="$1" k="$2" r="$3" f="$tmp/ibreid-$1-$2-$3"
+run_ibreid() { # build kind round threads
+  local b="$1" k="$2" r="$3" t="$4" f="$tmp/ibreid-$1-$2-$3-$4"
   local env=()
   [ "$b" != auto ] && env=(IBREID_NATIVE="$b")
   env "${env[@]}" "$root/benchmarks/bench.sh" --branches "$k" --encoder fast-resnet --width 32 --stages 1,1,1 \
-    --dim 512 --batch "$batch" --threads 2 --steps "$steps" --warmup "$warmup" --rounds 1 --no-infer > "$f" 2>&1
+    --dim 512 --batch "$batch" --threads "$t" --steps "$steps" --warmup "$warmup" --rounds 1 --no-infer > "$f" 2>&1
   local ms
   ms="$(grep -E '^\| fast-resnet' "$f" | sed -E 's/.*\| \[([0-9.]+)\].*/\1/' | head -1)"
   local nb
   nb="$(grep -m1 '^# native build:' "$f" | sed -E 's/^# native build: ([^ ]+).*/\1/')"
-  echo "ibreid round=$r branches=$k build=${nb:-?} requested=$b step_ms_median=${ms:-FAILED} load=$(cut -d' ' -f1 /proc/loadavg)" \
+  echo "ibreid round=$r branches=$k threads=$t build=${nb:-?} requested=$b step_ms_median=${ms:-FAILED} load=$(cut -d' ' -f1 /proc/loadavg)" \
     | tee -a "$log"
   grep -E '^# (cpu|native build)|^SGEMM' "$f" | sed 's/^/    /' >> "$log"
   [ -z "$ms" ] && tail -n 5 "$f" | sed 's/^/    /' | tee -a "$log"
 }
 
-run_torch() { # layout kind round
-  local l="$1" k="$2" r="$3" f="$tmp/torch-$1-$2-$3"
+run_torch() { # layout kind round threads
+  local l="$1" k="$2" r="$3" t="$4" f="$tmp/torch-$1-$2-$3-$4"
   local extra=()
   [ "$l" = nhwc ] && extra=(--channels-last)
   LD_LIBRARY_PATH="${TORCH_LD_LIBRARY_PATH:+$TORCH_LD_LIBRARY_PATH:}${LD_LIBRARY_PATH:-}" "$py" \
-    "$root/benchmarks/pytorch/step.py" --branches "$k" --batch "$batch" --threads 2 --steps "$steps" \
+    "$root/benchmarks/pytorch/step.py" --branches "$k" --batch "$batch" --threads "$t" --steps "$steps" \
     --warmup "$warmup" "${extra[@]}" > "$f" 2>&1
   local line
   line="$(grep -m1 '^pytorch-step:' "$f")"
@@ -88,13 +92,15 @@ run_torch() { # layout kind round
 
 for ((round = 1; round <= rounds; round++)); do
   for k in $kinds; do
-    if ((round % 2 == 1)); then
-      for b in $builds; do run_ibreid "$b" "$k" "$round"; done
-      for l in $layouts; do run_torch "$l" "$k" "$round"; done
-    else
-      for l in $layouts; do run_torch "$l" "$k" "$round"; done
-      for b in $builds; do run_ibreid "$b" "$k" "$round"; done
-    fi
+    for t in $threads_list; do
+      if ((round % 2 == 1)); then
+        for b in $builds; do run_ibreid "$b" "$k" "$round" "$t"; done
+        for l in $layouts; do run_torch "$l" "$k" "$round" "$t"; done
+      else
+        for l in $layouts; do run_torch "$l" "$k" "$round" "$t"; done
+        for b in $builds; do run_ibreid "$b" "$k" "$round" "$t"; done
+      fi
+    done
   done
 done
 echo "# uptime at end: $(uptime)" | tee -a "$log"
@@ -113,7 +119,7 @@ for line in open(log):
         ms = float(kv["step_ms_median"])
     except (KeyError, ValueError):
         continue
-    impl = "ibreid " + kv["build"] if m.group(1) == "ibreid" else "pytorch " + kv["layout"]
+    impl = ("ibreid " + kv["build"] if m.group(1) == "ibreid" else "pytorch " + kv["layout"]) + " t" + kv.get("threads", "2")
     rows.append((int(kv["branches"]), impl, int(kv["round"]), ms))
 gflop = {1: 5.2231, 3: 20.8924}  # BenchMain's FlopCounter (and step.py's count) at width 32, [1,1,1], D 512, batch 32
 print()
@@ -122,8 +128,10 @@ print("|---|---|---|---|---|---|---|")
 for k in sorted({r[0] for r in rows}):
     impls = sorted({r[1] for r in rows if r[0] == k}, key=lambda s: (not s.startswith("pytorch"), s))
     med = {i: statistics.median([r[3] for r in rows if r[0] == k and r[1] == i]) for i in impls}
-    torch_impl = next((i for i in impls if i == "pytorch nchw"), next((i for i in impls if i.startswith("pytorch")), None))
     for i in impls:
+        t = i.rsplit(" t", 1)[1]
+        torch_impl = next((j for j in impls if j == "pytorch nchw t" + t),
+                          next((j for j in impls if j.startswith("pytorch") and j.endswith(" t" + t)), None))
         per = [r for r in rows if r[0] == k and r[1] == i]
         images = batch * (4 if k == 3 else 1)
         gf = gflop[k] * batch / 32 if k in gflop else float("nan")
@@ -134,8 +142,8 @@ for k in sorted({r[0] for r in rows}):
             ratio = "%.2f (%s)" % (med[torch_impl] / med[i], ", ".join(paired))
         print("| %d branch%s | %s | %s | %.0f | %.1f | %.1f | %s |" % (k, "" if k == 1 else "es", i,
               ", ".join("%.0f" % r[3] for r in per), med[i], images / med[i] * 1e3, gf / med[i] * 1e3, ratio))
-print("(ratio = PyTorch step time / ibreid step time, against PyTorch %s; >= 1.0 means ibreid is at least as fast)"
-      % "nchw")
+print("(ratio = PyTorch step time / ibreid step time, against PyTorch nchw at the same thread count (tN); >= 1.0 "
+      "means ibreid is at least as fast)")
 EOF
 cat "$log" >> "$out"
 echo "(appended to ${out#$root/})"
