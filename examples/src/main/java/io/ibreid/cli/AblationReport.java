@@ -332,7 +332,7 @@ final class AblationReport {
         notes.add("`" + e.getKey() + "`: " + p.path("note").asText());
       }
       for (JsonNode f : p.path("features")) {
-        md.append("| ").append(e.getKey()).append(" | ").append(f.path("name").asText()).append(" |");
+        md.append("| ").append(e.getKey()).append(" | ").append(f.path("name").asText().replace("|", "/")).append(" |");
         for (String factor : factors) {
           JsonNode s = f.path("scores").get(factor);
           if (s == null) {
