@@ -59,16 +59,7 @@ final class AblationProbe {
     }
     TrainedRun trained = TrainedRun.open(runDir, "best");
     CrossModalSource source = RunData.open(trained.config(), null, null, null);
-    List<ImageRecord> images = new ArrayList<>();
-    if (source instanceof RegDb regdb) {
-      images.addAll(regdb.testVisible());
-      images.addAll(regdb.testThermal());
-    } else {
-      images.addAll(source.testRecords());
-    }
-    if (images.isEmpty()) {
-      throw new IbreidException("data set " + source.root() + " has no test images to probe");
-    }
+    List<ImageRecord> images = ProbeCommand.testImages(source);
     boolean factors = FactorFile.exists(source.root());
     FactorTable table = factors ? FactorTable.fromFactorFile(images, source.root(),
         !RunData.isRegdb(trained.config().data.type)) : FactorTable.fromLayout(images);

@@ -75,16 +75,7 @@ final class ProbeCommand implements Callable<Integer> {
     TrainedRun trained = TrainedRun.open(run, checkpoint);
     String type = dataset == null ? trained.config().data.type : dataset;
     CrossModalSource source = RunData.open(trained.config(), dataset, root, trial);
-    List<ImageRecord> images = new ArrayList<>();
-    if (source instanceof RegDb regdb) {
-      images.addAll(regdb.testVisible());
-      images.addAll(regdb.testThermal());
-    } else {
-      images.addAll(source.testRecords());
-    }
-    if (images.isEmpty()) {
-      throw new IbreidException("data set " + source.root() + " has no test images to probe");
-    }
+    List<ImageRecord> images = testImages(source);
     FactorTable table;
     if (FactorFile.exists(source.root())) {
       table = FactorTable.fromFactorFile(images, source.root(), !RunData.isRegdb(type));
@@ -115,5 +106,20 @@ final class ProbeCommand implements Callable<Integer> {
     console.printf("%nwrote %s, probe.json and probe.png%n", dir.resolve("probe.md"));
     console.flush();
     return 0;
+  }
+
+  /** Every test image of {@code source} (RegDB: the trial's visible and thermal test images); none is an error. */
+  static List<ImageRecord> testImages(CrossModalSource source) {
+    List<ImageRecord> images = new ArrayList<>();
+    if (source instanceof RegDb regdb) {
+      images.addAll(regdb.testVisible());
+      images.addAll(regdb.testThermal());
+    } else {
+      images.addAll(source.testRecords());
+    }
+    if (images.isEmpty()) {
+      throw new IbreidException("data set " + source.root() + " has no test images to probe");
+    }
+    return images;
   }
 }
