@@ -142,6 +142,9 @@ public final class BenchMain implements Callable<Integer> {
   public Integer call() throws Exception {
     if (threads != null) {
       Threads.set(threads);
+    } else if (threadSweep == null) {
+      // what training runs with: BLAS threads of NativeRuntime.trainingThreads(), OpenMP's as ND4J chose
+      NativeRuntime.trainingThreads();
     }
     ImageShape shape = parseShape(input);
     System.out.println("# ibreid-bench  " + new java.util.Date());

@@ -120,6 +120,72 @@ public final class NativeRuntime {
     return c;
   }
 
+  /** System property: the BLAS library's threads while a training loop runs (a positive number, or "keep"). */
+  public static final String TRAINING_BLAS_THREADS_PROPERTY = "ibreid.training.blasThreads";
+  /** Environment variable read when the property is not set. */
+  public static final String TRAINING_BLAS_THREADS_ENVIRONMENT = "IBREID_TRAINING_BLAS_THREADS";
+
+  /**
+   * Sets the BLAS library's threads for a training loop and keeps OpenMP's (oneDNN's convolutions, libnd4j) as they
+   * were; {@link TrainingThreads#close()} restores the BLAS count, so evaluation in the same process keeps its
+   * multi-threaded products. Default 1: a training step's products are small (32×512 by 512×512), and a second BLAS
+   * pool competing with libnd4j's and OpenMP's for the cores cost more than it gave (the demo's training on 2 cores:
+   * 155 img/s with 1 BLAS thread against 115–130 with 2; benchmarks/README.md, issue 18 part 2). Loads the natives
+   * ({@link #load()}) on the calling thread.
+   *
+   * @throws IbreidException when the property or environment variable is neither a positive number nor "keep"
+   */
+  public static synchronized TrainingThreads trainingThreads() {
+    load();
+    String raw = System.getProperty(TRAINING_BLAS_THREADS_PROPERTY);
+    String source = "-D" + TRAINING_BLAS_THREADS_PROPERTY;
+    if (raw == null) {
+      raw = System.getenv(TRAINING_BLAS_THREADS_ENVIRONMENT);
+      source = TRAINING_BLAS_THREADS_ENVIRONMENT;
+    }
+    org.nd4j.linalg.api.blas.Blas blas = org.nd4j.linalg.factory.Nd4j.factory().blas();
+    org.nd4j.nativeblas.NativeOps ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+    int previous = blas.getMaxThreads();
+    int omp = ops.ompGetMaxThreads();
+    int wanted;
+    if (raw == null || raw.isBlank()) {
+      wanted = 1;
+    } else if (raw.trim().equals("keep")) {
+      wanted = previous;
+    } else {
+      try {
+        wanted = Integer.parseInt(raw.trim());
+      } catch (NumberFormatException e) {
+        wanted = 0;
+      }
+      if (wanted < 1) {
+        throw new IbreidException(source + "=" + raw + ": expected a positive number of BLAS threads or \"keep\"");
+      }
+    }
+    if (wanted != previous) {
+      blas.setMaxThreads(wanted);
+      // an OpenMP build of OpenBLAS sets OpenMP's count too: give oneDNN and libnd4j theirs back
+      ops.setOmpNumThreads(omp);
+    }
+    return new TrainingThreads(wanted, previous, omp);
+  }
+
+  /** The BLAS threads a training loop runs with, and what {@link #close()} restores. */
+  public record TrainingThreads(int blas, int previousBlas, int omp) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (blas != previousBlas) {
+        org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(previousBlas);
+        org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(omp);
+      }
+    }
+
+    /** For logs: "BLAS 1 thread(s), OpenMP 2". */
+    public String describe() {
+      return "BLAS " + blas + " thread(s) while training (" + TRAINING_BLAS_THREADS_PROPERTY + "), OpenMP " + omp;
+    }
+  }
+
   /** The CPU {@link #select()} read (selecting first if needed). */
   public static synchronized CpuInfo cpu() {
     select();

@@ -73,8 +73,19 @@ public final class Trainer {
     return model;
   }
 
-  /** Trains from scratch, or from the newest valid checkpoint when {@code resume} is set. */
+  /**
+   * Trains from scratch, or from the newest valid checkpoint when {@code resume} is set, with the BLAS threads of
+   * {@link io.ibreid.core.natives.NativeRuntime#trainingThreads()} (restored afterwards).
+   */
   public TrainingSummary train(boolean resume, TrainerListener listener) {
+    try (io.ibreid.core.natives.NativeRuntime.TrainingThreads threads =
+        io.ibreid.core.natives.NativeRuntime.trainingThreads()) {
+      return train(resume, listener, threads);
+    }
+  }
+
+  private TrainingSummary train(boolean resume, TrainerListener listener,
+      io.ibreid.core.natives.NativeRuntime.TrainingThreads threads) {
     run.prepare(config);
     Checkpoints checkpoints = new Checkpoints(run.checkpoints(), config.checkpoint.keep);
     TrainingState state = TrainingState.start();
@@ -96,7 +107,7 @@ public final class Trainer {
         + " per epoch) from iteration " + start + "; " + model.graph().numParams() + " parameters");
     io.ibreid.core.natives.NativeChoice nativeBuild = io.ibreid.core.natives.NativeRuntime.load();
     note(listener, Level.INFO, "native build " + nativeBuild.build().id() + " (" + nativeBuild.reason()
-        + "), loaded from " + io.ibreid.core.natives.NativeRuntime.loadedFrom());
+        + "), loaded from " + io.ibreid.core.natives.NativeRuntime.loadedFrom() + "; " + threads.describe());
     long t0 = System.nanoTime();
     double waitedNanos = 0;
     long images = 0;
