@@ -114,6 +114,7 @@ class NativeStartupIT {
         "doctor", "--system");
     assertThat(r.status()).as(r.describe()).isZero();
     assertThat(r.out()).contains("cpu: ", "native build: plain (asked for by IBREID_NATIVE=plain)",
-        "loaded from: ", "/linux-x86_64/libjnind4jcpu.so", "openblas kernels: ", "threads: ", "heap: max 0.50 GiB");
+        "loaded from: ", "/linux-x86_64/libjnind4jcpu.so", "openblas kernels: ", "threads: ", "BLAS threads: ",
+        "while training 1 (default", "heap: max 0.50 GiB");
   }
 }

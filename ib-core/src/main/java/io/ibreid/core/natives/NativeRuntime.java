@@ -234,6 +234,10 @@ public final class NativeRuntime {
     lines.add("threads: " + Runtime.getRuntime().availableProcessors() + " processors; ND4J omp.threads="
         + env.getOrDefault("omp.threads", "?") + ", OMP_NUM_THREADS="
         + (System.getenv("OMP_NUM_THREADS") == null ? "unset" : System.getenv("OMP_NUM_THREADS")));
+    String blas = System.getProperty(TRAINING_BLAS_THREADS_PROPERTY, System.getenv(TRAINING_BLAS_THREADS_ENVIRONMENT));
+    lines.add("BLAS threads: " + org.nd4j.linalg.factory.Nd4j.factory().blas().getMaxThreads() + "; while training "
+        + (blas == null || blas.isBlank() ? "1 (default; " + TRAINING_BLAS_THREADS_PROPERTY + " or "
+        + TRAINING_BLAS_THREADS_ENVIRONMENT + " changes it)" : blas.trim()));
     lines.add(String.format(Locale.ROOT, "heap: max %.2f GiB", Runtime.getRuntime().maxMemory() / 1073741824.0));
     lines.add("javacpp: " + JAVACPP_EXTENSION + "=\"" + System.getProperty(JAVACPP_EXTENSION, "") + "\", cache "
         + System.getProperty("org.bytedeco.javacpp.cachedir", System.getProperty("user.home") + "/.javacpp/cache"));
