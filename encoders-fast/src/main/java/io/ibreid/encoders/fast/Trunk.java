@@ -63,11 +63,16 @@ public class Trunk extends BaseLayer<TrunkLayer> {
 
   private INDArray buffer(String name, long... shape) {
     INDArray b = buffers.get(name);
-    if (b == null || !Arrays.equals(b.shape(), shape) || b.dataType() != dataType) {
+    if (!fits(b, shape)) {
       b = Nd4j.create(dataType, shape);
       buffers.put(name, b);
     }
     return b;
+  }
+
+  /** Whether a kept array can be reused for {@code shape} in this layer's data type. */
+  private boolean fits(INDArray b, long[] shape) {
+    return b != null && Arrays.equals(b.shape(), shape) && b.dataType() == dataType;
   }
 
   private long[] shape(long n, int c, int h, int w) {
@@ -369,7 +374,7 @@ public class Trunk extends BaseLayer<TrunkLayer> {
   /** A kept array filled with {@code value} when it is (re)allocated. */
   private INDArray constant(String name, double value, long... shape) {
     INDArray b = buffers.get(name);
-    if (b == null || !Arrays.equals(b.shape(), shape) || b.dataType() != dataType) {
+    if (!fits(b, shape)) {
       b = Nd4j.valueArrayOf(shape, value, dataType);
       buffers.put(name, b);
     }

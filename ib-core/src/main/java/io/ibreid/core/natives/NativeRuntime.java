@@ -137,12 +137,9 @@ public final class NativeRuntime {
    */
   public static synchronized TrainingThreads trainingThreads() {
     load();
-    String raw = System.getProperty(TRAINING_BLAS_THREADS_PROPERTY);
-    String source = "-D" + TRAINING_BLAS_THREADS_PROPERTY;
-    if (raw == null) {
-      raw = System.getenv(TRAINING_BLAS_THREADS_ENVIRONMENT);
-      source = TRAINING_BLAS_THREADS_ENVIRONMENT;
-    }
+    String[] setting = trainingBlasSetting();
+    String raw = setting[0];
+    String source = setting[1];
     org.nd4j.linalg.api.blas.Blas blas = org.nd4j.linalg.factory.Nd4j.factory().blas();
     org.nd4j.nativeblas.NativeOps ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
     int previous = blas.getMaxThreads();
@@ -163,11 +160,24 @@ public final class NativeRuntime {
       }
     }
     if (wanted != previous) {
-      blas.setMaxThreads(wanted);
-      // an OpenMP build of OpenBLAS sets OpenMP's count too: give oneDNN and libnd4j theirs back
-      ops.setOmpNumThreads(omp);
+      setBlasThreads(wanted, omp);
     }
     return new TrainingThreads(wanted, previous, omp);
+  }
+
+  /** The training BLAS-thread setting as given ({@code null} when unset) and where it came from. */
+  private static String[] trainingBlasSetting() {
+    String raw = System.getProperty(TRAINING_BLAS_THREADS_PROPERTY);
+    if (raw != null) {
+      return new String[] {raw, "-D" + TRAINING_BLAS_THREADS_PROPERTY};
+    }
+    return new String[] {System.getenv(TRAINING_BLAS_THREADS_ENVIRONMENT), TRAINING_BLAS_THREADS_ENVIRONMENT};
+  }
+
+  /** Sets the BLAS library's threads, then OpenMP's back to {@code omp}: an OpenMP build of OpenBLAS sets both. */
+  private static void setBlasThreads(int blas, int omp) {
+    org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(blas);
+    org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(omp);
   }
 
   /** The BLAS threads a training loop runs with, and what {@link #close()} restores. */
@@ -175,12 +185,11 @@ public final class NativeRuntime {
     @Override
     public void close() {
       if (blas != previousBlas) {
-        org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(previousBlas);
-        org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(omp);
+        setBlasThreads(previousBlas, omp);
       }
     }
 
-    /** For logs: "BLAS 1 thread(s), OpenMP 2". */
+    /** For logs: "BLAS 1 thread(s) while training (ibreid.training.blasThreads), OpenMP 2". */
     public String describe() {
       return "BLAS " + blas + " thread(s) while training (" + TRAINING_BLAS_THREADS_PROPERTY + "), OpenMP " + omp;
     }
@@ -234,7 +243,7 @@ public final class NativeRuntime {
     lines.add("threads: " + Runtime.getRuntime().availableProcessors() + " processors; ND4J omp.threads="
         + env.getOrDefault("omp.threads", "?") + ", OMP_NUM_THREADS="
         + (System.getenv("OMP_NUM_THREADS") == null ? "unset" : System.getenv("OMP_NUM_THREADS")));
-    String blas = System.getProperty(TRAINING_BLAS_THREADS_PROPERTY, System.getenv(TRAINING_BLAS_THREADS_ENVIRONMENT));
+    String blas = trainingBlasSetting()[0];
     lines.add("BLAS threads: " + org.nd4j.linalg.factory.Nd4j.factory().blas().getMaxThreads() + "; while training "
         + (blas == null || blas.isBlank() ? "1 (default; " + TRAINING_BLAS_THREADS_PROPERTY + " or "
         + TRAINING_BLAS_THREADS_ENVIRONMENT + " changes it)" : blas.trim()));
