@@ -11,9 +11,13 @@
 # Environment (all optional):
 #   BUILDS="auto"          ND4J builds to run ibreid with (IBREID_NATIVE values), e.g. "onednn-avx512 onednn-avx2"
 #   KINDS="1 3"            step kinds: 1 = one branch, 3 = visible + infrared + shared (4 x batch branch-images)
-#   BATCH=32 STEPS=10 WARMUP=5   per process (ibreid: --steps/--warmup, one round; PyTorch the same)
+#   BATCH=32 STEPS=20     per process (ibreid: --steps, one round; PyTorch the same)
+#   WARMUP=auto           ibreid's warm-up: auto = until the JIT compiler is idle (BenchMain --warmup), or a count;
+#                         a short fixed warm-up times the C2 compiler, which holds a core for the first ~100 steps
+#   TORCH_WARMUP=20       PyTorch's warm-up steps (no JIT to wait for)
 #   TORCH_LAYOUTS="nchw"   PyTorch memory formats to run: nchw and/or nhwc (channels-last)
-#   THREADS="2"            thread counts to run both at (e.g. "1 2"); ratios pair equal thread counts
+#   THREADS="2"            thread counts to run both at (e.g. "1 2"); ratios pair equal thread counts. ibreid runs
+#                          at its training setting for N threads: N/N/1 (libnd4j and OpenMP N, BLAS 1)
 #   PYTHON                 a Python with torch (default: the first of python3, /usr/bin/python3 that imports it)
 #   OUT                    results file (default benchmarks/results/pytorch-side-by-side.txt)
 #   TORCH_LD_LIBRARY_PATH  prepended to LD_LIBRARY_PATH for the PyTorch processes only (e.g. a directory holding
@@ -29,8 +33,9 @@ rounds="${1:-3}"
 builds="${BUILDS:-auto}"
 kinds="${KINDS:-1 3}"
 batch="${BATCH:-32}"
-steps="${STEPS:-10}"
-warmup="${WARMUP:-5}"
+steps="${STEPS:-20}"
+warmup="${WARMUP:-auto}"
+torch_warmup="${TORCH_WARMUP:-20}"
 layouts="${TORCH_LAYOUTS:-nchw}"
 threads_list="${THREADS:-2}"
 
@@ -55,7 +60,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 log="$tmp/log"
 {
-  echo "=== side-by-side $(date -u +%FT%TZ) rounds=$rounds builds='$builds' threads='$threads_list' kinds='$kinds' batch=$batch steps=$steps warmup=$warmup layouts='$layouts'"
+  echo "=== side-by-side $(date -u +%FT%TZ) rounds=$rounds builds='$builds' threads='$threads_list' kinds='$kinds' batch=$batch steps=$steps warmup=$warmup torch_warmup=$torch_warmup layouts='$layouts'"
   echo "# host: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cpus, avx512f: $(grep -qw avx512f /proc/cpuinfo && echo yes || echo no); sched: $(chrt -p $$ 2>/dev/null | head -1 | sed 's/.*: //')"
   echo "# uptime at start: $(uptime)"
 } | tee -a "$log"
@@ -65,14 +70,14 @@ run_ibreid() { # build kind round threads
   local env=()
   [ "$b" != auto ] && env=(IBREID_NATIVE="$b")
   env "${env[@]}" "$root/benchmarks/bench.sh" --branches "$k" --encoder fast-resnet --width 32 --stages 1,1,1 \
-    --dim 512 --batch "$batch" --threads "$t" --steps "$steps" --warmup "$warmup" --rounds 1 --no-infer > "$f" 2>&1
+    --dim 512 --batch "$batch" --threads "$t/$t/1" --steps "$steps" --warmup "$warmup" --rounds 1 --no-infer > "$f" 2>&1
   local ms
   ms="$(grep -E '^\| fast-resnet' "$f" | sed -E 's/.*\| \[([0-9.]+)\].*/\1/' | head -1)"
   local nb
   nb="$(grep -m1 '^# native build:' "$f" | sed -E 's/^# native build: ([^ ]+).*/\1/')"
   echo "ibreid round=$r branches=$k threads=$t build=${nb:-?} requested=$b step_ms_median=${ms:-FAILED} load=$(cut -d' ' -f1 /proc/loadavg)" \
     | tee -a "$log"
-  grep -E '^# (cpu|native build)|^SGEMM' "$f" | sed 's/^/    /' >> "$log"
+  grep -E '^# (cpu|native build|threads|warm-up)|^SGEMM' "$f" | sed 's/^/    /' >> "$log"
   [ -z "$ms" ] && tail -n 5 "$f" | sed 's/^/    /' | tee -a "$log"
 }
 
@@ -82,7 +87,7 @@ run_torch() { # layout kind round threads
   [ "$l" = nhwc ] && extra=(--channels-last)
   LD_LIBRARY_PATH="${TORCH_LD_LIBRARY_PATH:+$TORCH_LD_LIBRARY_PATH:}${LD_LIBRARY_PATH:-}" "$py" \
     "$root/benchmarks/pytorch/step.py" --branches "$k" --batch "$batch" --threads "$t" --steps "$steps" \
-    --warmup "$warmup" "${extra[@]}" > "$f" 2>&1
+    --warmup "$torch_warmup" "${extra[@]}" > "$f" 2>&1
   local line
   line="$(grep -m1 '^pytorch-step:' "$f")"
   echo "pytorch round=$r ${line#pytorch-step: } load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$log"

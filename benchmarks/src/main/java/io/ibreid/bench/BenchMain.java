@@ -67,8 +67,9 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--infer-batch", description = "images per feature-extraction call (default 128)")
   int inferBatch = 128;
 
-  @Option(names = "--threads", description = "ND4J/OpenMP/BLAS threads (default: ND4J's choice)")
-  Integer threads;
+  @Option(names = "--threads", description = "thread setting: N (every pool N threads) or ND4J/OMP/BLAS, e.g. 2/2/1 "
+      + "(default: what training runs with, NativeRuntime.trainingThreads())")
+  String threads;
 
   @Option(names = "--thread-sweep", split = ",", description = "thread counts measured side by side in this process: "
       + "every round runs every encoder once per setting (Threads.set before each), e.g. 1,2; a setting N sets all "
@@ -78,8 +79,12 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--steps", description = "timed training steps per round (default 10)")
   int steps = 10;
 
-  @Option(names = "--warmup", description = "untimed warm-up steps before the first round (default 5)")
-  int warmup = 5;
+  @Option(names = "--warmup", description = "untimed warm-up steps before an encoder's first round: a count, or auto "
+      + "(default): until the JIT compiler has been idle for " + JitWarmup.WINDOW + " steps in a row (at least "
+      + JitWarmup.MIN_STEPS + ", at most " + JitWarmup.MAX_STEPS + " steps). A short fixed warm-up times the JIT: its "
+      + "compiler threads take a core for the first ~100 steps, which slows the 2-thread step far more than the "
+      + "1-thread one")
+  String warmup = "auto";
 
   @Option(names = "--rounds", description = "round-robin rounds over the encoders (default 2)")
   int rounds = 2;
@@ -230,7 +235,7 @@ public final class BenchMain implements Callable<Integer> {
         if (n != null) {
           Threads.set(n);
         }
-        double[] t = trainSteps(s.model(), shape, round == 0 ? warmup : 1, steps);
+        double[] t = trainSteps(s.model(), shape, round == 0 ? warmupSteps() : 1, steps, false);
         stepSeconds.computeIfAbsent(s.label(), key -> new ArrayList<>()).add(median(t));
         if (!noInfer) {
           inferRate.computeIfAbsent(s.label(), key -> new ArrayList<>()).add(inferImagesPerSecond(s.model(), shape));
@@ -262,38 +267,75 @@ public final class BenchMain implements Callable<Integer> {
     return 0;
   }
 
-  /** Runs warm-up then timed steps; returns seconds per timed step. */
-  double[] trainSteps(ReidModel model, ImageShape shape, int warm, int timed) {
+  /**
+   * Runs warm-up steps ({@code warm}, or until the JIT is idle when negative), then {@code timed} timed steps; returns
+   * seconds per timed step (all of them with {@code keepAll}, else those the JIT finished no compilation in, when
+   * they are at least half) and prints the warm-up length and the JIT's work during the timed steps.
+   */
+  double[] trainSteps(ReidModel model, ImageShape shape, int warm, int timed, boolean keepAll) {
     INDArray[] in = inputs(model, shape, batch);
     int outputs = model.outputs().size();
-    INDArray[] errors = null;
-    double[] t = new double[timed];
+    INDArray[][] errors = {null};
     io.ibreid.core.train.Objective loss = objective ? objective(model) : null;
     io.ibreid.core.data.CrossModalBatch cm = objective ? crossModalBatch(in) : null;
-    for (int i = 0; i < warm + timed; i++) {
+    JitWarmup jit = new JitWarmup();
+    int i = 0;
+    while (warm < 0 ? i < JitWarmup.MAX_STEPS && !jit.steady() : i < warm) {
       long t0 = System.nanoTime();
-      INDArray[][] holder = {errors};
-      long iteration = i;
-      Gradient g = model.graph().forwardBackward(in, outs -> {
-        if (loss != null) {
-          return loss.evaluate(outs, cm, iteration).errors();
-        }
-        if (holder[0] == null) {
-          holder[0] = new INDArray[outputs];
-          for (int k = 0; k < outputs; k++) {
-            holder[0][k] = Nd4j.randn(outs[k].dataType(), outs[k].shape()).muli(1e-3 / batch);
-          }
-        }
-        return holder[0];
-      });
-      errors = holder[0];
-      model.graph().getUpdater().update(g, i, 0, batch, LayerWorkspaceMgr.noWorkspaces());
-      model.graph().params().subi(g.gradient());
-      if (i >= warm) {
-        t[i - warm] = (System.nanoTime() - t0) / 1e9;
-      }
+      step(model, in, outputs, errors, loss, cm, i++);
+      jit.afterWarmupStep(System.nanoTime() - t0);
     }
-    return t;
+    int warmed = i;
+    jit.startTimed();
+    double[] t = new double[timed];
+    for (int k = 0; k < timed; k++) {
+      long t0 = System.nanoTime();
+      step(model, in, outputs, errors, loss, cm, i++);
+      t[k] = (System.nanoTime() - t0) / 1e9;
+      jit.afterTimedStep();
+    }
+    double[] quiet = keepAll ? t : jit.quietSteps(t);
+    System.out.println("# warm-up: " + warmed + " steps" + (warm < 0 ? " (auto: " + jit.describeWarmup() + ")" : "")
+        + "; " + jit.describeTimed(t) + "; " + (quiet.length == t.length ? "all steps kept"
+        : String.format("%d of %d steps kept (those the JIT compiler finished no work in): median %.1f ms, all %.1f ms",
+            quiet.length, t.length, median(quiet) * 1e3, median(t) * 1e3)));
+    return quiet;
+  }
+
+  /** One training step: forward, backward (external errors from the objective or fixed random ones), Adam. */
+  private void step(ReidModel model, INDArray[] in, int outputs, INDArray[][] errors,
+      io.ibreid.core.train.Objective loss, io.ibreid.core.data.CrossModalBatch cm, long iteration) {
+    Gradient g = model.graph().forwardBackward(in, outs -> {
+      if (loss != null) {
+        return loss.evaluate(outs, cm, iteration).errors();
+      }
+      if (errors[0] == null) {
+        errors[0] = new INDArray[outputs];
+        for (int k = 0; k < outputs; k++) {
+          errors[0][k] = Nd4j.randn(outs[k].dataType(), outs[k].shape()).muli(1e-3 / batch);
+        }
+      }
+      return errors[0];
+    });
+    model.graph().getUpdater().update(g, (int) iteration, 0, batch, LayerWorkspaceMgr.noWorkspaces());
+    model.graph().params().subi(g.gradient());
+  }
+
+  /** The --warmup value as a step count, or -1 for auto. */
+  private int warmupSteps() {
+    if (warmup.equals("auto")) {
+      return -1;
+    }
+    try {
+      int n = Integer.parseInt(warmup.trim());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new CommandLine.ParameterException(new CommandLine(this),
+        "--warmup: a step count >= 0 or auto, got " + warmup);
   }
 
   double inferImagesPerSecond(ReidModel model, ImageShape shape) {
@@ -385,7 +427,7 @@ public final class BenchMain implements Callable<Integer> {
       io.ibreid.encoders.fast.OpTimes.reset();
       io.ibreid.encoders.fast.OpTimes.enable(true);
       int n = 3;
-      double[] st = trainSteps(s.model(), shape, 0, n);
+      double[] st = trainSteps(s.model(), shape, 0, n, true);
       io.ibreid.encoders.fast.OpTimes.enable(false);
       double stepMs = java.util.Arrays.stream(st).sum() * 1e3 / n;
       System.out.printf("## ops inside the fused trunk (ms per training step; step %.1f ms with workspaces)%n",
