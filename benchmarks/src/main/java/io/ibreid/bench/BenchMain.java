@@ -145,6 +145,7 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    warmupSteps(); // a bad --warmup is reported before any work
     if (threads != null) {
       Threads.set(threads);
     } else if (threadSweep == null) {
