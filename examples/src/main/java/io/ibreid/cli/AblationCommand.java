@@ -369,8 +369,18 @@ final class AblationCommand implements Callable<Integer> {
     if (!s.overrides().isEmpty()) {
       d.append(" Overrides for every run: `").append(String.join("`, `", s.overrides())).append("`.");
     }
+    Map<String, String> notes = new LinkedHashMap<>();
+    for (AblationPlan.Run r : plan.runs) {
+      if (r.group().equals("sysu") && !notes.containsKey(r.variant())) {
+        String note = AblationReport.crossBranchNote(r.variant(), r.config().evaluation.visible,
+            r.config().evaluation.infrared);
+        if (note != null) {
+          notes.put(r.variant(), note);
+        }
+      }
+    }
     return new AblationReport.Design(s.variants(), s.seeds(), s.regdbVariants(), s.regdbSeeds(), s.regdbTrials(),
-        s.zdimVariant(), plan.zdims, s.zdimSeeds(), plan.observationSize, d.toString());
+        s.zdimVariant(), plan.zdims, s.zdimSeeds(), plan.observationSize, d.toString(), notes);
   }
 
   private static String shortSha(JsonNode fp) {

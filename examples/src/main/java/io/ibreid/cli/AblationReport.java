@@ -57,7 +57,40 @@ final class AblationReport {
 
   /** What the report is about (from the plan), independent of what has finished. */
   record Design(List<String> variants, int seeds, List<String> regdbVariants, int regdbSeeds, int regdbTrials,
-      String zdimVariant, List<Integer> zdims, int zdimSeeds, int observationSize, String description) {}
+      String zdimVariant, List<Integer> zdims, int zdimSeeds, int observationSize, String description,
+      Map<String, String> notes) {
+    Design(List<String> variants, int seeds, List<String> regdbVariants, int regdbSeeds, int regdbTrials,
+        String zdimVariant, List<Integer> zdims, int zdimSeeds, int observationSize, String description) {
+      this(variants, seeds, regdbVariants, regdbSeeds, regdbTrials, zdimVariant, zdims, zdimSeeds, observationSize,
+          description, Map.of());
+    }
+  }
+
+  /**
+   * A note on a variant whose visible and infrared images are represented by different branches' features (its
+   * primary evaluation): a cross-modal ranking then compares two spaces trained apart, or null when both modalities
+   * read the same branch.
+   */
+  static String crossBranchNote(String variant, List<String> visible, List<String> infrared) {
+    java.util.Set<String> v = branchesOf(visible);
+    java.util.Set<String> i = branchesOf(infrared);
+    if (v.isEmpty() || i.isEmpty() || v.equals(i)) {
+      return null;
+    }
+    return "`" + variant + "` ranks infrared gallery images represented by " + String.join(" ⊕ ", infrared)
+        + " against visible queries represented by " + String.join(" ⊕ ", visible) + ": features of different "
+        + "branches, which no term of this method aligns, so its cross-modal rows sit near chance by construction. "
+        + "It stays in the fixed design and no verdict uses it.";
+  }
+
+  private static java.util.Set<String> branchesOf(List<String> keys) {
+    java.util.Set<String> b = new java.util.TreeSet<>();
+    for (String k : keys) {
+      int dot = k.indexOf('.');
+      b.add(dot < 0 ? k : k.substring(0, dot));
+    }
+    return b;
+  }
 
   /** One finished run and its metrics.json. */
   record Finished(String group, String variant, int zdim, int seed, int trial, JsonNode metrics) {
@@ -241,6 +274,12 @@ final class AblationReport {
     List<Row> sysu = rows("sysu", design.variants());
     md.append("\n## SYSU-MM01-layout lab (single-shot, checkpoint chosen on the validation split)\n\n");
     meanTable(md, sysu, SYSU_COLUMNS, design.seeds(), "seeds");
+    for (String v : design.variants()) {
+      String note = design.notes().get(v);
+      if (note != null) {
+        md.append("\nNote: ").append(note).append('\n');
+      }
+    }
     for (String ref : AblationDefaults.REFERENCES) {
       diffTable(md, sysu, ref, SYSU_COLUMNS, "seed");
     }

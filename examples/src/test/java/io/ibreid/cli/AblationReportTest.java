@@ -208,4 +208,29 @@ class AblationReportTest {
     assertThat(none.get(0).verdict()).isEqualTo(Verdict.CANNOT_TELL); // no ib
     assertThat(none.get(0).numbers()).contains("no paired runs");
   }
+
+  @Test
+  void variantsRankingOneBranchAgainstAnotherGetANoteAndTheShippedOnlyVsd() throws Exception {
+    assertThat(AblationReport.crossBranchNote("vsd", List.of("visible.z"), List.of("infrared.z")))
+        .contains("`vsd`").contains("visible.z").contains("infrared.z").contains("no verdict uses it");
+    assertThat(AblationReport.crossBranchNote("full", List.of("shared.z"), List.of("shared.z"))).isNull();
+    assertThat(AblationReport.crossBranchNote("x", List.of("shared.v", "shared.z"), List.of("shared.z"))).isNull();
+    assertThat(AblationReport.crossBranchNote("y", List.of("visible.v@raw", "shared.z"), List.of("shared.z")))
+        .isNotNull();
+    java.nio.file.Path configs = java.nio.file.Path.of("").toAbsolutePath().getParent().resolve("configs");
+    java.util.Map<String, String> notes = new java.util.TreeMap<>();
+    for (String v : AblationDefaults.VARIANTS) {
+      io.ibreid.core.config.RunConfig c = io.ibreid.core.config.ConfigLoader.load(configs.resolve(v + ".yaml"),
+          List.of());
+      String note = AblationReport.crossBranchNote(v, c.evaluation.visible, c.evaluation.infrared);
+      if (note != null) {
+        notes.put(v, note);
+      }
+    }
+    assertThat(notes).containsOnlyKeys("vsd");
+    AblationReport.Design d = new AblationReport.Design(List.of("baseline-ce", "vsd"), 5, List.of(), 0, 0,
+        "vsd-shared", List.of(), 3, 512, "fixture", notes);
+    assertThat(new AblationReport(d, List.of(), Map.of(), "2026-12-05").markdown())
+        .contains("Note: " + notes.get("vsd"));
+  }
 }
