@@ -81,7 +81,8 @@ public final class BenchMain implements Callable<Integer> {
 
   @Option(names = "--warmup", description = "untimed warm-up steps before an encoder's first round: a count, or auto "
       + "(default): until the JIT compiler has been idle for " + JitWarmup.WINDOW + " steps in a row (at least "
-      + JitWarmup.MIN_STEPS + ", at most " + JitWarmup.MAX_STEPS + " steps). A short fixed warm-up times the JIT: its "
+      + JitWarmup.MIN_STEPS + ", at most " + JitWarmup.MAX_STEPS + " steps or " + (int) JitWarmup.MAX_SECONDS
+      + " s). A short fixed warm-up times the JIT: its "
       + "compiler threads take a core for the first ~100 steps, which slows the 2-thread step far more than the "
       + "1-thread one")
   String warmup = "auto";
@@ -281,7 +282,7 @@ public final class BenchMain implements Callable<Integer> {
     io.ibreid.core.data.CrossModalBatch cm = objective ? crossModalBatch(in) : null;
     JitWarmup jit = new JitWarmup();
     int i = 0;
-    while (warm < 0 ? i < JitWarmup.MAX_STEPS && !jit.steady() : i < warm) {
+    while (warm < 0 ? !jit.done() : i < warm) {
       long t0 = System.nanoTime();
       step(model, in, outputs, errors, loss, cm, i++);
       jit.afterWarmupStep(System.nanoTime() - t0);

@@ -18,6 +18,8 @@ final class JitWarmup {
   static final int WINDOW = 30;
   static final int MIN_STEPS = 10;
   static final int MAX_STEPS = 600;
+  /** A warm-up also ends after this much wall time (a slow encoder's 600 steps could take half an hour). */
+  static final double MAX_SECONDS = 90;
   static final double IDLE_SHARE = 0.01;
 
   private final LongSupplier jitClock;
@@ -25,6 +27,7 @@ final class JitWarmup {
   /** (JIT ms at the step's end, step nanoseconds) of the last WINDOW warm-up steps. */
   private final ArrayDeque<long[]> recent = new ArrayDeque<>();
   private int steps;
+  private long warmupNanos;
   private final long jitAtStart;
   private long jitAtTimed;
   private long lastTimed;
@@ -52,6 +55,7 @@ final class JitWarmup {
 
   void afterWarmupStep(long nanos) {
     steps++;
+    warmupNanos += nanos;
     recent.addLast(new long[] {jitMillis(), nanos});
     if (recent.size() > WINDOW + 1) {
       recent.removeFirst();
@@ -72,6 +76,11 @@ final class JitWarmup {
     long jitMs = recent.getLast()[0] - recent.getFirst()[0];
     long wallNs = recent.stream().skip(1).mapToLong(r -> r[1]).sum();
     return jitMs * 1e6 <= IDLE_SHARE * wallNs;
+  }
+
+  /** Whether the warm-up should end: steady, or MAX_STEPS steps or MAX_SECONDS seconds spent. */
+  boolean done() {
+    return steady() || steps >= MAX_STEPS || warmupNanos >= MAX_SECONDS * 1e9;
   }
 
   void startTimed() {
@@ -98,8 +107,12 @@ final class JitWarmup {
   }
 
   String describeWarmup() {
-    return monitored ? (jitAtTimed - jitAtStart) + " ms of JIT compilation during it"
-        : "no JIT time monitoring in this JVM, fixed " + MIN_STEPS + " steps";
+    if (!monitored) {
+      return "no JIT time monitoring in this JVM, fixed " + MIN_STEPS + " steps";
+    }
+    return (jitAtTimed - jitAtStart) + " ms of JIT compilation during it"
+        + (steady() ? "" : "; stopped at the cap of " + MAX_STEPS + " steps or " + (int) MAX_SECONDS
+            + " s, the JIT not yet idle");
   }
 
   /** The JIT's compilation time during the timed steps against their wall time. */

@@ -72,4 +72,22 @@ class JitWarmupTest {
     }
     assertThat(w.quietSteps(t)).containsExactly(t);
   }
+
+  @Test
+  void aWarmupThatNeverSettlesEndsAtTheTimeCap() {
+    AtomicLong jitMs = new AtomicLong();
+    JitWarmup w = new JitWarmup(jitMs::get);
+    long stepNs = 3_000_000_000L; // a 3 s step: 90 s after 30 steps
+    for (int i = 0; i < 29; i++) {
+      jitMs.addAndGet(500);
+      w.afterWarmupStep(stepNs);
+      assertThat(w.done()).isFalse();
+    }
+    jitMs.addAndGet(500);
+    w.afterWarmupStep(stepNs);
+    assertThat(w.steady()).isFalse();
+    assertThat(w.done()).isTrue();
+    w.startTimed();
+    assertThat(w.describeWarmup()).contains("15000 ms").contains("the JIT not yet idle");
+  }
 }
