@@ -29,18 +29,8 @@ final class EvalCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--run", required = true, paramLabel = "RUN_DIR", description = "Run directory (ibreid train --out).")
-  Path run;
-
-  @Option(names = "--dataset", paramLabel = "TYPE", description = "sysu, regdb, synthetic-sysu or synthetic-regdb "
-      + "(default: the run's data.type).")
-  String dataset;
-
-  @Option(names = "--root", paramLabel = "DIR", description = "Data set root (default: the run's data.root).")
-  Path root;
-
-  @Option(names = "--trial", description = "RegDB trial 1..10 (default: the run's).")
-  Integer trial;
+  @picocli.CommandLine.Mixin
+  TrainedRunOptions runOptions;
 
   @Option(names = "--mode", defaultValue = "both", description = "SYSU: all, indoor or both (default: both).")
   String mode;
@@ -50,10 +40,6 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--trials", defaultValue = "10", description = "SYSU random galleries (default: 10).")
   int trials;
-
-  @Option(names = "--checkpoint", defaultValue = "best", description = "best (validation), last, or a checkpoint "
-      + "folder name (default: best, falling back to last).")
-  String checkpoint;
 
   @Option(names = "--rerank", description = "k-reciprocal re-ranking (k1 20, k2 6, lambda 0.3).")
   boolean rerank;
@@ -70,9 +56,10 @@ final class EvalCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     CmcConvention convention = cmc == null ? null : CmcConvention.parse(cmc);
-    TrainedRun trained = TrainedRun.open(run, checkpoint);
-    List<RunEvaluation.SetResults> sets = evaluateSets(trained, dataset, root, trial, mode, shots, trials, rerank,
-        convention);
+    TrainedRun trained = runOptions.open();
+    Path run = runOptions.run;
+    List<RunEvaluation.SetResults> sets = evaluateSets(trained, runOptions.dataset, runOptions.root,
+        runOptions.trial, mode, shots, trials, rerank, convention);
     out.println("run " + run + ", checkpoint " + trained.checkpoint().getFileName());
     out.print(sets.size() == 1 ? RunEvaluation.table(sets.get(0).results()) : RunEvaluation.tables(sets));
     out.flush();

@@ -26,8 +26,8 @@ final class ExtractCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--run", required = true, paramLabel = "RUN_DIR")
-  Path run;
+  @picocli.CommandLine.Mixin
+  TrainedRunOptions runOptions;
 
   @Option(names = "--out", required = true, paramLabel = "F.npy", description = "Feature file; metadata goes to "
       + "the same name with .csv.")
@@ -39,18 +39,6 @@ final class ExtractCommand implements Callable<Integer> {
   @Option(names = "--modality", defaultValue = "all", description = "all, visible or infrared (default: all).")
   String modality;
 
-  @Option(names = "--dataset", paramLabel = "TYPE", description = "Data set type (default: the run's).")
-  String dataset;
-
-  @Option(names = "--root", paramLabel = "DIR", description = "Data set root (default: the run's).")
-  Path root;
-
-  @Option(names = "--trial", description = "RegDB trial (default: the run's).")
-  Integer trial;
-
-  @Option(names = "--checkpoint", defaultValue = "best")
-  String checkpoint;
-
   @Override
   public Integer call() throws IOException {
     String name = out.getFileName().toString();
@@ -58,8 +46,8 @@ final class ExtractCommand implements Callable<Integer> {
       throw new IbreidException("--out " + out + " must end with .npy");
     }
     Path csv = out.resolveSibling(name.substring(0, name.length() - 4) + ".csv");
-    TrainedRun trained = TrainedRun.open(run, checkpoint);
-    CrossModalSource source = RunData.open(trained.config(), dataset, root, trial);
+    TrainedRun trained = runOptions.open();
+    CrossModalSource source = runOptions.data(trained);
     List<ImageRecord> records = switch (split) {
       case "test" -> source.testRecords();
       case "holdout" -> source.holdout();

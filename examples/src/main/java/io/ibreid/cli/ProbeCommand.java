@@ -35,25 +35,12 @@ final class ProbeCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--run", required = true, paramLabel = "RUN_DIR", description = "Run directory (ibreid train --out).")
-  Path run;
+  @picocli.CommandLine.Mixin
+  TrainedRunOptions runOptions;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Where to write probe.md, probe.json and probe.png "
       + "(default: the run directory).")
   Path out;
-
-  @Option(names = "--checkpoint", defaultValue = "best", description = "best (validation), last, or a checkpoint "
-      + "folder name (default: best, falling back to last).")
-  String checkpoint;
-
-  @Option(names = "--dataset", paramLabel = "TYPE", description = "Data set type (default: the run's).")
-  String dataset;
-
-  @Option(names = "--root", paramLabel = "DIR", description = "Data set root (default: the run's data.root).")
-  Path root;
-
-  @Option(names = "--trial", description = "RegDB trial (default: the run's).")
-  Integer trial;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the fit/score split (default: 1).")
   long seed;
@@ -72,9 +59,10 @@ final class ProbeCommand implements Callable<Integer> {
     if (threads < 1) {
       throw new IbreidException("--threads must be at least 1, got " + threads);
     }
-    TrainedRun trained = TrainedRun.open(run, checkpoint);
-    String type = dataset == null ? trained.config().data.type : dataset;
-    CrossModalSource source = RunData.open(trained.config(), dataset, root, trial);
+    TrainedRun trained = runOptions.open();
+    String type = runOptions.datasetType(trained);
+    CrossModalSource source = runOptions.data(trained);
+    Path run = runOptions.run;
     List<ImageRecord> images = testImages(source);
     FactorTable table;
     if (FactorFile.exists(source.root())) {
