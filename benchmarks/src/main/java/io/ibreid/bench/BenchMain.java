@@ -80,10 +80,11 @@ public final class BenchMain implements Callable<Integer> {
   int steps = 10;
 
   @Option(names = "--warmup", description = "untimed warm-up steps before an encoder's first round: a count, or auto "
-      + "(default): until the JIT compiler has been idle for " + JitWarmup.WINDOW + " steps in a row (at least "
+      + "(default): until the JIT compiler has spent at most 1 % of the last " + JitWarmup.WINDOW + " steps' wall "
+      + "time compiling (at least "
       + JitWarmup.MIN_STEPS + ", at most " + JitWarmup.MAX_STEPS + " steps or " + (int) JitWarmup.MAX_SECONDS
       + " s). A short fixed warm-up times the JIT: its "
-      + "compiler threads take a core for the first ~100 steps, which slows the 2-thread step far more than the "
+      + "compiler threads take a core for the first few hundred steps, which slows the 2-thread step far more than the "
       + "1-thread one")
   String warmup = "auto";
 

@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Decides when a warm-up is over from the JIT compiler's own accounting: the warm-up is steady once the compiler has
- * spent at most {@link #IDLE_SHARE} of the wall time of the last {@link #WINDOW} steps compiling. On 2 cores the C2
- * compiler threads take a core for the first ~100 training steps, and a 2-thread step waits for the descheduled
+ * spent at most {@link #IDLE_SHARE} (a fraction) of the wall time of the last {@link #WINDOW} steps compiling. On 2 cores the C2
+ * compiler threads take a core for the first few hundred training steps, and a 2-thread step waits for the descheduled
  * worker; timing those steps measures the JIT, not the step. Compilation comes back in bursts after the warm-up (tier
  * changes of ND4J's large methods), so the timed steps the JIT finished work in are dropped as well
  * ({@link #quietSteps}). Without compilation-time monitoring in this JVM the warm-up is {@link #MIN_STEPS} steps.
