@@ -20,7 +20,8 @@ final class JitWarmup {
   static final int MAX_STEPS = 600;
   /** A warm-up also ends after this much wall time (a slow encoder's 600 steps could take half an hour). */
   static final double MAX_SECONDS = 90;
-  static final double IDLE_SHARE = 0.01;
+  static final int IDLE_PERCENT = 1;
+  static final double IDLE_SHARE = IDLE_PERCENT / 100.0;
 
   private final LongSupplier jitClock;
   private final boolean monitored;
