@@ -21,7 +21,13 @@
 #   PYTHON                 a Python with torch (default: the first of python3, /usr/bin/python3 that imports it)
 #   OUT                    results file (default benchmarks/results/pytorch-side-by-side.txt)
 #   TORCH_LD_LIBRARY_PATH  prepended to LD_LIBRARY_PATH for the PyTorch processes only (e.g. a directory holding
-#                          another libblas.so.3; Debian's torch calls the system's libblas.so.3 for its dense layers)
+#                          another libblas.so.3; Debian's torch calls the system's libblas.so.3 for its dense layers,
+#                          which is the slow reference BLAS unless an optimised one is installed). For PyTorch at its
+#                          best give it OpenBLAS at one thread, e.g. (nothing is installed):
+#                            apt-get download libopenblas0-pthread && dpkg -x libopenblas0-pthread_*.deb /tmp/ob
+#                            TORCH_LD_LIBRARY_PATH=/tmp/ob/usr/lib/x86_64-linux-gnu/openblas-pthread \
+#                              OPENBLAS_NUM_THREADS=1 benchmarks/pytorch/side-by-side.sh 3
+#                          (OPENBLAS_NUM_THREADS does not reach ND4J's OpenBLAS, which sets its own count)
 # Run it on a quiet machine, with normal scheduling. Not under `chrt -r 10`: with real-time priority an OpenMP
 # worker that spin-waits keeps its core from the thread with the work (a 32x512 by 512x512 product took 8.9 ms
 # instead of 0.4 ms), which slows ibreid's two thread pools far more than PyTorch's one. It installs nothing;
@@ -147,6 +153,15 @@ for k in sorted({r[0] for r in rows}):
             ratio = "%.2f (%s)" % (med[torch_impl] / med[i], ", ".join(paired))
         print("| %d branch%s | %s | %s | %.0f | %.1f | %.1f | %s |" % (k, "" if k == 1 else "es", i,
               ", ".join("%.0f" % r[3] for r in per), med[i], images / med[i] * 1e3, gf / med[i] * 1e3, ratio))
+blas = sorted({m.group(1) for m in (re.search(r"BLAS: ([^;]*);", l) for l in open(log) if l.startswith("    # pytorch"))
+                if m})
+for b in blas:
+    kind = "reference BLAS (netlib)" if "/blas/libblas" in b else ("OpenBLAS" if "openblas" in b.lower() else "other")
+    print("PyTorch's BLAS: %s (%s)" % (b, kind))
+    if kind.startswith("reference"):
+        print("  note: with the reference BLAS PyTorch's dense layers run at ~1 GFLOP/s; PyTorch's best on a CPU "
+              "uses an optimised BLAS at 1 thread, e.g. TORCH_LD_LIBRARY_PATH=<dir of OpenBLAS's libblas.so.3> "
+              "OPENBLAS_NUM_THREADS=1 (benchmarks/README.md, part 3)")
 print("(ratio = PyTorch step time / ibreid step time, against PyTorch nchw at the same thread count (tN); >= 1.0 "
       "means ibreid is at least as fast)")
 EOF
