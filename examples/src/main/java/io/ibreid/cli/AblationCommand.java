@@ -117,6 +117,10 @@ final class AblationCommand implements Callable<Integer> {
   @Option(names = {"--plan-only", "--dry-run"}, description = "Print the plan and an estimated wall time; exit.")
   boolean planOnly;
 
+  @Option(names = "--report-only", description = "Rewrite ablation.md, ablation.json, probe.json and the plots from "
+      + "the runs and probes already in DIR (the plan must match); train nothing.")
+  boolean reportOnly;
+
   @Option(names = "--new-plan", description = "Replace an existing plan.json that differs (runs whose config "
       + "changed are moved aside to DIR.superseded-N, unchanged ones are reused).")
   boolean newPlan;
@@ -148,7 +152,7 @@ final class AblationCommand implements Callable<Integer> {
     PrintWriter console = spec.commandLine().getOut();
     AblationPlan plan = AblationPlan.build(settings(), out, this::configFile);
     Map<String, JsonNode> fingerprints = new LinkedHashMap<>();
-    if (!planOnly) {
+    if (!planOnly && !reportOnly) {
       ensureData(plan);
     }
     if (!plan.group("sysu").isEmpty() || !plan.group("zdim").isEmpty()) {
@@ -169,6 +173,19 @@ final class AblationCommand implements Callable<Integer> {
       console.println(Files.isRegularFile(planFile) ? (difference == null ? planFile + ": the same plan"
           : planFile + " differs: " + difference) : "no " + planFile + " yet");
       console.println(estimate(plan));
+      console.flush();
+      return 0;
+    }
+    if (reportOnly) {
+      if (!Files.isRegularFile(planFile)) {
+        throw new IbreidException("--report-only: no " + planFile + " (nothing has run in " + out + ")");
+      }
+      if (difference != null) {
+        throw new IbreidException(planFile + " was written for another plan (" + difference + "); --report-only "
+            + "needs the options it was run with");
+      }
+      report(plan, fingerprints);
+      console.println("rewrote the report of the runs on disk: " + out.resolve("ablation.md"));
       console.flush();
       return 0;
     }

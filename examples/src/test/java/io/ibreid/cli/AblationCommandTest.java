@@ -129,6 +129,30 @@ class AblationCommandTest {
     assertThat(planOnly.out()).contains("differs: iterations: 4 in plan.json, 6 now", "estimated wall time: ",
         "1-branch runs at ");
     assertThat(AblationPlan.JSON.readTree(out.resolve("plan.json").toFile()).get("iterations").asInt()).isEqualTo(4);
+
+    // --report-only rewrites the same report from the runs on disk and trains nothing ...
+    Files.delete(out.resolve("ablation.md"));
+    List<String> reportOnly = tiny(out, sysu, regdb);
+    reportOnly.add("--report-only");
+    IbreidCliTest.Result rewritten = IbreidCliTest.run(reportOnly.toArray(String[]::new));
+    assertThat(rewritten.code()).as(rewritten.err()).isZero();
+    assertThat(rewritten.out()).contains("rewrote the report").doesNotContain("Training ", "[1/");
+    // the same report (its first line carries the date)
+    assertThat(Files.readString(out.resolve("ablation.md")).lines().skip(1)).containsExactlyElementsOf(
+        md.lines().skip(1).toList());
+    // ... and refuses another plan or an empty directory with one line
+    changed.set(changed.size() - 1, "--report-only");
+    IbreidCliTest.Result other = IbreidCliTest.run(changed.toArray(String[]::new));
+    assertThat(other.code()).isEqualTo(2);
+    assertThat(other.err().strip().lines()).hasSize(1);
+    assertThat(other.err()).contains("iterations: 4 in plan.json, 6 now", "--report-only");
+    List<String> empty = tiny(dir.resolve("nothing"), sysu, regdb);
+    empty.add("--report-only");
+    IbreidCliTest.Result none = IbreidCliTest.run(empty.toArray(String[]::new));
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err().strip().lines()).hasSize(1);
+    assertThat(none.err()).contains("--report-only: no ").contains("nothing has run");
+    assertThat(dir.resolve("nothing").resolve("ablation.md")).doesNotExist();
   }
 
   @Test
