@@ -176,22 +176,19 @@ final class AblationCommand implements Callable<Integer> {
       console.flush();
       return 0;
     }
+    if (difference != null && (reportOnly || !newPlan)) {
+      throw new IbreidException(planFile + " was written for another plan (" + difference + "); " + (reportOnly
+          ? "--report-only needs the options it was run with" : "run with the same options, or add --new-plan to "
+          + "replace it"));
+    }
     if (reportOnly) {
       if (!Files.isRegularFile(planFile)) {
         throw new IbreidException("--report-only: no " + planFile + " (nothing has run in " + out + ")");
-      }
-      if (difference != null) {
-        throw new IbreidException(planFile + " was written for another plan (" + difference + "); --report-only "
-            + "needs the options it was run with");
       }
       report(plan, fingerprints);
       console.println("rewrote the report of the runs on disk: " + out.resolve("ablation.md"));
       console.flush();
       return 0;
-    }
-    if (difference != null && !newPlan) {
-      throw new IbreidException(planFile + " was written for another plan (" + difference + "); run with the "
-          + "same options, or add --new-plan to replace it");
     }
     Files.createDirectories(out);
     if (difference != null || !Files.isRegularFile(planFile)) {

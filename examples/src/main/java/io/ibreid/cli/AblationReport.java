@@ -58,13 +58,7 @@ final class AblationReport {
   /** What the report is about (from the plan), independent of what has finished. */
   record Design(List<String> variants, int seeds, List<String> regdbVariants, int regdbSeeds, int regdbTrials,
       String zdimVariant, List<Integer> zdims, int zdimSeeds, int observationSize, String description,
-      Map<String, String> notes) {
-    Design(List<String> variants, int seeds, List<String> regdbVariants, int regdbSeeds, int regdbTrials,
-        String zdimVariant, List<Integer> zdims, int zdimSeeds, int observationSize, String description) {
-      this(variants, seeds, regdbVariants, regdbSeeds, regdbTrials, zdimVariant, zdims, zdimSeeds, observationSize,
-          description, Map.of());
-    }
-  }
+      Map<String, String> notes) {}
 
   /**
    * A note on a variant whose visible and infrared images are represented by different branches' features (its

@@ -112,7 +112,7 @@ final class EvalCommand implements Callable<Integer> {
     if (trials < 1) {
       throw new IbreidException("--trials must be >= 1, got " + trials);
     }
-    String type = dataset == null ? trained.config().data.type : dataset;
+    String type = RunData.type(trained.config(), dataset);
     CrossModalSource source = RunData.open(trained.config(), dataset, root, trial);
     Map<String, ModelFeatures> features = ModelFeatures.sets(trained.model(), trained.config().evaluation,
         new TrainingImageLoader(), 64);

@@ -11,8 +11,13 @@ import java.util.Map;
 final class RunData {
   private RunData() {}
 
+  /** The data set type: {@code dataset} when given, else the run's {@code data.type}. */
+  static String type(RunConfig config, String dataset) {
+    return dataset == null ? config.data.type : dataset;
+  }
+
   static CrossModalSource open(RunConfig config, String dataset, Path root, Integer trial) {
-    String type = dataset == null ? config.data.type : dataset;
+    String type = type(config, dataset);
     Path dir = root == null ? Path.of(config.data.root) : root;
     Map<String, Object> params = new LinkedHashMap<>();
     if (type.equals(config.data.type) && config.data.params != null) {

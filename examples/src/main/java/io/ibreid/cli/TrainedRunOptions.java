@@ -39,6 +39,6 @@ final class TrainedRunOptions {
 
   /** The data set type: --dataset, or the run's. */
   String datasetType(TrainedRun trained) {
-    return dataset == null ? trained.config().data.type : dataset;
+    return RunData.type(trained.config(), dataset);
   }
 }

@@ -60,7 +60,8 @@ class AblationReportTest {
   }
 
   static AblationReport.Design design(List<String> variants, int seeds, List<Integer> zdims) {
-    return new AblationReport.Design(variants, seeds, List.of(), 0, 0, "vsd-shared", zdims, 3, 512, "fixture");
+    return new AblationReport.Design(variants, seeds, List.of(), 0, 0, "vsd-shared", zdims, 3, 512, "fixture",
+        Map.of());
   }
 
   @Test
