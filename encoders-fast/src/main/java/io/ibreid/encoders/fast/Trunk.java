@@ -42,6 +42,17 @@ public class Trunk extends BaseLayer<TrunkLayer> {
   /** Batch statistics of the last training forward pass, by unit name. */
   private final transient Map<String, INDArray[]> batchStats = new HashMap<>();
   private transient boolean nhwc;
+  /**
+   * Whether the convolutions and the training-mode batch normalisations go through oneDNN's kept primitives
+   * ({@link DnnlConv}, {@link DnnlBatchNorm}); by default when float NHWC with oneDNN's binding loaded.
+   */
+  private transient Boolean direct;
+  /** oneDNN convolutions by unit name and batch size, built on first use; with the engine and stream they run on. */
+  private final transient Map<String, DnnlConv> convs = new HashMap<>();
+  /** oneDNN training-mode batch normalisations (ReLU fused where the unit has one), by unit name and batch size. */
+  private final transient Map<String, DnnlBatchNorm> norms = new HashMap<>();
+  private transient org.bytedeco.dnnl.engine engine;
+  private transient org.bytedeco.dnnl.stream stream;
 
   public Trunk(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -58,6 +69,49 @@ public class Trunk extends BaseLayer<TrunkLayer> {
             .weightsFormat(WeightsFormat.valueOf(layerConf().getWeightsFormat())).build();
         iArgs.put(u.name(), new Conv2D(new INDArray[0], new INDArray[0], cfg).iArgs());
       }
+    }
+    if (direct == null) {
+      direct = nhwc && dataType == DataType.FLOAT && io.ibreid.core.natives.NativeRuntime.dnnlLoaded();
+    }
+  }
+
+  /**
+   * Chooses the implementation of the convolutions and the training-mode batch normalisations: oneDNN's primitives
+   * kept by {@link DnnlConv} and {@link DnnlBatchNorm} (the default for float NHWC when oneDNN's binding is loaded)
+   * or libnd4j's ops. For tests that compare the two; refused for what oneDNN cannot run here.
+   */
+  void useDirectOneDnn(boolean on) {
+    prepare();
+    if (on && !(nhwc && dataType == DataType.FLOAT && io.ibreid.core.natives.NativeRuntime.dnnlLoaded())) {
+      throw new IllegalStateException("direct oneDNN convolutions need float NHWC and oneDNN's binding loaded");
+    }
+    direct = on;
+  }
+
+  /** Whether the convolutions and training-mode batch normalisations run through oneDNN's kept primitives. */
+  boolean directOneDnn() {
+    prepare();
+    return direct;
+  }
+
+  private DnnlConv conv(ConvUnit u, long n) {
+    return convs.computeIfAbsent(u.name() + ":" + n, key -> {
+      startEngine();
+      return new DnnlConv(u, n, layerConf().getWeightsFormat(), engine, stream);
+    });
+  }
+
+  private DnnlBatchNorm batchNorm(ConvUnit u, long n, boolean relu) {
+    return norms.computeIfAbsent(u.name() + ":" + n, key -> {
+      startEngine();
+      return new DnnlBatchNorm(n, u.outChannels(), u.outH(), u.outW(), layerConf().getEps(), relu, engine, stream);
+    });
+  }
+
+  private void startEngine() {
+    if (engine == null) {
+      engine = new org.bytedeco.dnnl.engine(org.bytedeco.dnnl.engine.kind.cpu, 0);
+      stream = new org.bytedeco.dnnl.stream(engine);
     }
   }
 
@@ -170,10 +224,30 @@ public class Trunk extends BaseLayer<TrunkLayer> {
   private INDArray unit(ConvUnit u, INDArray x, long n, boolean training, boolean relu) {
     long[] outShape = shape(n, u.outChannels(), u.outH(), u.outW());
     INDArray c = buffer(u.name() + "_c", outShape);
-    OpTimes.exec("conv2d", DynamicCustomOp.builder("conv2d").addInputs(x, getParam(u.name() + "W")).addOutputs(c)
-        .addIntegerArguments(ints(iArgs.get(u.name()))).build());
+    if (direct) {
+      long t0 = System.nanoTime();
+      conv(u, n).forward(x, getParam(u.name() + "W"), c);
+      if (OpTimes.enabled()) {
+        OpTimes.add("conv2d", System.nanoTime() - t0);
+      }
+    } else {
+      OpTimes.exec("conv2d", DynamicCustomOp.builder("conv2d").addInputs(x, getParam(u.name() + "W")).addOutputs(c)
+          .addIntegerArguments(ints(iArgs.get(u.name()))).build());
+    }
     INDArray y = buffer(u.name() + "_y", outShape);
-    if (nhwc && training) {
+    boolean fusedRelu = false;
+    if (direct && training) {
+      long t0 = System.nanoTime();
+      int ch = u.outChannels();
+      INDArray mean = buffer(u.name() + "_bmean", 1, ch);
+      INDArray var = buffer(u.name() + "_bvar", 1, ch);
+      batchNorm(u, n, relu).forward(c, getParam(u.name() + "Gamma"), getParam(u.name() + "Beta"), y, mean, var);
+      updateRunningStatistics(u, c.length() / ch, mean, var);
+      fusedRelu = relu;
+      if (OpTimes.enabled()) {
+        OpTimes.add("bn_dnnl", System.nanoTime() - t0);
+      }
+    } else if (nhwc && training) {
       batchNormTrainingNhwc(u, c, y);
     } else if (nhwc) {
       // Inference: y = c·s + t with s = γ/√(running var + ε), t = β − running mean·s.
@@ -201,7 +275,7 @@ public class Trunk extends BaseLayer<TrunkLayer> {
           .addInputs(c, mean, var, getParam(u.name() + "Gamma"), getParam(u.name() + "Beta")).addOutputs(y)
           .addIntegerArguments(1, 1, channelAxis()).addFloatingPointArguments(layerConf().getEps()).build());
     }
-    if (relu) {
+    if (relu && !fusedRelu) {
       OpTimes.exec("relu", new RectifiedLinear(y, y, 0.0));
     }
     return y;
@@ -259,12 +333,21 @@ public class Trunk extends BaseLayer<TrunkLayer> {
     INDArray y = buffers.get(u.name() + "_y");
     INDArray c = buffers.get(u.name() + "_c");
     INDArray dY = dOut;
-    if (relu) {
+    if (relu && !direct) {
       dY = buffer(u.name() + "_dy", y.shape());
       reluBackward(y, dOut, dY);
     }
     INDArray dC = buffer(u.name() + "_dc", c.shape());
-    if (nhwc) {
+    if (direct) {
+      // the ReLU, if any, was fused into the forward pass: its mask is applied to dOut inside
+      long t0 = System.nanoTime();
+      batchNorm(u, c.size(0), relu).backward(c, getParam(u.name() + "Gamma"), getParam(u.name() + "Beta"),
+          buffers.get(u.name() + "_bmean"), buffers.get(u.name() + "_bvar"), dY, dC,
+          gradientViews.get(u.name() + "Gamma"), gradientViews.get(u.name() + "Beta"));
+      if (OpTimes.enabled()) {
+        OpTimes.add("bn_bp_dnnl", System.nanoTime() - t0);
+      }
+    } else if (nhwc) {
       batchNormBackwardNhwc(u, dY, dC);
     } else {
       INDArray[] stats = batchStats.get(u.name());
@@ -279,8 +362,16 @@ public class Trunk extends BaseLayer<TrunkLayer> {
     gradientViews.get(u.name() + "Mean").assign(0);
     gradientViews.get(u.name() + "Var").assign(0);
     INDArray dX = buffer(u.name() + "_dx", x.shape());
-    OpTimes.exec("conv2d_bp", DynamicCustomOp.builder("conv2d_bp").addInputs(x, getParam(u.name() + "W"), dC)
-        .addOutputs(dX, gradientViews.get(u.name() + "W")).addIntegerArguments(ints(iArgs.get(u.name()))).build());
+    if (direct) {
+      long t0 = System.nanoTime();
+      conv(u, x.size(0)).backward(x, dC, dX, gradientViews.get(u.name() + "W"));
+      if (OpTimes.enabled()) {
+        OpTimes.add("conv2d_bp", System.nanoTime() - t0);
+      }
+    } else {
+      OpTimes.exec("conv2d_bp", DynamicCustomOp.builder("conv2d_bp").addInputs(x, getParam(u.name() + "W"), dC)
+          .addOutputs(dX, gradientViews.get(u.name() + "W")).addIntegerArguments(ints(iArgs.get(u.name()))).build());
+    }
     return dX;
   }
 

@@ -110,6 +110,7 @@ public final class NativeRuntime {
       // that no later first use loads a native library while other threads run
       org.bytedeco.javacpp.Loader.load(org.bytedeco.openblas.global.openblas_nolapack.class);
       loadedFrom = loadedLibrary();
+      dnnl = loadDnnl(c.build());
       NativeBuild actual = buildOf(loadedFrom);
       if (actual != null && actual != c.build()) {
         // ND4J was loaded before ibreid chose (by the embedding program): say so, the process keeps what it has.
@@ -118,6 +119,54 @@ public final class NativeRuntime {
       }
     }
     return c;
+  }
+
+  /** System property: {@code off} keeps oneDNN's own binding unloaded (the fast encoder then uses libnd4j's ops). */
+  public static final String DNNL_PROPERTY = "ibreid.dnnl";
+  /** Environment variable read when {@value #DNNL_PROPERTY} is not set. */
+  public static final String DNNL_ENVIRONMENT = "IBREID_DNNL";
+
+  /** What became of oneDNN's own binding: loaded (and the highest instruction set it may use), or why not. */
+  public record DnnlStatus(boolean loaded, String describe) {}
+
+  private static DnnlStatus dnnl;
+
+  /**
+   * Loads oneDNN's own binding (JavaCPP's {@code org.bytedeco.dnnl}), which the fast encoder calls directly for its
+   * convolutions, after ND4J: its libgomp dependency then resolves to the OpenMP runtime ND4J already loaded, so
+   * both share one thread pool. oneDNN picks its kernels from CPUID at run time; it is capped here at the
+   * instruction set of the ND4J build chosen ({@code onednn-avx2}: AVX2; {@code plain}: SSE4.1), so forcing a build
+   * exercises the same level in both libraries. A missing or failing binding is not an error: the encoder falls back
+   * to libnd4j's ops.
+   */
+  private static DnnlStatus loadDnnl(NativeBuild build) {
+    String off = System.getProperty(DNNL_PROPERTY, System.getenv(DNNL_ENVIRONMENT));
+    if (off != null && off.trim().equalsIgnoreCase("off")) {
+      return new DnnlStatus(false, "off (" + DNNL_PROPERTY + "/" + DNNL_ENVIRONMENT + "); libnd4j's ops are used");
+    }
+    try {
+      org.bytedeco.javacpp.Loader.load(org.bytedeco.dnnl.global.dnnl.class);
+      String cap = "";
+      if (build == NativeBuild.ONEDNN_AVX2 || build == NativeBuild.PLAIN) {
+        int isa = build == NativeBuild.ONEDNN_AVX2 ? org.bytedeco.dnnl.global.dnnl.dnnl_cpu_isa_avx2
+            : org.bytedeco.dnnl.global.dnnl.dnnl_cpu_isa_sse41;
+        int status = org.bytedeco.dnnl.global.dnnl.dnnl_set_max_cpu_isa(isa);
+        cap = status == org.bytedeco.dnnl.global.dnnl.dnnl_success
+            ? ", capped at " + (build == NativeBuild.ONEDNN_AVX2 ? "AVX2" : "SSE4.1") + " like the ND4J build"
+            : ", cap refused (status " + status + ")";
+      }
+      org.bytedeco.dnnl.dnnl_version_t v = org.bytedeco.dnnl.global.dnnl.dnnl_version();
+      return new DnnlStatus(true, "oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " loaded" + cap);
+    } catch (RuntimeException | LinkageError e) {
+      Log.LOG.warn("oneDNN's binding did not load ({}); the fast encoder uses libnd4j's ops", e.toString());
+      return new DnnlStatus(false, "not loaded (" + e + "); libnd4j's ops are used");
+    }
+  }
+
+  /** Whether oneDNN's own binding is loaded and may be called ({@link #load()}s first). */
+  public static synchronized boolean dnnlLoaded() {
+    load();
+    return dnnl != null && dnnl.loaded();
   }
 
   /** System property: the BLAS library's threads while a training loop runs (a positive number, or "keep"). */
@@ -239,6 +288,7 @@ public final class NativeRuntime {
     lines.add("native build: " + c.build().id() + " (" + c.reason() + ")");
     lines.add("loaded from: " + loadedFrom);
     lines.add("openblas kernels: " + openBlasCore());
+    lines.add("onednn (direct): " + dnnl.describe());
     Properties env = org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation();
     lines.add("threads: " + Runtime.getRuntime().availableProcessors() + " processors; ND4J omp.threads="
         + env.getOrDefault("omp.threads", "?") + ", OMP_NUM_THREADS="

@@ -1,0 +1,207 @@
+package io.ibreid.encoders.fast;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.convolution_backward_data;
+import org.bytedeco.dnnl.convolution_backward_weights;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One trunk convolution (NHWC float activations, SAME padding as libnd4j computes it) through oneDNN's primitives,
+ * created once for a batch size and kept: forward, backward to the input and backward to the kernel. The activations
+ * stay in ND4J's buffers in plain NHWC (oneDNN reads and writes them in place); the kernel is reordered from ND4J's
+ * plain layout to the blocked layout the primitives chose on each forward pass, and its gradient back into the
+ * gradient view. libnd4j's {@code conv2d}/{@code conv2d_bp} go through oneDNN too, but build the primitives and
+ * reorder on every call; keeping them is what this class is for (benchmarks/README.md, issue 18 part 4). Not
+ * thread-safe: one per unit and batch size, used by one trunk.
+ */
+final class DnnlConv implements AutoCloseable {
+  private final stream strm;
+  private final List<Pointer> owned = new ArrayList<>();
+  private final convolution_forward fwd;
+  private final convolution_backward_data bwdData;
+  private final convolution_backward_weights bwdWeights;
+  private final memory src;
+  private final memory dst;
+  private final memory diffDst;
+  private final memory diffSrc;
+  private final memory plainWeights;
+  private final memory plainDiffWeights;
+  private final memory fwdWeights;
+  private final memory bwdDataWeights;
+  private final memory bwdDiffWeights;
+  private final reorder toFwdWeights;
+  private final reorder toBwdDataWeights;
+  private final reorder fromBwdDiffWeights;
+  private final IntMemoryMap fwdArgs = new IntMemoryMap();
+  private final IntMemoryMap bwdDataArgs = new IntMemoryMap();
+  private final IntMemoryMap bwdWeightsArgs = new IntMemoryMap();
+
+  /**
+   * @param u the unit
+   * @param n the batch size
+   * @param weightsFormat ND4J's kernel layout: YXIO, OYXI or OIYX
+   */
+  DnnlConv(ConvUnit u, long n, String weightsFormat, engine eng, stream strm) {
+    this.strm = strm;
+    long c = u.inChannels();
+    long o = u.outChannels();
+    long k = u.kernel();
+    long s = u.stride();
+    long[] pl = new long[2];
+    long[] pr = new long[2];
+    padding(u.inH(), u.outH(), k, s, pl, pr, 0);
+    padding(u.inW(), u.outW(), k, s, pl, pr, 1);
+    long[] strides = {s, s};
+    memory.desc srcMd = own(new memory.desc(new long[] {n, c, u.inH(), u.inW()}, memory.data_type.f32,
+        memory.format_tag.nhwc));
+    memory.desc dstMd = own(new memory.desc(new long[] {n, o, u.outH(), u.outW()}, memory.data_type.f32,
+        memory.format_tag.nhwc));
+    long[] wDims = {o, c, k, k};
+    memory.desc plainW = own(new memory.desc(wDims, memory.data_type.f32, tag(weightsFormat)));
+    memory.desc anyW = own(new memory.desc(wDims, memory.data_type.f32, memory.format_tag.any));
+    convolution_forward.primitive_desc fpd = own(new convolution_forward.primitive_desc(
+        own(new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, srcMd,
+            anyW, dstMd, strides, pl, pr)), eng));
+    convolution_backward_data.primitive_desc dpd = own(new convolution_backward_data.primitive_desc(
+        own(new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, srcMd, anyW, dstMd, strides, pl,
+            pr)), eng, fpd));
+    convolution_backward_weights.primitive_desc wpd = own(new convolution_backward_weights.primitive_desc(
+        own(new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, srcMd, anyW, dstMd, strides,
+            pl, pr)), eng, fpd));
+    fwd = own(new convolution_forward(fpd));
+    bwdData = own(new convolution_backward_data(dpd));
+    bwdWeights = own(new convolution_backward_weights(wpd));
+    src = own(new memory(srcMd, eng, (Pointer) null));
+    dst = own(new memory(dstMd, eng, (Pointer) null));
+    diffDst = own(new memory(dstMd, eng, (Pointer) null));
+    diffSrc = own(new memory(srcMd, eng, (Pointer) null));
+    plainWeights = own(new memory(plainW, eng, (Pointer) null));
+    plainDiffWeights = own(new memory(plainW, eng, (Pointer) null));
+    fwdWeights = own(new memory(fpd.weights_desc(), eng));
+    toFwdWeights = own(new reorder(plainWeights, fwdWeights));
+    if (dpd.weights_desc().equals(fpd.weights_desc())) {
+      bwdDataWeights = fwdWeights;
+      toBwdDataWeights = null;
+    } else {
+      bwdDataWeights = own(new memory(dpd.weights_desc(), eng));
+      toBwdDataWeights = own(new reorder(fwdWeights, bwdDataWeights));
+    }
+    bwdDiffWeights = own(new memory(wpd.diff_weights_desc(), eng));
+    fromBwdDiffWeights = own(new reorder(bwdDiffWeights, plainDiffWeights));
+    fwdArgs.put(dnnl.DNNL_ARG_SRC, src);
+    fwdArgs.put(dnnl.DNNL_ARG_WEIGHTS, fwdWeights);
+    fwdArgs.put(dnnl.DNNL_ARG_DST, dst);
+    bwdDataArgs.put(dnnl.DNNL_ARG_DIFF_DST, diffDst);
+    bwdDataArgs.put(dnnl.DNNL_ARG_WEIGHTS, bwdDataWeights);
+    bwdDataArgs.put(dnnl.DNNL_ARG_DIFF_SRC, diffSrc);
+    bwdWeightsArgs.put(dnnl.DNNL_ARG_SRC, src);
+    bwdWeightsArgs.put(dnnl.DNNL_ARG_DIFF_DST, diffDst);
+    bwdWeightsArgs.put(dnnl.DNNL_ARG_DIFF_WEIGHTS, bwdDiffWeights);
+  }
+
+  /**
+   * libnd4j's SAME padding: total max(0, (out − 1)·stride + k − in), the smaller half before. For a 3×3 kernel at
+   * stride 2 over an even size that is 0 before and 1 after.
+   */
+  static void padding(long in, long out, long k, long s, long[] before, long[] after, int axis) {
+    long total = Math.max(0, (out - 1) * s + k - in);
+    before[axis] = total / 2;
+    after[axis] = total - total / 2;
+  }
+
+  private static memory.format_tag tag(String weightsFormat) {
+    return switch (weightsFormat) {
+      case "YXIO" -> memory.format_tag.hwio;
+      case "OYXI" -> memory.format_tag.ohwi;
+      case "OIYX" -> memory.format_tag.oihw;
+      default -> throw new IllegalArgumentException("weightsFormat must be OIYX, YXIO or OYXI, got " + weightsFormat);
+    };
+  }
+
+  /** y = conv(x, w); every array float, contiguous, in the shapes this convolution was built for. */
+  void forward(INDArray x, INDArray w, INDArray y) {
+    plainWeights.set_data_handle(address(w));
+    toFwdWeights.execute(strm, plainWeights, fwdWeights);
+    src.set_data_handle(address(x));
+    dst.set_data_handle(address(y));
+    fwd.execute(strm, fwdArgs);
+    strm._wait();
+  }
+
+  /**
+   * dx and dw from dy, for the x and w of the last {@link #forward} (the blocked kernel it made is reused); dx may be
+   * null when the input's gradient is not wanted.
+   */
+  void backward(INDArray x, INDArray dy, INDArray dx, INDArray dw) {
+    diffDst.set_data_handle(address(dy));
+    if (dx != null) {
+      if (toBwdDataWeights != null) {
+        toBwdDataWeights.execute(strm, fwdWeights, bwdDataWeights);
+      }
+      diffSrc.set_data_handle(address(dx));
+      bwdData.execute(strm, bwdDataArgs);
+    }
+    src.set_data_handle(address(x));
+    bwdWeights.execute(strm, bwdWeightsArgs);
+    plainDiffWeights.set_data_handle(address(dw));
+    fromBwdDiffWeights.execute(strm, bwdDiffWeights, plainDiffWeights);
+    strm._wait();
+  }
+
+  /**
+   * The address of a float array's first element. ND4J gives a view its own buffer whose address already includes
+   * the view's offset; the pointer's position (in its own elements) is folded in here, so the pointer passed on is
+   * absolute.
+   */
+  static Pointer address(INDArray a) {
+    if (a.dataType() != DataType.FLOAT || !contiguous(a)) {
+      throw new IllegalArgumentException("oneDNN needs a contiguous float array in C order, got "
+          + a.shapeInfoToString().replace('\n', ' '));
+    }
+    Pointer p = a.data().addressPointer();
+    long absolute = p.address() + p.position() * p.sizeof();
+    return new Pointer() {
+      {
+        address = absolute;
+      }
+    };
+  }
+
+  /** C order without gaps: every axis longer than 1 has the stride of the product of the later axes' lengths. */
+  static boolean contiguous(INDArray a) {
+    long expected = 1;
+    for (int i = a.rank() - 1; i >= 0; i--) {
+      if (a.size(i) > 1 && a.stride(i) != expected) {
+        return false;
+      }
+      expected *= a.size(i);
+    }
+    return true;
+  }
+
+  private <T extends Pointer> T own(T p) {
+    owned.add(p);
+    return p;
+  }
+
+  @Override
+  public void close() {
+    for (int i = owned.size() - 1; i >= 0; i--) {
+      owned.get(i).close();
+    }
+    owned.clear();
+    fwdArgs.close();
+    bwdDataArgs.close();
+    bwdWeightsArgs.close();
+  }
+}

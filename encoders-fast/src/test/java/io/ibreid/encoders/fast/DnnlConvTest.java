@@ -1,0 +1,123 @@
+package io.ibreid.encoders.fast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.ibreid.core.natives.NativeRuntime;
+import java.util.Arrays;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link DnnlConv} against libnd4j's {@code conv2d}/{@code conv2d_bp} computed in double precision from the same
+ * float inputs: every shape kind of the trunk (3×3 and 1×1, stride 1 and 2, even and odd sizes, one input channel
+ * and many) in each kernel layout, with the kernel and the activations as views into larger buffers where the
+ * trunk has them so.
+ */
+class DnnlConvTest {
+  @Test
+  void sameMatchesLibnd4jsPaddingOnHandCases() {
+    long[] before = new long[2];
+    long[] after = new long[2];
+    // 3×3, stride 2, 64 → 32: (31·2 + 3 − 64) = 1 → 0 before, 1 after
+    DnnlConv.padding(64, 32, 3, 2, before, after, 0);
+    // 3×3, stride 2, 7 → 4: (3·2 + 3 − 7) = 2 → 1 and 1
+    DnnlConv.padding(7, 4, 3, 2, before, after, 1);
+    assertThat(before).containsExactly(0, 1);
+    assertThat(after).containsExactly(1, 1);
+    // 1×1, stride 2, 32 → 16: 15·2 + 1 − 32 < 0 → none
+    DnnlConv.padding(32, 16, 1, 2, before, after, 0);
+    assertThat(before[0]).isZero();
+    assertThat(after[0]).isZero();
+  }
+
+  @ParameterizedTest(name = "c{0} {1}x{2} -> {3}, k{4} s{5}, {6}")
+  @CsvSource({
+      "3, 12, 6, 4, 3, 2, YXIO", "3, 12, 6, 4, 3, 2, OYXI", "3, 12, 6, 4, 3, 2, OIYX",
+      "4, 7, 5, 6, 3, 1, YXIO", "4, 7, 5, 6, 3, 2, OYXI", "5, 6, 4, 8, 1, 2, YXIO", "5, 7, 3, 8, 1, 2, OIYX",
+      "8, 3, 2, 16, 1, 1, YXIO", "16, 8, 4, 16, 3, 1, YXIO"})
+  void forwardAndBothGradientsMatchLibnd4j(int c, int h, int w, int o, int k, int s, String format) {
+    assumeThat(NativeRuntime.dnnlLoaded()).as("oneDNN's binding loaded").isTrue();
+    int n = 3;
+    ConvUnit u = new ConvUnit("u", c, o, k, s, h, w);
+    Nd4j.getRandom().setSeed(7);
+    INDArray x = Nd4j.rand(DataType.FLOAT, n, h, w, c).subi(0.5);
+    long[] wShape = TrunkParams.kernelShape(u, format);
+    // the kernel and its gradient are views into flat parameter vectors, at an offset, as in the trunk
+    INDArray params = Nd4j.rand(DataType.FLOAT, 1, 7 + len(wShape)).subi(0.5);
+    INDArray kernel = params.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+        org.nd4j.linalg.indexing.NDArrayIndex.interval(7, 7 + len(wShape))).reshape('c', wShape);
+    INDArray grads = Nd4j.zeros(DataType.FLOAT, 1, 5 + len(wShape));
+    INDArray dKernel = grads.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+        org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 5 + len(wShape))).reshape('c', wShape);
+    INDArray dy = Nd4j.rand(DataType.FLOAT, n, u.outH(), u.outW(), o).subi(0.5);
+    INDArray y = Nd4j.create(DataType.FLOAT, n, u.outH(), u.outW(), o);
+    INDArray dx = Nd4j.create(DataType.FLOAT, n, h, w, c);
+    try (engine eng = new engine(engine.kind.cpu, 0); stream strm = new stream(eng);
+        DnnlConv conv = new DnnlConv(u, n, format, eng, strm)) {
+      conv.forward(x, kernel, y);
+      conv.backward(x, dy, dx, dKernel);
+    }
+    INDArray[] ref = libnd4j(x.castTo(DataType.DOUBLE), kernel.castTo(DataType.DOUBLE), dy.castTo(DataType.DOUBLE),
+        k, s, format);
+    assertClose("y", y, ref[0]);
+    assertClose("dx", dx, ref[1]);
+    assertClose("dW", dKernel, ref[2]);
+    assertThat(grads.getDouble(0, 4)).as("the gradient view's neighbours stay untouched").isZero();
+  }
+
+  @Test
+  void skipsTheInputGradientWhenNotWanted() {
+    assumeThat(NativeRuntime.dnnlLoaded()).as("oneDNN's binding loaded").isTrue();
+    ConvUnit u = new ConvUnit("u", 3, 4, 3, 2, 8, 4);
+    INDArray x = Nd4j.rand(DataType.FLOAT, 2, 8, 4, 3);
+    INDArray kernel = Nd4j.rand(DataType.FLOAT, TrunkParams.kernelShape(u, "YXIO"));
+    INDArray dy = Nd4j.rand(DataType.FLOAT, 2, u.outH(), u.outW(), 4);
+    INDArray dKernel = Nd4j.create(DataType.FLOAT, kernel.shape());
+    try (engine eng = new engine(engine.kind.cpu, 0); stream strm = new stream(eng);
+        DnnlConv conv = new DnnlConv(u, 2, "YXIO", eng, strm)) {
+      conv.forward(x, kernel, Nd4j.create(DataType.FLOAT, dy.shape()));
+      conv.backward(x, dy, null, dKernel);
+    }
+    INDArray[] ref = libnd4j(x.castTo(DataType.DOUBLE), kernel.castTo(DataType.DOUBLE), dy.castTo(DataType.DOUBLE),
+        3, 2, "YXIO");
+    assertClose("dW", dKernel, ref[2]);
+  }
+
+  private static long len(long[] shape) {
+    return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+  }
+
+  /** Relative error in the max norm against the double-precision reference: float rounding of sums of ≤ 150 terms. */
+  private static void assertClose(String what, INDArray actual, INDArray expected) {
+    double scale = Math.max(1e-12, expected.amaxNumber().doubleValue());
+    double err = actual.castTo(DataType.DOUBLE).sub(expected).amaxNumber().doubleValue() / scale;
+    assertThat(err).as("%s: max |oneDNN − libnd4j (double)| / max |libnd4j|", what).isLessThan(1e-5);
+  }
+
+  /** libnd4j's conv2d and conv2d_bp, NHWC, SAME padding, in the arrays' data type: y, dx, dW. */
+  static INDArray[] libnd4j(INDArray x, INDArray kernel, INDArray dy, int k, int s, String format) {
+    Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(s).sW(s).paddingMode(PaddingMode.SAME)
+        .dataFormat("NHWC").weightsFormat(WeightsFormat.valueOf(format)).build();
+    INDArray y = Nd4j.create(x.dataType(), dy.shape());
+    INDArray dx = Nd4j.create(x.dataType(), x.shape());
+    INDArray dw = Nd4j.create(x.dataType(), kernel.shape());
+    Conv2D fwd = new Conv2D(new INDArray[] {x, kernel}, new INDArray[] {y}, cfg);
+    Nd4j.exec(fwd);
+    int[] iargs = Arrays.stream(fwd.iArgs()).mapToInt(v -> (int) v).toArray();
+    Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, kernel, dy).addOutputs(dx, dw)
+        .addIntegerArguments(iargs).build());
+    return new INDArray[] {y, dx, dw};
+  }
+}
