@@ -9,7 +9,9 @@
 #   benchmarks/pytorch/side-by-side.sh [ROUNDS]          (default 3)
 #
 # Environment (all optional):
-#   BUILDS="auto"          ND4J builds to run ibreid with (IBREID_NATIVE values), e.g. "onednn-avx512 onednn-avx2"
+#   BUILDS="auto"          ND4J builds to run ibreid with (IBREID_NATIVE values), e.g. "onednn-avx512 onednn-avx2";
+#                          with onednn-avx2 PyTorch also runs capped at AVX2 (ATEN_CPU_CAPABILITY=avx2,
+#                          DNNL_MAX_CPU_ISA=AVX2), and the AVX2 build is compared with that
 #   KINDS="1 3"            step kinds: 1 = one branch, 3 = visible + infrared + shared (4 x batch branch-images)
 #   BATCH=32 STEPS=20     per process (ibreid: --steps, one round; PyTorch the same)
 #   WARMUP=auto           ibreid's warm-up: auto = until the JIT compiler is idle (BenchMain --warmup), or a count;
@@ -87,15 +89,22 @@ run_ibreid() { # build kind round threads
   [ -z "$ms" ] && tail -n 5 "$f" | sed 's/^/    /' | tee -a "$log"
 }
 
-run_torch() { # layout kind round threads
-  local l="$1" k="$2" r="$3" t="$4" f="$tmp/torch-$1-$2-$3-$4"
-  local extra=()
+# PyTorch at this CPU's own instruction set ("native"), and also capped at AVX2 when ibreid's AVX2 build is timed:
+# an AVX2-only machine runs PyTorch's AVX2 kernels too (ATen's dispatch, its oneDNN and OpenBLAS all capped).
+torch_isas="native"
+case " $builds " in *" onednn-avx2 "*) torch_isas="native avx2" ;; esac
+
+run_torch() { # layout kind round threads isa
+  local l="$1" k="$2" r="$3" t="$4" isa="$5" f="$tmp/torch-$1-$2-$3-$4-$5"
+  local extra=() cap=()
   [ "$l" = nhwc ] && extra=(--channels-last)
-  LD_LIBRARY_PATH="${TORCH_LD_LIBRARY_PATH:+$TORCH_LD_LIBRARY_PATH:}${LD_LIBRARY_PATH:-}" "$py" \
+  [ "$isa" = avx2 ] && cap=(ATEN_CPU_CAPABILITY=avx2 DNNL_MAX_CPU_ISA=AVX2 ONEDNN_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell)
+  env "${cap[@]}" LD_LIBRARY_PATH="${TORCH_LD_LIBRARY_PATH:+$TORCH_LD_LIBRARY_PATH:}${LD_LIBRARY_PATH:-}" "$py" \
     "$root/benchmarks/pytorch/step.py" --branches "$k" --batch "$batch" --threads "$t" --steps "$steps" \
     --warmup "$torch_warmup" "${extra[@]}" > "$f" 2>&1
   local line
   line="$(grep -m1 '^pytorch-step:' "$f")"
+  [ "$isa" != native ] && line="${line/layout=$l/layout=$l-$isa}"
   echo "pytorch round=$r ${line#pytorch-step: } load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$log"
   grep -m1 '^# pytorch' "$f" | sed 's/^/    /' >> "$log"
   [ -z "$line" ] && tail -n 5 "$f" | sed 's/^/    /' | tee -a "$log"
@@ -106,9 +115,9 @@ for ((round = 1; round <= rounds; round++)); do
     for t in $threads_list; do
       if ((round % 2 == 1)); then
         for b in $builds; do run_ibreid "$b" "$k" "$round" "$t"; done
-        for l in $layouts; do run_torch "$l" "$k" "$round" "$t"; done
+        for l in $layouts; do for i in $torch_isas; do run_torch "$l" "$k" "$round" "$t" "$i"; done; done
       else
-        for l in $layouts; do run_torch "$l" "$k" "$round" "$t"; done
+        for l in $layouts; do for i in $torch_isas; do run_torch "$l" "$k" "$round" "$t" "$i"; done; done
         for b in $builds; do run_ibreid "$b" "$k" "$round" "$t"; done
       fi
     done
@@ -141,8 +150,11 @@ for k in sorted({r[0] for r in rows}):
     med = {i: statistics.median([r[3] for r in rows if r[0] == k and r[1] == i]) for i in impls}
     for i in impls:
         t = i.rsplit(" t", 1)[1]
-        torch_impl = next((j for j in impls if j == "pytorch nchw t" + t),
-                          next((j for j in impls if j.startswith("pytorch") and j.endswith(" t" + t)), None))
+        # ibreid's AVX2 build against PyTorch capped at AVX2 when that ran; the rest against PyTorch as it is
+        capped = "pytorch nchw-avx2 t" + t
+        torch_impl = capped if "onednn-avx2" in i and capped in impls else next(
+            (j for j in impls if j == "pytorch nchw t" + t),
+            next((j for j in impls if j.startswith("pytorch") and j.endswith(" t" + t) and "-avx2" not in j), None))
         per = [r for r in rows if r[0] == k and r[1] == i]
         images = batch * (4 if k == 3 else 1)
         gf = gflop[k] * batch / 32 if k in gflop else float("nan")
@@ -162,8 +174,9 @@ for b in blas:
         print("  note: with the reference BLAS PyTorch's dense layers run at ~1 GFLOP/s; PyTorch's best on a CPU "
               "uses an optimised BLAS at 1 thread, e.g. TORCH_LD_LIBRARY_PATH=<dir of OpenBLAS's libblas.so.3> "
               "OPENBLAS_NUM_THREADS=1 (benchmarks/README.md, part 3)")
-print("(ratio = PyTorch step time / ibreid step time, against PyTorch nchw at the same thread count (tN); >= 1.0 "
-      "means ibreid is at least as fast)")
+print("(ratio = PyTorch step time / ibreid step time, against PyTorch nchw at the same thread count (tN), and for "
+      "ibreid's onednn-avx2 build against PyTorch capped at AVX2 (nchw-avx2) when it ran; >= 1.0 means ibreid is at "
+      "least as fast)")
 EOF
 cat "$log" >> "$out"
 echo "(appended to ${out#$root/})"

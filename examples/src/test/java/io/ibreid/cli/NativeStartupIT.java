@@ -80,7 +80,13 @@ class NativeStartupIT {
   void theSameStepRunsWithThePlainBuildForced() throws Exception {
     String line = nativeLine(trainOneStep("plain", Map.of("IBREID_NATIVE", "plain"), ""));
     assertThat(line).contains("native build plain (asked for by IBREID_NATIVE=plain)")
-        .contains("/linux-x86_64/libjnind4jcpu.so");
+        .contains("/linux-x86_64/libjnind4jcpu.so").contains("capped at SSE4.1");
+  }
+
+  @Test
+  void theStepRunsWithLibnd4jsOpsWhenDirectOneDnnIsOff() throws Exception {
+    String line = nativeLine(trainOneStep("dnnl-off", Map.of("IBREID_NATIVE", "", "IBREID_DNNL", "off"), ""));
+    assertThat(line).contains("off (ibreid.dnnl/IBREID_DNNL); libnd4j's ops are used");
   }
 
   @Test
@@ -92,7 +98,8 @@ class NativeStartupIT {
     Files.writeString(avx2Only, Files.readString(Path.of("/proc/cpuinfo")).replaceAll(" avx512[a-z0-9_]*", ""));
     String line = nativeLine(trainOneStep("avx2", Map.of("IBREID_NATIVE", ""), "-Dibreid.cpuinfo=" + avx2Only));
     assertThat(line).contains("native build onednn-avx2 (auto: CPU has avx, avx2, fma (passed over onednn-avx512: "
-        + "CPU lacks avx512f, avx512bw, avx512dq, avx512vl))").contains("/linux-x86_64-onednn-avx2/libjnind4jcpu.so");
+        + "CPU lacks avx512f, avx512bw, avx512dq, avx512vl))").contains("/linux-x86_64-onednn-avx2/libjnind4jcpu.so")
+        .contains("oneDNN 2.5.2 loaded (the fast encoder's convolutions and batch norm), capped at AVX2");
   }
 
   @Test
@@ -114,7 +121,8 @@ class NativeStartupIT {
         "doctor", "--system");
     assertThat(r.status()).as(r.describe()).isZero();
     assertThat(r.out()).contains("cpu: ", "native build: plain (asked for by IBREID_NATIVE=plain)",
-        "loaded from: ", "/linux-x86_64/libjnind4jcpu.so", "openblas kernels: ", "threads: ", "BLAS threads: ",
+        "loaded from: ", "/linux-x86_64/libjnind4jcpu.so", "openblas kernels: ", "onednn (direct): oneDNN 2.5.2 loaded",
+        "threads: ", "BLAS threads: ",
         "while training 1 (default", "heap: max 0.50 GiB");
   }
 }

@@ -71,7 +71,7 @@ public class Trunk extends BaseLayer<TrunkLayer> {
       }
     }
     if (direct == null) {
-      direct = nhwc && dataType == DataType.FLOAT && io.ibreid.core.natives.NativeRuntime.dnnlLoaded();
+      direct = directPossible();
     }
   }
 
@@ -82,10 +82,17 @@ public class Trunk extends BaseLayer<TrunkLayer> {
    */
   void useDirectOneDnn(boolean on) {
     prepare();
-    if (on && !(nhwc && dataType == DataType.FLOAT && io.ibreid.core.natives.NativeRuntime.dnnlLoaded())) {
-      throw new IllegalStateException("direct oneDNN convolutions need float NHWC and oneDNN's binding loaded");
+    if (on && !directPossible()) {
+      throw new IllegalStateException("direct oneDNN kernels need float NHWC on ND4J's CPU backend and oneDNN's "
+          + "binding loaded");
     }
     direct = on;
+  }
+
+  /** Float NHWC arrays in host memory (ND4J's CPU backend), with oneDNN's binding loaded. */
+  private boolean directPossible() {
+    return nhwc && dataType == DataType.FLOAT && Nd4j.getEnvironment().isCPU()
+        && io.ibreid.core.natives.NativeRuntime.dnnlLoaded();
   }
 
   /** Whether the convolutions and training-mode batch normalisations run through oneDNN's kept primitives. */

@@ -130,6 +130,8 @@ public final class NativeRuntime {
   public record DnnlStatus(boolean loaded, String describe) {}
 
   private static DnnlStatus dnnl;
+  /** oneDNN's JNI library in org.bytedeco:dnnl's linux-x86_64 jar, which ibreid-backend-cpu brings. */
+  static final String DNNL_JNI_RESOURCE = "org/bytedeco/dnnl/linux-x86_64/libjnidnnl.so";
 
   /**
    * Loads oneDNN's own binding (JavaCPP's {@code org.bytedeco.dnnl}), which the fast encoder calls directly for its
@@ -144,6 +146,10 @@ public final class NativeRuntime {
     if (off != null && off.trim().equalsIgnoreCase("off")) {
       return new DnnlStatus(false, "off (" + DNNL_PROPERTY + "/" + DNNL_ENVIRONMENT + "); libnd4j's ops are used");
     }
+    if (NativeRuntime.class.getClassLoader().getResource(DNNL_JNI_RESOURCE) == null) {
+      // the CUDA backend and other platforms: nothing to warn about
+      return new DnnlStatus(false, "not on the class path (" + DNNL_JNI_RESOURCE + "); libnd4j's ops are used");
+    }
     try {
       org.bytedeco.javacpp.Loader.load(org.bytedeco.dnnl.global.dnnl.class);
       String cap = "";
@@ -156,7 +162,8 @@ public final class NativeRuntime {
             : ", cap refused (status " + status + ")";
       }
       org.bytedeco.dnnl.dnnl_version_t v = org.bytedeco.dnnl.global.dnnl.dnnl_version();
-      return new DnnlStatus(true, "oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " loaded" + cap);
+      return new DnnlStatus(true, "oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " loaded (the fast "
+          + "encoder's convolutions and batch norm)" + cap);
     } catch (RuntimeException | LinkageError e) {
       Log.LOG.warn("oneDNN's binding did not load ({}); the fast encoder uses libnd4j's ops", e.toString());
       return new DnnlStatus(false, "not loaded (" + e + "); libnd4j's ops are used");
@@ -165,8 +172,13 @@ public final class NativeRuntime {
 
   /** Whether oneDNN's own binding is loaded and may be called ({@link #load()}s first). */
   public static synchronized boolean dnnlLoaded() {
+    return dnnlStatus().loaded();
+  }
+
+  /** What became of oneDNN's own binding ({@link #load()}s first). */
+  public static synchronized DnnlStatus dnnlStatus() {
     load();
-    return dnnl != null && dnnl.loaded();
+    return dnnl;
   }
 
   /** System property: the BLAS library's threads while a training loop runs (a positive number, or "keep"). */

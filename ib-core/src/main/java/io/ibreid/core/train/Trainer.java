@@ -107,7 +107,8 @@ public final class Trainer {
         + " per epoch) from iteration " + start + "; " + model.graph().numParams() + " parameters");
     io.ibreid.core.natives.NativeChoice nativeBuild = io.ibreid.core.natives.NativeRuntime.load();
     note(listener, Level.INFO, "native build " + nativeBuild.build().id() + " (" + nativeBuild.reason()
-        + "), loaded from " + io.ibreid.core.natives.NativeRuntime.loadedFrom() + "; " + threads.describe());
+        + "), loaded from " + io.ibreid.core.natives.NativeRuntime.loadedFrom() + "; "
+        + io.ibreid.core.natives.NativeRuntime.dnnlStatus().describe() + "; " + threads.describe());
     long t0 = System.nanoTime();
     double waitedNanos = 0;
     long images = 0;
