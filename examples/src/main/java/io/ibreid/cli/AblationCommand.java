@@ -131,6 +131,12 @@ final class AblationCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress bars.")
   boolean quiet;
 
+  @Option(names = "--kernels", paramLabel = "libnd4j|onednn", description = "The fast encoder's convolution and "
+      + "batch-norm kernels for every run: libnd4j (default; what the committed run used, so a rerun reproduces its "
+      + "tables bit for bit) or onednn (oneDNN called directly: a faster step, other float rounding). Recorded in "
+      + "the plan.")
+  String kernels = AblationDefaults.KERNELS;
+
   private Path configFile(String variant) {
     return DemoCommand.home().resolve("configs").resolve(variant + ".yaml");
   }
@@ -149,6 +155,16 @@ final class AblationCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    // the plan's kernels hold while this command runs; the process's own setting is restored after
+    boolean before = io.ibreid.core.natives.NativeRuntime.directKernelsAllowed();
+    try {
+      return runPlan();
+    } finally {
+      io.ibreid.core.natives.NativeRuntime.allowDirectKernels(before);
+    }
+  }
+
+  private Integer runPlan() throws IOException {
     PrintWriter console = spec.commandLine().getOut();
     AblationPlan plan = AblationPlan.build(settings(), out, this::configFile);
     Map<String, JsonNode> fingerprints = new LinkedHashMap<>();
@@ -161,13 +177,18 @@ final class AblationCommand implements Callable<Integer> {
     if (!plan.group("regdb").isEmpty()) {
       fingerprints.put("regdb", AblationPlan.fingerprint(plan.settings.regdbData()));
     }
+    if (!kernels.equals("libnd4j") && !kernels.equals("onednn")) {
+      throw new IbreidException("--kernels " + kernels + ": expected libnd4j or onednn");
+    }
     ObjectNode planJson = plan.toJson(fingerprints);
     planJson.put("probes", !noProbes);
+    planJson.put("kernels", kernels);
     printPlan(plan, console);
     Path planFile = out.resolve(AblationPlan.FILE);
     String difference = null;
     if (Files.isRegularFile(planFile)) {
-      difference = AblationPlan.firstDifference(AblationPlan.JSON.readTree(planFile.toFile()), planJson);
+      difference = AblationPlan.firstDifference(AblationPlan.upgrade(AblationPlan.JSON.readTree(planFile.toFile())),
+          planJson);
     }
     if (planOnly) {
       console.println(Files.isRegularFile(planFile) ? (difference == null ? planFile + ": the same plan"
@@ -181,6 +202,8 @@ final class AblationCommand implements Callable<Integer> {
           ? "--report-only needs the options it was run with" : "run with the same options, or add --new-plan to "
           + "replace it"));
     }
+    // every model this command builds from here on (training, evaluation, probes) uses the plan's kernels
+    io.ibreid.core.natives.NativeRuntime.allowDirectKernels(kernels.equals("onednn"));
     if (reportOnly) {
       if (!Files.isRegularFile(planFile)) {
         throw new IbreidException("--report-only: no " + planFile + " (nothing has run in " + out + ")");

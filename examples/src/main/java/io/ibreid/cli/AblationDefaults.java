@@ -13,6 +13,11 @@ final class AblationDefaults {
       "full-release", "full-release-terms");
   /** Seeds per variant in the SYSU main table (seed s = 1..SEEDS). */
   static final int SEEDS = 5;
+  /**
+   * The fast encoder's kernels: libnd4j's ops, as the committed run (0b756b7) trained with them; oneDNN's direct
+   * kernels (faster) round floats differently, so the same seeds would give other numbers.
+   */
+  static final String KERNELS = "libnd4j";
   /** Training iterations per run (every run of every group). */
   static final int ITERATIONS = 1500;
   /** Epochs the budget is split into: validation and a checkpoint after each. */

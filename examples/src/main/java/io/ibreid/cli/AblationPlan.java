@@ -293,6 +293,17 @@ final class AblationPlan {
   }
 
   /**
+   * A plan.json written before the {@code kernels} key existed, read as what it ran with: libnd4j's kernels (the
+   * only ones then). Returns the same node, completed.
+   */
+  static JsonNode upgrade(JsonNode written) {
+    if (written instanceof ObjectNode o && !o.has("kernels")) {
+      o.put("kernels", "libnd4j");
+    }
+    return written;
+  }
+
+  /**
    * The first difference between two plans as {@code key: A in plan.json, B now} (runs named by id), or null when
    * they are equal.
    */

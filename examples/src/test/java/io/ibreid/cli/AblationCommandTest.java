@@ -73,6 +73,7 @@ class AblationCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
 
     JsonNode plan = AblationPlan.JSON.readTree(out.resolve("plan.json").toFile());
+    assertThat(plan.get("kernels").asText()).isEqualTo("libnd4j");
     assertThat(plan.get("seeds").asInt()).isEqualTo(1);
     assertThat(plan.get("iterations").asInt()).isEqualTo(4);
     assertThat(plan.get("batch").get("identities").asInt()).isEqualTo(3);
@@ -213,5 +214,15 @@ class AblationCommandTest {
     assertThat(c.regdbTrials).isEqualTo(10);
     assertThat(c.zdimSeeds).isEqualTo(3);
     assertThat(c.trials).isEqualTo(10);
+    assertThat(c.kernels).as("the committed run trained with libnd4j's kernels").isEqualTo("libnd4j");
+  }
+
+  @Test
+  void kernelsOtherThanTheTwoAreRefusedInOneLine(@TempDir Path dir) {
+    IbreidCliTest.Result bad = IbreidCliTest.run("ablation", "--out", dir.resolve("a").toString(), "--kernels",
+        "fast", "--plan-only");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).isEqualTo("ibreid: --kernels fast: expected libnd4j or onednn\n");
+    assertThat(dir.resolve("a")).doesNotExist();
   }
 }

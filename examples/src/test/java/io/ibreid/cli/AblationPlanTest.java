@@ -40,6 +40,18 @@ class AblationPlanTest {
   }
 
   @Test
+  void aPlanFromBeforeTheKernelsKeyReadsAsLibnd4j() throws Exception {
+    JsonNode old = AblationPlan.upgrade(json("{\"seeds\": 5, \"probes\": true}"));
+    assertThat(old.get("kernels").asText()).isEqualTo("libnd4j");
+    assertThat(AblationPlan.firstDifference(old, json("{\"seeds\": 5, \"probes\": true, \"kernels\": \"libnd4j\"}")))
+        .isNull();
+    assertThat(AblationPlan.firstDifference(old, json("{\"seeds\": 5, \"probes\": true, \"kernels\": \"onednn\"}")))
+        .isEqualTo("kernels: libnd4j in plan.json, onednn now");
+    JsonNode recorded = AblationPlan.upgrade(json("{\"kernels\": \"onednn\"}"));
+    assertThat(recorded.get("kernels").asText()).isEqualTo("onednn");
+  }
+
+  @Test
   void theFingerprintFollowsTheListsAndTheGeneratorFile(@TempDir Path dir) throws Exception {
     Path root = dir.resolve("data");
     Files.createDirectories(root.resolve("exp"));

@@ -71,7 +71,7 @@ public class Trunk extends BaseLayer<TrunkLayer> {
       }
     }
     if (direct == null) {
-      direct = directPossible();
+      direct = directByDefault();
     }
   }
 
@@ -93,6 +93,11 @@ public class Trunk extends BaseLayer<TrunkLayer> {
   private boolean directPossible() {
     return nhwc && dataType == DataType.FLOAT && Nd4j.getEnvironment().isCPU()
         && io.ibreid.core.natives.NativeRuntime.dnnlLoaded();
+  }
+
+  /** The default: possible, and allowed ({@link io.ibreid.core.natives.NativeRuntime#allowDirectKernels}). */
+  private boolean directByDefault() {
+    return directPossible() && io.ibreid.core.natives.NativeRuntime.directKernels();
   }
 
   /** Whether the convolutions and training-mode batch normalisations run through oneDNN's kept primitives. */

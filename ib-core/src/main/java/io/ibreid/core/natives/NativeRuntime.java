@@ -170,6 +170,27 @@ public final class NativeRuntime {
     }
   }
 
+  private static volatile boolean directKernels = true;
+
+  /**
+   * Whether models built from now on may call oneDNN directly (default yes, when its binding is loaded): the fast
+   * encoder's kernels then come from oneDNN, otherwise from libnd4j's ops, whose float rounding earlier results were
+   * computed with. A model decides on its first pass and keeps that. The ablation pins this to what its plan records.
+   */
+  public static void allowDirectKernels(boolean allowed) {
+    directKernels = allowed;
+  }
+
+  /** What {@link #allowDirectKernels} was last given (true by default). */
+  public static boolean directKernelsAllowed() {
+    return directKernels;
+  }
+
+  /** Whether oneDNN's binding is loaded and {@link #allowDirectKernels} allows it ({@link #load()}s first). */
+  public static boolean directKernels() {
+    return directKernels && dnnlLoaded();
+  }
+
   /** Whether oneDNN's own binding is loaded and may be called ({@link #load()}s first). */
   public static synchronized boolean dnnlLoaded() {
     return dnnlStatus().loaded();
