@@ -28,8 +28,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The runtime trunk: forward and backward of the whole residual encoder in one layer, with libnd4j ops and no
- * per-layer DL4J machinery. Intermediate arrays live outside DL4J's workspaces in buffers reused from step to step
+ * The runtime trunk: forward and backward of the whole residual encoder in one layer, with no per-layer DL4J
+ * machinery. In float NHWC on the CPU its convolutions and training-mode batch normalisations call oneDNN's kept
+ * primitives ({@link DnnlConv}, {@link DnnlBatchNorm}); otherwise (double precision, NCHW, another backend, oneDNN's
+ * binding off) libnd4j's ops. Intermediate arrays live outside DL4J's workspaces in buffers reused from step to step
  * (reallocated when the batch size changes); the forward pass in training mode keeps what the backward pass needs.
  */
 public class Trunk extends BaseLayer<TrunkLayer> {
