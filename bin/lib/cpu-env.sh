@@ -24,3 +24,10 @@ if [ "$IBREID_AVX512" = 1 ] && [ -z "${OPENBLAS_CORETYPE+set}" ] && [[ "$_ibreid
   export OPENBLAS_CORETYPE=SkylakeX
 fi
 unset _ibreid_flags _ibreid_vendor _ibreid_line
+# A forced build is a test of that build's path: with IBREID_NATIVE=onednn-avx2 (or plain) on a CPU with AVX-512,
+# oneDNN (both the copy inside libnd4j and the fast encoder's own binding) still picks its kernels from CPUID, so
+# the "AVX2" run would convolve with AVX-512. DNNL_MAX_CPU_ISA caps both at the forced build's level, unless set.
+case "${IBREID_NATIVE:-}" in
+  onednn-avx2) [ -z "${DNNL_MAX_CPU_ISA+set}" ] && export DNNL_MAX_CPU_ISA=AVX2 ;;
+  plain) [ -z "${DNNL_MAX_CPU_ISA+set}" ] && export DNNL_MAX_CPU_ISA=SSE41 ;;
+esac

@@ -138,8 +138,9 @@ public final class NativeRuntime {
    * convolutions, after ND4J: its libgomp dependency then resolves to the OpenMP runtime ND4J already loaded, so
    * both share one thread pool. oneDNN picks its kernels from CPUID at run time; it is capped here at the
    * instruction set of the ND4J build chosen ({@code onednn-avx2}: AVX2; {@code plain}: SSE4.1), so forcing a build
-   * exercises the same level in both libraries. A missing or failing binding is not an error: the encoder falls back
-   * to libnd4j's ops.
+   * exercises the same level in this binding (bin/ibreid also exports {@code DNNL_MAX_CPU_ISA} for a forced build,
+   * which caps the oneDNN inside libnd4j as well; a value in the environment wins). A missing or failing binding is
+   * not an error: the encoder falls back to libnd4j's ops.
    */
   private static DnnlStatus loadDnnl(NativeBuild build) {
     String off = System.getProperty(DNNL_PROPERTY, System.getenv(DNNL_ENVIRONMENT));
@@ -153,7 +154,11 @@ public final class NativeRuntime {
     try {
       org.bytedeco.javacpp.Loader.load(org.bytedeco.dnnl.global.dnnl.class);
       String cap = "";
-      if (build == NativeBuild.ONEDNN_AVX2 || build == NativeBuild.PLAIN) {
+      String envCap = System.getenv("DNNL_MAX_CPU_ISA");
+      if (envCap != null && !envCap.isBlank()) {
+        // oneDNN reads it itself (bin/ibreid sets it when a build is forced, so libnd4j's own copy is capped too)
+        cap = ", capped at " + envCap + " by DNNL_MAX_CPU_ISA";
+      } else if (build == NativeBuild.ONEDNN_AVX2 || build == NativeBuild.PLAIN) {
         int isa = build == NativeBuild.ONEDNN_AVX2 ? org.bytedeco.dnnl.global.dnnl.dnnl_cpu_isa_avx2
             : org.bytedeco.dnnl.global.dnnl.dnnl_cpu_isa_sse41;
         int status = org.bytedeco.dnnl.global.dnnl.dnnl_set_max_cpu_isa(isa);
