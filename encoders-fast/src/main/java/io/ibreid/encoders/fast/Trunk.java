@@ -238,7 +238,7 @@ public class Trunk extends BaseLayer<TrunkLayer> {
   private INDArray unit(ConvUnit u, INDArray x, long n, boolean training, boolean relu) {
     long[] outShape = shape(n, u.outChannels(), u.outH(), u.outW());
     INDArray c = buffer(u.name() + "_c", outShape);
-    if (direct) {
+    if (direct && DnnlConv.supports(u)) {
       long t0 = System.nanoTime();
       conv(u, n).forward(x, getParam(u.name() + "W"), c);
       if (OpTimes.enabled()) {
@@ -376,7 +376,7 @@ public class Trunk extends BaseLayer<TrunkLayer> {
     gradientViews.get(u.name() + "Mean").assign(0);
     gradientViews.get(u.name() + "Var").assign(0);
     INDArray dX = buffer(u.name() + "_dx", x.shape());
-    if (direct) {
+    if (direct && DnnlConv.supports(u)) {
       long t0 = System.nanoTime();
       conv(u, x.size(0)).backward(x, dC, dX, gradientViews.get(u.name() + "W"));
       if (OpTimes.enabled()) {

@@ -1,6 +1,7 @@
 package io.ibreid.encoders.fast;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.ibreid.core.natives.NativeRuntime;
@@ -45,11 +46,14 @@ class DnnlConvTest {
   @ParameterizedTest(name = "c{0} {1}x{2} -> {3}, k{4} s{5}, {6}")
   @CsvSource({
       "3, 12, 6, 4, 3, 2, YXIO", "3, 12, 6, 4, 3, 2, OYXI", "3, 12, 6, 4, 3, 2, OIYX",
-      "4, 7, 5, 6, 3, 1, YXIO", "4, 7, 5, 6, 3, 2, OYXI", "5, 6, 4, 8, 1, 2, YXIO", "5, 7, 3, 8, 1, 2, OIYX",
-      "8, 3, 2, 16, 1, 1, YXIO", "16, 8, 4, 16, 3, 1, YXIO"})
+      "4, 7, 5, 6, 3, 1, YXIO", "4, 7, 5, 6, 3, 2, OYXI", "8, 6, 4, 12, 1, 2, YXIO", "16, 7, 3, 8, 1, 2, OIYX",
+      "8, 3, 2, 16, 1, 1, YXIO", "16, 8, 4, 16, 3, 1, YXIO", "4, 8, 4, 8, 1, 1, OYXI",
+      // channel counts that are not multiples of the 8- or 16-wide blocks (oneDNN pads the blocked kernel)
+      "8, 4, 2, 12, 1, 1, YXIO", "4, 8, 4, 8, 3, 2, YXIO", "8, 4, 2, 8, 3, 1, YXIO", "24, 16, 8, 4, 1, 2, YXIO",
+      "3, 16, 8, 4, 3, 2, YXIO", "4, 8, 4, 4, 3, 1, YXIO", "5, 16, 8, 12, 3, 2, OIYX"})
   void forwardAndBothGradientsMatchLibnd4j(int c, int h, int w, int o, int k, int s, String format) {
     assumeThat(NativeRuntime.dnnlLoaded()).as("oneDNN's binding loaded").isTrue();
-    int n = 3;
+    int n = 24;
     ConvUnit u = new ConvUnit("u", c, o, k, s, h, w);
     Nd4j.getRandom().setSeed(7);
     INDArray x = Nd4j.rand(DataType.FLOAT, n, h, w, c).subi(0.5);
@@ -75,6 +79,53 @@ class DnnlConvTest {
     assertClose("dx", dx, ref[1]);
     assertClose("dW", dKernel, ref[2]);
     assertThat(grads.getDouble(0, 4)).as("the gradient view's neighbours stay untouched").isZero();
+  }
+
+  /**
+   * The same inputs give the same outputs, bit for bit, call after call (the exact resume of training depends on
+   * it), for every shape kind the trunk uses, at the batch sizes where oneDNN 2.5.2's AVX2 strided 1×1 kernel was
+   * seen to differ; that shape kind itself is refused.
+   */
+  @ParameterizedTest(name = "c{0} {1}x{2} -> {3}, k{4} s{5}")
+  @CsvSource({"3, 16, 8, 8, 3, 2", "8, 16, 8, 8, 3, 1", "8, 16, 8, 16, 3, 2", "8, 16, 8, 16, 1, 2",
+      "16, 8, 4, 32, 1, 1", "24, 16, 8, 8, 1, 2"})
+  void repeatedCallsGiveIdenticalResults(int c, int h, int w, int o, int k, int s) {
+    assumeThat(NativeRuntime.dnnlLoaded()).as("oneDNN's binding loaded").isTrue();
+    ConvUnit u = new ConvUnit("u", c, o, k, s, h, w);
+    Nd4j.getRandom().setSeed(3);
+    INDArray x = Nd4j.rand(DataType.FLOAT, 32, h, w, c).subi(0.5);
+    INDArray kernel = Nd4j.rand(DataType.FLOAT, TrunkParams.kernelShape(u, "YXIO")).subi(0.5);
+    INDArray dy = Nd4j.rand(DataType.FLOAT, 32, u.outH(), u.outW(), o).subi(0.5);
+    INDArray[] first = null;
+    try (engine eng = new engine(engine.kind.cpu, 0); stream strm = new stream(eng);
+        DnnlConv conv = new DnnlConv(u, 32, "YXIO", eng, strm)) {
+      for (int rep = 0; rep < 4; rep++) {
+        INDArray y = Nd4j.create(DataType.FLOAT, dy.shape());
+        INDArray dx = Nd4j.create(DataType.FLOAT, x.shape());
+        INDArray dKernel = Nd4j.create(DataType.FLOAT, kernel.shape());
+        conv.forward(x, kernel, y);
+        conv.backward(x, dy, dx, dKernel);
+        if (first == null) {
+          first = new INDArray[] {y, dx, dKernel};
+        } else {
+          assertThat(y).as("y, call %d", rep).isEqualTo(first[0]);
+          assertThat(dx).as("dx, call %d", rep).isEqualTo(first[1]);
+          assertThat(dKernel).as("dW, call %d", rep).isEqualTo(first[2]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void stridedOneByOneConvolutionsOverChannelsNotAMultipleOfEightAreLeftToLibnd4j() {
+    assertThat(DnnlConv.supports(new ConvUnit("d", 4, 8, 1, 2, 8, 4))).isFalse();
+    assertThat(DnnlConv.supports(new ConvUnit("d", 5, 8, 1, 2, 8, 4))).isFalse();
+    assertThat(DnnlConv.supports(new ConvUnit("d", 12, 8, 1, 2, 8, 4))).isFalse();
+    assertThat(DnnlConv.supports(new ConvUnit("d", 4, 8, 1, 1, 8, 4))).isTrue();
+    assertThat(DnnlConv.supports(new ConvUnit("d", 4, 8, 3, 2, 8, 4))).isTrue();
+    assertThat(DnnlConv.supports(new ConvUnit("d", 32, 64, 1, 2, 32, 16))).isTrue();
+    assertThatThrownBy(() -> new DnnlConv(new ConvUnit("d", 4, 8, 1, 2, 8, 4), 2, "YXIO", null, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4 input channels");
   }
 
   @Test
