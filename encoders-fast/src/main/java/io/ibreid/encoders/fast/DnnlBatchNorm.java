@@ -1,7 +1,5 @@
 package io.ibreid.encoders.fast;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
@@ -22,7 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class DnnlBatchNorm implements AutoCloseable {
   private final stream strm;
-  private final List<Pointer> owned = new ArrayList<>();
+  private final NativeObjects objects = new NativeObjects();
   private final batch_normalization_forward fwd;
   private final batch_normalization_backward bwd;
   private final memory src;
@@ -35,8 +33,8 @@ final class DnnlBatchNorm implements AutoCloseable {
   private final memory diffSrc;
   private final memory diffScale;
   private final memory diffShift;
-  private final IntMemoryMap fwdArgs = new IntMemoryMap();
-  private final IntMemoryMap bwdArgs = new IntMemoryMap();
+  private final IntMemoryMap fwdArgs = objects.own(new IntMemoryMap());
+  private final IntMemoryMap bwdArgs = objects.own(new IntMemoryMap());
 
   /**
    * @param n batch size
@@ -48,18 +46,21 @@ final class DnnlBatchNorm implements AutoCloseable {
    */
   DnnlBatchNorm(long n, long c, long h, long w, double eps, boolean relu, engine eng, stream strm) {
     this.strm = strm;
-    memory.desc data = own(new memory.desc(new long[] {n, c, h, w}, memory.data_type.f32, memory.format_tag.nhwc));
-    memory.desc channel = own(new memory.desc(new long[] {c}, memory.data_type.f32, memory.format_tag.a));
+    memory.desc data = objects.own(new memory.desc(new long[] {n, c, h, w}, memory.data_type.f32,
+        memory.format_tag.nhwc));
+    memory.desc channel = objects.own(new memory.desc(new long[] {c}, memory.data_type.f32, memory.format_tag.a));
     int flags = dnnl.normalization_flags.use_scale.value | dnnl.normalization_flags.use_shift.value
         | (relu ? dnnl.normalization_flags.fuse_norm_relu.value : 0);
-    batch_normalization_forward.primitive_desc fpd = own(new batch_normalization_forward.primitive_desc(
-        own(new batch_normalization_forward.desc(dnnl.prop_kind.forward_training.value, data, (float) eps, flags)),
+    batch_normalization_forward.primitive_desc fpd = objects.own(new batch_normalization_forward.primitive_desc(
+        objects.own(new batch_normalization_forward.desc(dnnl.prop_kind.forward_training.value, data, (float) eps,
+            flags)),
         eng));
-    batch_normalization_backward.primitive_desc bpd = own(new batch_normalization_backward.primitive_desc(
-        own(new batch_normalization_backward.desc(dnnl.prop_kind.backward.value, data, data, (float) eps, flags)),
+    batch_normalization_backward.primitive_desc bpd = objects.own(new batch_normalization_backward.primitive_desc(
+        objects.own(new batch_normalization_backward.desc(dnnl.prop_kind.backward.value, data, data, (float) eps,
+            flags)),
         eng, fpd));
-    fwd = own(new batch_normalization_forward(fpd));
-    bwd = own(new batch_normalization_backward(bpd));
+    fwd = objects.own(new batch_normalization_forward(fpd));
+    bwd = objects.own(new batch_normalization_backward(bpd));
     src = handle(data, eng);
     dst = handle(data, eng);
     diffDst = handle(data, eng);
@@ -86,14 +87,14 @@ final class DnnlBatchNorm implements AutoCloseable {
     bwdArgs.put(dnnl.DNNL_ARG_DIFF_SCALE, diffScale);
     bwdArgs.put(dnnl.DNNL_ARG_DIFF_SHIFT, diffShift);
     if (relu) {
-      memory workspace = own(new memory(fpd.workspace_desc(), eng));
+      memory workspace = objects.own(new memory(fpd.workspace_desc(), eng));
       fwdArgs.put(dnnl.DNNL_ARG_WORKSPACE, workspace);
       bwdArgs.put(dnnl.DNNL_ARG_WORKSPACE, workspace);
     }
   }
 
   private memory handle(memory.desc d, engine eng) {
-    return own(new memory(d, eng, (Pointer) null));
+    return objects.own(new memory(d, eng, (Pointer) null));
   }
 
   /**
@@ -131,18 +132,9 @@ final class DnnlBatchNorm implements AutoCloseable {
     strm._wait();
   }
 
-  private <T extends Pointer> T own(T p) {
-    owned.add(p);
-    return p;
-  }
-
   @Override
   public void close() {
-    for (int i = owned.size() - 1; i >= 0; i--) {
-      owned.get(i).close();
-    }
-    owned.clear();
-    fwdArgs.close();
-    bwdArgs.close();
+    objects.close();
   }
+
 }

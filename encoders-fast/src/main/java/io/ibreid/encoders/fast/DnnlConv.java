@@ -1,7 +1,5 @@
 package io.ibreid.encoders.fast;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
@@ -26,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class DnnlConv implements AutoCloseable {
   private final stream strm;
-  private final List<Pointer> owned = new ArrayList<>();
+  private final NativeObjects objects = new NativeObjects();
   private final convolution_forward fwd;
   private final convolution_backward_data bwdData;
   private final convolution_backward_weights bwdWeights;
@@ -42,9 +40,9 @@ final class DnnlConv implements AutoCloseable {
   private final reorder toFwdWeights;
   private final reorder toBwdDataWeights;
   private final reorder fromBwdDiffWeights;
-  private final IntMemoryMap fwdArgs = new IntMemoryMap();
-  private final IntMemoryMap bwdDataArgs = new IntMemoryMap();
-  private final IntMemoryMap bwdWeightsArgs = new IntMemoryMap();
+  private final IntMemoryMap fwdArgs = objects.own(new IntMemoryMap());
+  private final IntMemoryMap bwdDataArgs = objects.own(new IntMemoryMap());
+  private final IntMemoryMap bwdWeightsArgs = objects.own(new IntMemoryMap());
 
   /**
    * @param u the unit
@@ -66,42 +64,41 @@ final class DnnlConv implements AutoCloseable {
     padding(u.inH(), u.outH(), k, s, pl, pr, 0);
     padding(u.inW(), u.outW(), k, s, pl, pr, 1);
     long[] strides = {s, s};
-    memory.desc srcMd = own(new memory.desc(new long[] {n, c, u.inH(), u.inW()}, memory.data_type.f32,
+    memory.desc srcMd = objects.own(new memory.desc(new long[] {n, c, u.inH(), u.inW()}, memory.data_type.f32,
         memory.format_tag.nhwc));
-    memory.desc dstMd = own(new memory.desc(new long[] {n, o, u.outH(), u.outW()}, memory.data_type.f32,
+    memory.desc dstMd = objects.own(new memory.desc(new long[] {n, o, u.outH(), u.outW()}, memory.data_type.f32,
         memory.format_tag.nhwc));
     long[] wDims = {o, c, k, k};
-    memory.desc plainW = own(new memory.desc(wDims, memory.data_type.f32, tag(weightsFormat)));
-    memory.desc anyW = own(new memory.desc(wDims, memory.data_type.f32, memory.format_tag.any));
-    convolution_forward.primitive_desc fpd = own(new convolution_forward.primitive_desc(
-        own(new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, srcMd,
-            anyW, dstMd, strides, pl, pr)), eng));
-    convolution_backward_data.primitive_desc dpd = own(new convolution_backward_data.primitive_desc(
-        own(new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, srcMd, anyW, dstMd, strides, pl,
-            pr)), eng, fpd));
-    convolution_backward_weights.primitive_desc wpd = own(new convolution_backward_weights.primitive_desc(
-        own(new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, srcMd, anyW, dstMd, strides,
-            pl, pr)), eng, fpd));
-    fwd = own(new convolution_forward(fpd));
-    bwdData = own(new convolution_backward_data(dpd));
-    bwdWeights = own(new convolution_backward_weights(wpd));
-    src = own(new memory(srcMd, eng, (Pointer) null));
-    dst = own(new memory(dstMd, eng, (Pointer) null));
-    diffDst = own(new memory(dstMd, eng, (Pointer) null));
-    diffSrc = own(new memory(srcMd, eng, (Pointer) null));
-    plainWeights = own(new memory(plainW, eng, (Pointer) null));
-    plainDiffWeights = own(new memory(plainW, eng, (Pointer) null));
-    fwdWeights = own(new memory(fpd.weights_desc(), eng));
-    toFwdWeights = own(new reorder(plainWeights, fwdWeights));
+    memory.desc plainW = objects.own(new memory.desc(wDims, memory.data_type.f32, tag(weightsFormat)));
+    memory.desc anyW = objects.own(new memory.desc(wDims, memory.data_type.f32, memory.format_tag.any));
+    dnnl.algorithm direct = dnnl.algorithm.convolution_direct;
+    convolution_forward.primitive_desc fpd = objects.own(new convolution_forward.primitive_desc(objects.own(
+        new convolution_forward.desc(dnnl.prop_kind.forward_training, direct, srcMd, anyW, dstMd, strides, pl, pr)),
+        eng));
+    convolution_backward_data.primitive_desc dpd = objects.own(new convolution_backward_data.primitive_desc(
+        objects.own(new convolution_backward_data.desc(direct, srcMd, anyW, dstMd, strides, pl, pr)), eng, fpd));
+    convolution_backward_weights.primitive_desc wpd = objects.own(new convolution_backward_weights.primitive_desc(
+        objects.own(new convolution_backward_weights.desc(direct, srcMd, anyW, dstMd, strides, pl, pr)), eng, fpd));
+    fwd = objects.own(new convolution_forward(fpd));
+    bwdData = objects.own(new convolution_backward_data(dpd));
+    bwdWeights = objects.own(new convolution_backward_weights(wpd));
+    src = objects.own(new memory(srcMd, eng, (Pointer) null));
+    dst = objects.own(new memory(dstMd, eng, (Pointer) null));
+    diffDst = objects.own(new memory(dstMd, eng, (Pointer) null));
+    diffSrc = objects.own(new memory(srcMd, eng, (Pointer) null));
+    plainWeights = objects.own(new memory(plainW, eng, (Pointer) null));
+    plainDiffWeights = objects.own(new memory(plainW, eng, (Pointer) null));
+    fwdWeights = objects.own(new memory(fpd.weights_desc(), eng));
+    toFwdWeights = objects.own(new reorder(plainWeights, fwdWeights));
     if (dpd.weights_desc().equals(fpd.weights_desc())) {
       bwdDataWeights = fwdWeights;
       toBwdDataWeights = null;
     } else {
-      bwdDataWeights = own(new memory(dpd.weights_desc(), eng));
-      toBwdDataWeights = own(new reorder(fwdWeights, bwdDataWeights));
+      bwdDataWeights = objects.own(new memory(dpd.weights_desc(), eng));
+      toBwdDataWeights = objects.own(new reorder(fwdWeights, bwdDataWeights));
     }
-    bwdDiffWeights = own(new memory(wpd.diff_weights_desc(), eng));
-    fromBwdDiffWeights = own(new reorder(bwdDiffWeights, plainDiffWeights));
+    bwdDiffWeights = objects.own(new memory(wpd.diff_weights_desc(), eng));
+    fromBwdDiffWeights = objects.own(new reorder(bwdDiffWeights, plainDiffWeights));
     fwdArgs.put(dnnl.DNNL_ARG_SRC, src);
     fwdArgs.put(dnnl.DNNL_ARG_WEIGHTS, fwdWeights);
     fwdArgs.put(dnnl.DNNL_ARG_DST, dst);
@@ -205,19 +202,8 @@ final class DnnlConv implements AutoCloseable {
     return true;
   }
 
-  private <T extends Pointer> T own(T p) {
-    owned.add(p);
-    return p;
-  }
-
   @Override
   public void close() {
-    for (int i = owned.size() - 1; i >= 0; i--) {
-      owned.get(i).close();
-    }
-    owned.clear();
-    fwdArgs.close();
-    bwdDataArgs.close();
-    bwdWeightsArgs.close();
+    objects.close();
   }
 }

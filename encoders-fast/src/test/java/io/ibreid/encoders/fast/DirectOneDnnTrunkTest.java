@@ -72,7 +72,7 @@ class DirectOneDnnTrunkTest {
     INDArray[][] errors = new INDArray[1][];
 
     Map<String, INDArray> direct = copy(m.graph().forwardBackward(new INDArray[] {images},
-        outs -> errors[0] = floatErrors(outs)));
+        outs -> errors[0] = FastResNetEquivalenceTest.randomErrors(outs, DataType.FLOAT)));
     INDArray directParams = m.graph().params().dup(); // the running statistics moved
     INDArray vDirect = m.infer(BranchRole.VISIBLE, many, List.of("v")).get("v");
 
@@ -88,15 +88,6 @@ class DirectOneDnnTrunkTest {
     assertThat(maxAbsDiff(directParams, m.graph().params())).as("running statistics").isLessThan(1e-5);
     assertThat(vDirect.shape()).containsExactly(Trunk.INFERENCE_CHUNK + 9, 12);
     assertThat(maxAbsDiff(vDirect, vOps)).as("chunked inference").isLessThan(1e-5);
-  }
-
-  static INDArray[] floatErrors(INDArray[] outs) {
-    Nd4j.getRandom().setSeed(5);
-    INDArray[] e = new INDArray[outs.length];
-    for (int i = 0; i < outs.length; i++) {
-      e[i] = Nd4j.randn(DataType.FLOAT, outs[i].shape());
-    }
-    return e;
   }
 
   @Test

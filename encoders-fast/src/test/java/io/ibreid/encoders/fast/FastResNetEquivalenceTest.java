@@ -178,10 +178,15 @@ class FastResNetEquivalenceTest {
   }
 
   static INDArray[] randomErrors(INDArray[] outs) {
+    return randomErrors(outs, DataType.DOUBLE);
+  }
+
+  /** Fixed standard-normal errors (seed 5) of {@code type} for every output. */
+  static INDArray[] randomErrors(INDArray[] outs, DataType type) {
     Nd4j.getRandom().setSeed(5);
     INDArray[] e = new INDArray[outs.length];
     for (int i = 0; i < outs.length; i++) {
-      e[i] = Nd4j.randn(DataType.DOUBLE, outs[i].shape());
+      e[i] = Nd4j.randn(type, outs[i].shape());
     }
     return e;
   }
