@@ -376,14 +376,14 @@ final class AblationCommand implements Callable<Integer> {
         probes.put(r.variant(), AblationPlan.JSON.readTree(p.toFile()));
       }
     }
-    return new AblationReport(design(plan, fingerprints), finished, probes, LocalDate.now().toString());
+    return new AblationReport(design(plan, fingerprints, kernels), finished, probes, LocalDate.now().toString());
   }
 
   private void report(AblationPlan plan, Map<String, JsonNode> fingerprints) throws IOException {
     reportOf(plan, fingerprints).write(out);
   }
 
-  static AblationReport.Design design(AblationPlan plan, Map<String, JsonNode> fingerprints) {
+  static AblationReport.Design design(AblationPlan plan, Map<String, JsonNode> fingerprints, String kernels) {
     AblationPlan.Settings s = plan.settings;
     RunConfig first = plan.runs.isEmpty() ? new RunConfig() : plan.runs.get(0).config();
     StringBuilder d = new StringBuilder();
@@ -406,6 +406,7 @@ final class AblationCommand implements Callable<Integer> {
     if (!s.overrides().isEmpty()) {
       d.append(" Overrides for every run: `").append(String.join("`, `", s.overrides())).append("`.");
     }
+    d.append(" Kernels of the fast encoder: ").append(kernels).append(" (`--kernels`).");
     Map<String, String> notes = new LinkedHashMap<>();
     for (AblationPlan.Run r : plan.runs) {
       if (r.group().equals("sysu") && !notes.containsKey(r.variant())) {

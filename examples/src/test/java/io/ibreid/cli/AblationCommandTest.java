@@ -96,7 +96,8 @@ class AblationCommandTest {
     String md = Files.readString(out.resolve("ablation.md"));
     assertThat(md).contains("| baseline-ce | 1 of 1 seeds |", "| vsd-shared | 1 of 1 seeds |",
         "| baseline-ce | 1 of 1 runs |", "| 2 | 1 of 1 seeds |", "## Verdicts on the paper's claims",
-        "Paired = same seed", "## Probes of seed 1's best checkpoints", "| baseline-ce | shared.z |");
+        "Paired = same seed", "Kernels of the fast encoder: libnd4j (`--kernels`).",
+        "## Probes of seed 1's best checkpoints", "| baseline-ce | shared.z |");
     // one seed: no interval, so every verdict is "cannot tell"
     assertThat(md).doesNotContain("**holds**", "**does not hold**");
     assertThat(out.resolve("ablation.png")).exists();
