@@ -165,6 +165,10 @@ final class AblationCommand implements Callable<Integer> {
   }
 
   private Integer runPlan() throws IOException {
+    // before anything is read or generated
+    if (!kernels.equals("libnd4j") && !kernels.equals("onednn")) {
+      throw new IbreidException("--kernels " + kernels + ": expected libnd4j or onednn");
+    }
     PrintWriter console = spec.commandLine().getOut();
     AblationPlan plan = AblationPlan.build(settings(), out, this::configFile);
     Map<String, JsonNode> fingerprints = new LinkedHashMap<>();
@@ -176,9 +180,6 @@ final class AblationCommand implements Callable<Integer> {
     }
     if (!plan.group("regdb").isEmpty()) {
       fingerprints.put("regdb", AblationPlan.fingerprint(plan.settings.regdbData()));
-    }
-    if (!kernels.equals("libnd4j") && !kernels.equals("onednn")) {
-      throw new IbreidException("--kernels " + kernels + ": expected libnd4j or onednn");
     }
     ObjectNode planJson = plan.toJson(fingerprints);
     planJson.put("probes", !noProbes);

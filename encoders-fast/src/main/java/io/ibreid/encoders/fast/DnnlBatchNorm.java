@@ -136,5 +136,4 @@ final class DnnlBatchNorm implements AutoCloseable {
   public void close() {
     objects.close();
   }
-
 }

@@ -99,7 +99,7 @@ public class Trunk extends BaseLayer<TrunkLayer> {
 
   /** The default: possible, and allowed ({@link io.ibreid.core.natives.NativeRuntime#allowDirectKernels}). */
   private boolean directByDefault() {
-    return directPossible() && io.ibreid.core.natives.NativeRuntime.directKernels();
+    return directPossible() && io.ibreid.core.natives.NativeRuntime.directKernelsAllowed();
   }
 
   /** Whether the convolutions and training-mode batch normalisations run through oneDNN's kept primitives. */

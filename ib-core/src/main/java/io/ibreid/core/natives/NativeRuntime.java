@@ -191,11 +191,6 @@ public final class NativeRuntime {
     return directKernels;
   }
 
-  /** Whether oneDNN's binding is loaded and {@link #allowDirectKernels} allows it ({@link #load()}s first). */
-  public static boolean directKernels() {
-    return directKernels && dnnlLoaded();
-  }
-
   /** Whether oneDNN's own binding is loaded and may be called ({@link #load()}s first). */
   public static synchronized boolean dnnlLoaded() {
     return dnnlStatus().loaded();
