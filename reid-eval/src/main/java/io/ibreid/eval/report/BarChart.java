@@ -29,7 +29,7 @@ public final class BarChart {
     Reports.headless();
     CategoryChart chart = new CategoryChartBuilder().width(Math.max(800, 90 * categories.size() + 200)).height(500)
         .title(title).xAxisTitle("").yAxisTitle(yTitle).build();
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setYAxisMin(0.0);
     chart.getStyler().setErrorBarsColorSeriesColor(false);
