@@ -9,6 +9,7 @@ import io.ibreid.core.train.Checkpoints;
 import io.ibreid.core.train.TrainedRun;
 import io.ibreid.core.train.TrainingSummary;
 import io.ibreid.eval.run.RunEvaluation;
+import io.ibreid.eval.run.TrainedRunEvaluation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -88,7 +89,8 @@ final class DemoCommand implements Callable<Integer> {
     console.printf("[3/3] evaluating with the SYSU-MM01 protocol (%d trials)%n", trials);
     console.flush();
     TrainedRun trained = TrainedRun.open(run, "best");
-    List<RunEvaluation.Result> results = EvalCommand.evaluate(trained, null, null, null, "both", 1, trials, false);
+    List<RunEvaluation.Result> results = TrainedRunEvaluation.primary(trained, null, null, null, "both", 1, trials,
+        false, null);
     long t2 = System.nanoTime();
     String table = RunEvaluation.table(results);
     console.println();

@@ -1,17 +1,10 @@
 package io.ibreid.cli;
 
-import io.ibreid.core.IbreidException;
 import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.train.TrainedRun;
-import io.ibreid.data.CrossModalSource;
-import io.ibreid.eval.distance.Distance;
-import io.ibreid.eval.extract.TrainingImageLoader;
-import io.ibreid.eval.protocol.EvalProtocol;
-import io.ibreid.eval.protocol.SysuProtocol;
 import io.ibreid.eval.ranking.CmcConvention;
-import io.ibreid.eval.rerank.KReciprocalReranking;
-import io.ibreid.eval.run.ModelFeatures;
 import io.ibreid.eval.run.RunEvaluation;
+import io.ibreid.eval.run.TrainedRunEvaluation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -58,7 +51,7 @@ final class EvalCommand implements Callable<Integer> {
     CmcConvention convention = cmc == null ? null : CmcConvention.parse(cmc);
     TrainedRun trained = runOptions.open();
     Path run = runOptions.run;
-    List<RunEvaluation.SetResults> sets = evaluateSets(trained, runOptions.dataset, runOptions.root,
+    List<RunEvaluation.SetResults> sets = TrainedRunEvaluation.sets(trained, runOptions.dataset, runOptions.root,
         runOptions.trial, mode, shots, trials, rerank, convention);
     out.println("run " + run + ", checkpoint " + trained.checkpoint().getFileName());
     out.print(sets.size() == 1 ? RunEvaluation.table(sets.get(0).results()) : RunEvaluation.tables(sets));
@@ -78,56 +71,5 @@ final class EvalCommand implements Callable<Integer> {
       err.println("warning: " + w);
     }
     err.flush();
-  }
-
-  /** The evaluation with each protocol's own CMC convention. */
-  static List<RunEvaluation.Result> evaluate(TrainedRun trained, String dataset, Path root, Integer trial,
-      String mode, int shots, int trials, boolean rerank) {
-    return evaluate(trained, dataset, root, trial, mode, shots, trials, rerank, null);
-  }
-
-  /**
-   * The primary feature's results; {@code cmc} null: the protocol's own convention (SYSU-MM01 identity-wise, RegDB
-   * image-wise).
-   */
-  static List<RunEvaluation.Result> evaluate(TrainedRun trained, String dataset, Path root, Integer trial,
-      String mode, int shots, int trials, boolean rerank, CmcConvention cmc) {
-    return evaluate(trained, dataset, root, trial, mode, shots, trials, rerank, cmc, false).get(0).results();
-  }
-
-  /**
-   * The primary feature and every {@code evaluation.featureSets} entry of the run's config, in that order, each on
-   * the same test images, queries, galleries and trials ({@link RunEvaluation#setsJson} writes them).
-   */
-  static List<RunEvaluation.SetResults> evaluateSets(TrainedRun trained, String dataset, Path root, Integer trial,
-      String mode, int shots, int trials, boolean rerank, CmcConvention cmc) {
-    return evaluate(trained, dataset, root, trial, mode, shots, trials, rerank, cmc, true);
-  }
-
-  private static List<RunEvaluation.SetResults> evaluate(TrainedRun trained, String dataset, Path root,
-      Integer trial, String mode, int shots, int trials, boolean rerank, CmcConvention cmc, boolean allSets) {
-    if (shots != 1 && shots != 10) {
-      throw new IbreidException("--shots must be 1 or 10, got " + shots);
-    }
-    if (trials < 1) {
-      throw new IbreidException("--trials must be >= 1, got " + trials);
-    }
-    String type = RunData.type(trained.config(), dataset);
-    CrossModalSource source = RunData.open(trained.config(), dataset, root, trial);
-    Map<String, ModelFeatures> features = ModelFeatures.sets(trained.model(), trained.config().evaluation,
-        new TrainingImageLoader(), 64);
-    if (!allSets) {
-      features = Map.of("", features.get(""));
-    }
-    RunEvaluation evaluation = new RunEvaluation(features, Distance.COSINE,
-        rerank ? new KReciprocalReranking(20, 6, 0.3) : null);
-    if (RunData.isRegdb(type)) {
-      return evaluation.regdbSets(source, cmc == null ? EvalProtocol.REGDB.defaultCmc() : cmc);
-    }
-    List<SysuProtocol.Mode> modes = switch (mode) {
-      case "both" -> List.of(SysuProtocol.Mode.ALL, SysuProtocol.Mode.INDOOR);
-      default -> List.of(SysuProtocol.Mode.parse(mode));
-    };
-    return evaluation.sysuSets(source, modes, shots, trials, cmc == null ? EvalProtocol.SYSU.defaultCmc() : cmc);
   }
 }

@@ -4,8 +4,8 @@ import io.ibreid.core.IbreidException;
 import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.train.TrainedRun;
 import io.ibreid.data.CrossModalSource;
+import io.ibreid.data.DataSources;
 import io.ibreid.data.ImageRecord;
-import io.ibreid.data.regdb.RegDb;
 import io.ibreid.data.synthetic.FactorFile;
 import io.ibreid.eval.extract.TrainingImageLoader;
 import io.ibreid.eval.probe.FactorTable;
@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,10 +62,10 @@ final class ProbeCommand implements Callable<Integer> {
     String type = runOptions.datasetType(trained);
     CrossModalSource source = runOptions.data(trained);
     Path run = runOptions.run;
-    List<ImageRecord> images = testImages(source);
+    List<ImageRecord> images = DataSources.testImages(source);
     FactorTable table;
     if (FactorFile.exists(source.root())) {
-      table = FactorTable.fromFactorFile(images, source.root(), !RunData.isRegdb(type));
+      table = FactorTable.fromFactorFile(images, source.root(), !DataSources.isRegdb(type));
     } else {
       table = FactorTable.fromLayout(images);
       console.printf("no factor file at %s: probing identity, modality and camera only (what the layout gives)%n",
@@ -94,20 +93,5 @@ final class ProbeCommand implements Callable<Integer> {
     console.printf("%nwrote %s, probe.json and probe.png%n", dir.resolve("probe.md"));
     console.flush();
     return 0;
-  }
-
-  /** Every test image of {@code source} (RegDB: the trial's visible and thermal test images); none is an error. */
-  static List<ImageRecord> testImages(CrossModalSource source) {
-    List<ImageRecord> images = new ArrayList<>();
-    if (source instanceof RegDb regdb) {
-      images.addAll(regdb.testVisible());
-      images.addAll(regdb.testThermal());
-    } else {
-      images.addAll(source.testRecords());
-    }
-    if (images.isEmpty()) {
-      throw new IbreidException("data set " + source.root() + " has no test images to probe");
-    }
-    return images;
   }
 }

@@ -1,6 +1,7 @@
 package io.ibreid.cli;
 
 import io.ibreid.data.CrossModalSource;
+import io.ibreid.data.DataSources;
 import io.ibreid.core.train.TrainedRun;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -34,11 +35,11 @@ final class TrainedRunOptions {
 
   /** The data set these options name, defaults from the run's config. */
   CrossModalSource data(TrainedRun trained) {
-    return RunData.open(trained.config(), dataset, root, trial);
+    return DataSources.open(trained.config(), dataset, root, trial);
   }
 
   /** The data set type: --dataset, or the run's. */
   String datasetType(TrainedRun trained) {
-    return RunData.type(trained.config(), dataset);
+    return DataSources.type(trained.config(), dataset);
   }
 }

@@ -8,6 +8,7 @@ import io.ibreid.core.branch.View;
 import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.train.TrainedRun;
 import io.ibreid.data.CrossModalSource;
+import io.ibreid.data.DataSources;
 import io.ibreid.data.ImageRecord;
 import io.ibreid.eval.distance.Distance;
 import io.ibreid.eval.distance.KernelFactory;
@@ -144,7 +145,7 @@ final class TsneCommand implements Callable<Integer> {
               .filter(o -> o.startsWith(role.label() + ".")).map(o -> o.substring(role.label().length() + 1))
               .toList());
     }
-    CrossModalSource source = RunData.open(trained.config(), null, root, null);
+    CrossModalSource source = DataSources.open(trained.config(), null, root, null);
     List<ImageRecord> pool = split.equals("test") ? source.testRecords() : source.holdout();
     List<ImageRecord> images = select(pool, ids, perId, seed, split + " split of " + source.root());
     int n = images.size();

@@ -3,6 +3,8 @@ package io.ibreid.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ibreid.ablation.AblationDefaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * generated lab): plan written before training and enforced on restart, resume, report, plots, probe table.
  */
 class AblationCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @BeforeAll
   static void home() {
     // configs/ lives in the repository root, the parent of this module's working directory.
@@ -72,7 +76,7 @@ class AblationCommandTest {
     IbreidCliTest.Result r = IbreidCliTest.run(args);
     assertThat(r.code()).as(r.err()).isZero();
 
-    JsonNode plan = AblationPlan.JSON.readTree(out.resolve("plan.json").toFile());
+    JsonNode plan = JSON.readTree(out.resolve("plan.json").toFile());
     assertThat(plan.get("kernels").asText()).isEqualTo("libnd4j");
     assertThat(plan.get("seeds").asInt()).isEqualTo(1);
     assertThat(plan.get("iterations").asInt()).isEqualTo(4);
@@ -102,13 +106,13 @@ class AblationCommandTest {
     assertThat(md).doesNotContain("**holds**", "**does not hold**");
     assertThat(out.resolve("ablation.png")).exists();
     assertThat(out.resolve("zdim.png")).exists();
-    JsonNode probe = AblationPlan.JSON.readTree(out.resolve("probe.json").toFile());
+    JsonNode probe = JSON.readTree(out.resolve("probe.json").toFile());
     assertThat(probe.get("variants").has("baseline-ce")).isTrue();
     JsonNode z = probe.get("variants").get("vsd-shared").get("features").get(1);
     assertThat(z.get("name").asText()).isEqualTo("shared.z");
     assertThat(z.get("scores").get("identity").get("chance").asDouble()).isBetween(0.0, 1.0);
     assertThat(z.get("scores").has("modality")).isTrue();
-    JsonNode report = AblationPlan.JSON.readTree(out.resolve("ablation.json").toFile());
+    JsonNode report = JSON.readTree(out.resolve("ablation.json").toFile());
     assertThat(report.get("verdicts")).hasSize(5);
 
     // a second start reuses everything
@@ -130,7 +134,7 @@ class AblationCommandTest {
     assertThat(planOnly.code()).as(planOnly.err()).isZero();
     assertThat(planOnly.out()).contains("differs: iterations: 4 in plan.json, 6 now", "estimated wall time: ",
         "1-branch runs at ");
-    assertThat(AblationPlan.JSON.readTree(out.resolve("plan.json").toFile()).get("iterations").asInt()).isEqualTo(4);
+    assertThat(JSON.readTree(out.resolve("plan.json").toFile()).get("iterations").asInt()).isEqualTo(4);
 
     // --report-only rewrites the same report from the runs on disk and trains nothing ...
     Files.delete(out.resolve("ablation.md"));

@@ -1,6 +1,7 @@
 package io.ibreid.data;
 
 import io.ibreid.core.IbreidException;
+import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.plugin.Plugins;
 import io.ibreid.data.image.ImageVerification;
 import io.ibreid.data.regdb.RegDb;
@@ -11,6 +12,8 @@ import io.ibreid.data.training.RegdbDataset;
 import io.ibreid.data.training.SyntheticDataset;
 import io.ibreid.data.training.SysuDataset;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +24,54 @@ import java.util.Map;
  */
 public final class DataSources {
   private DataSources() {}
+
+  /**
+   * The data set a trained run is applied to: the run's own ({@code data.type}, {@code data.root},
+   * {@code data.params}, {@code data.workers}) unless {@code dataset} (a type), {@code root} or {@code trial} (RegDB)
+   * say otherwise; each may be null. Another type than the run's starts from no {@code data.params}.
+   */
+  public static CrossModalSource open(RunConfig config, String dataset, Path root, Integer trial) {
+    String type = type(config, dataset);
+    Path dir = root == null ? Path.of(config.data.root) : root;
+    Map<String, Object> params = new LinkedHashMap<>();
+    if (type.equals(config.data.type) && config.data.params != null) {
+      params.putAll(config.data.params);
+    }
+    if (trial != null) {
+      params.put("trial", trial);
+    }
+    return open(type, dir, params, Math.max(1, config.data.workers));
+  }
+
+  /** The data set type: {@code dataset} when given, else the run's {@code data.type}. */
+  public static String type(RunConfig config, String dataset) {
+    return dataset == null ? config.data.type : dataset;
+  }
+
+  /** Whether a data set type has RegDB's layout and protocol ({@code regdb}, {@code synthetic-regdb}). */
+  public static boolean isRegdb(String type) {
+    return type.endsWith("regdb");
+  }
+
+  /**
+   * Every test image of {@code source} (RegDB: the trial's visible and thermal test images), as the linear probes
+   * read them.
+   *
+   * @throws IbreidException when there is none
+   */
+  public static List<ImageRecord> testImages(CrossModalSource source) {
+    List<ImageRecord> images = new java.util.ArrayList<>();
+    if (source instanceof RegDb regdb) {
+      images.addAll(regdb.testVisible());
+      images.addAll(regdb.testThermal());
+    } else {
+      images.addAll(source.testRecords());
+    }
+    if (images.isEmpty()) {
+      throw new IbreidException("data set " + source.root() + " has no test images to probe");
+    }
+    return images;
+  }
 
   public static CrossModalSource open(String type, Path root, Map<String, Object> params, int workers) {
     return open(type, root, params, workers, null);

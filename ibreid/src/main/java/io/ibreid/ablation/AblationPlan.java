@@ -1,4 +1,4 @@
-package io.ibreid.cli;
+package io.ibreid.ablation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,36 +25,49 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Locale;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 
 /**
  * The ablation's design, fixed before any training: every run (group, variant, seed, RegDB trial or z size) with its
  * exact resolved config, in the order the runs are trained, and {@code plan.json} describing it all. Groups, in
  * order: {@code sysu} (the main table, seed by seed: every variant of seed 1, then of seed 2, ...), {@code regdb}
  * (seed by seed, trial by trial, every variant), {@code zdim} (seed by seed, every size). The probes run on seed
- * {@link AblationDefaults#PROBE_SEED}'s runs of the main table once that table is complete.
+ * {@link AblationDefaults#PROBE_SEED}'s runs of the main table once that table is complete. Made by {@link Ablation}
+ * from an {@link AblationDesign}; {@link #summary()} and {@link #estimate()} describe it.
  */
-final class AblationPlan {
+public final class AblationPlan {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  static final String FILE = "plan.json";
+  /** The plan's file in the ablation's folder. */
+  public static final String FILE = "plan.json";
   /** Written into each run directory before it is trained: the run's entry of the plan. */
-  static final String RUN_FILE = "plan-run.json";
+  public static final String RUN_FILE = "plan-run.json";
   static final int VERSION = 2;
 
-  /** What the user asked for (the command's options). */
+  /** What the user asked for ({@link AblationDesign#settings()}, normalised). */
   record Settings(List<String> variants, int seeds, int iterations, int epochs, int sysuTrials, Path sysuData,
       String zdimVariant, List<Integer> zdims, int zdimSeeds, List<String> regdbVariants, int regdbSeeds,
-      int regdbTrials, Path regdbData, List<String> overrides) {}
+      int regdbTrials, Path regdbData, List<String> overrides, boolean probes, String kernels) {}
 
-  /** One planned run; {@code trial} is 0 outside RegDB, {@code zdim} 0 outside the sweep. */
-  record Run(String group, String variant, int zdim, int seed, int trial, String id, Path dir, List<String> overrides,
-      RunConfig config) {
+  /**
+   * One planned run: its group ({@code sysu}, {@code regdb} or {@code zdim}), variant, z size (0 outside the
+   * sweep), seed, RegDB trial (0 outside RegDB), id (its directory relative to the ablation's folder), directory, the
+   * overrides applied to its variant's config and the resolved config.
+   */
+  public record Run(String group, String variant, int zdim, int seed, int trial, String id, Path dir,
+      List<String> overrides, RunConfig config) {
     boolean isRegdb() {
       return group.equals("regdb");
     }
 
-    String describe() {
+    /** E.g. {@code regdb full seed 1 trial 3}. */
+    public String describe() {
       return group + " " + variant + (zdim > 0 ? " z=" + zdim : "") + " seed " + seed
           + (trial > 0 ? " trial " + trial : "");
     }
@@ -75,8 +88,54 @@ final class AblationPlan {
     this.out = out;
   }
 
-  List<Run> group(String group) {
+  /** The runs of one group ({@code sysu}, {@code regdb} or {@code zdim}), in training order. */
+  public List<Run> group(String group) {
     return runs.stream().filter(r -> r.group().equals(group)).toList();
+  }
+
+  /** Every run, in the order the groups and runs are trained. */
+  public List<Run> runs() {
+    return runs;
+  }
+
+  /** The sizes of the z-dim sweep (empty when there is none). */
+  public List<Integer> zdims() {
+    return zdims;
+  }
+
+  /** The encoder's observation size D of the swept config (0 when there is no sweep). */
+  public int observationSize() {
+    return observationSize;
+  }
+
+  /** The ablation's folder. */
+  public Path out() {
+    return out;
+  }
+
+  /**
+   * What {@code ibreid ablation} prints first: the budget, each group's design and one line per run, each line
+   * ending with a line separator.
+   */
+  public String summary() {
+    Settings s = settings;
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("ibreid ablation: %d runs of %d iterations (%d epochs of %d batches, validation + "
+        + "checkpoint after each); results in %s%n", runs.size(), s.iterations(), s.epochs(),
+        s.iterations() / s.epochs(), out));
+    sb.append(String.format("  sysu:  %s x %d seeds on %s (%d trials)%n", String.join(",", s.variants()), s.seeds(),
+        s.sysuData(), s.sysuTrials()));
+    sb.append(String.format("  probe: %s%n", !s.probes() ? "off" : "v and z of each variant's seed-"
+        + AblationDefaults.PROBE_SEED + " best checkpoint"));
+    sb.append(String.format("  regdb: %s%n", s.regdbVariants().isEmpty() ? "none" : String.join(",",
+        s.regdbVariants()) + " x " + s.regdbSeeds() + " seeds x " + s.regdbTrials() + " trials on " + s.regdbData()));
+    sb.append(String.format("  zdim:  %s%n", zdims.isEmpty() ? "none" : s.zdimVariant() + " z=" + zdims + " (D = "
+        + observationSize + ") x " + s.zdimSeeds() + " seeds"));
+    for (Run r : runs) {
+      sb.append(String.format("  %-5s %-20s z=%-4s seed %d%s -> %s%n", r.group(), r.variant(),
+          r.zdim() > 0 ? r.zdim() : "-", r.seed(), r.trial() > 0 ? " trial " + r.trial() : "", r.dir()));
+    }
+    return sb.toString();
   }
 
   /** The overrides every run gets: the budget, the sampler, the validation cadence and the holdout. */
@@ -289,6 +348,8 @@ final class AblationPlan {
     for (Run r : runs) {
       list.add(entry(r, fingerprints));
     }
+    p.put("probes", s.probes());
+    p.put("kernels", s.kernels());
     return p;
   }
 
@@ -359,5 +420,94 @@ final class AblationPlan {
 
   static Iterator<JsonNode> entries(JsonNode plan) {
     return plan.path("runs").elements();
+  }
+
+  private static final Pattern ITER = Pattern.compile(
+      "^(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3}) .*\\biter (\\d+)/(\\d+)");
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
+  /** Training steps per second measured in a train.log (iterations over time between logged steps), or NaN. */
+  static double stepsPerSecond(List<String> lines) {
+    double steps = 0;
+    double seconds = 0;
+    LocalDateTime lastTime = null;
+    long lastIter = -1;
+    for (String line : lines) {
+      Matcher m = ITER.matcher(line);
+      if (!m.find()) {
+        continue;
+      }
+      LocalDateTime t = LocalDateTime.parse(m.group(1), TIME);
+      long it = Long.parseLong(m.group(2));
+      if (lastTime != null && it > lastIter) {
+        double dt = java.time.Duration.between(lastTime, t).toMillis() / 1000.0;
+        if (dt > 0 && dt < 600) { // longer gaps: a pause or a restart, not training
+          steps += it - lastIter;
+          seconds += dt;
+        }
+      }
+      lastTime = t;
+      lastIter = it;
+    }
+    return seconds > 0 ? steps / seconds : Double.NaN;
+  }
+
+  /**
+   * The training time of the runs still to do (no {@code metrics.json} yet), from the steps per second measured in
+   * the {@code train.log}s under {@link #out()} by branch count; one line, "unknown" with the reason when nothing
+   * was measured yet.
+   */
+  public String estimate() throws IOException {
+    Map<Integer, double[]> byBranches = new TreeMap<>(); // branches -> {steps/s sum, count}
+    Map<Integer, String> source = new TreeMap<>();
+    if (Files.isDirectory(out)) {
+      try (Stream<Path> s = Files.walk(out, 6)) {
+        for (Path log : s.filter(p -> p.getFileName().toString().equals("train.log")).sorted().toList()) {
+          Path cfg = log.resolveSibling("config.yaml");
+          if (!Files.isRegularFile(cfg)) {
+            continue;
+          }
+          double rate = stepsPerSecond(Files.readAllLines(log));
+          if (Double.isNaN(rate)) {
+            continue;
+          }
+          int branches = ConfigLoader.load(cfg, List.of()).branches.size();
+          double[] acc = byBranches.computeIfAbsent(branches, k -> new double[2]);
+          acc[0] += rate;
+          acc[1]++;
+          source.putIfAbsent(branches, log.toString());
+        }
+      } catch (RuntimeException e) {
+        return "estimated wall time: unknown (could not read the train.logs under " + out + ": " + e.getMessage()
+            + ")";
+      }
+    }
+    if (byBranches.isEmpty()) {
+      return "estimated wall time: unknown (no train.log under " + out + " yet to measure steps/s from)";
+    }
+    double seconds = 0;
+    int todo = 0;
+    int unknown = 0;
+    for (Run r : runs) {
+      if (Files.isRegularFile(r.dir().resolve("metrics.json"))) {
+        continue;
+      }
+      todo++;
+      double[] acc = byBranches.get(r.config().branches.size());
+      if (acc == null) {
+        unknown++;
+      } else {
+        seconds += r.config().schedule.maxIterations / (acc[0] / acc[1]);
+      }
+    }
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "estimated wall time: %.1f h of training for "
+        + "%d of the %d runs still to do", seconds / 3600, todo - unknown, todo));
+    byBranches.forEach((b, acc) -> sb.append(String.format(Locale.ROOT, "; %d-branch runs at %.2f steps/s "
+        + "(mean of %d train.logs, e.g. %s)", b, acc[0] / acc[1], (int) acc[1], source.get(b))));
+    if (unknown > 0) {
+      sb.append("; ").append(unknown).append(" runs of a branch count with no train.log yet: unknown");
+    }
+    sb.append("; evaluation and probes not included");
+    return sb.toString();
   }
 }

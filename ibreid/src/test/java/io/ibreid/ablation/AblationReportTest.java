@@ -1,4 +1,4 @@
-package io.ibreid.cli;
+package io.ibreid.ablation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.ibreid.cli;
+package io.ibreid.ablation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -78,7 +78,7 @@ class AblationPlanTest {
         "2026-12-04 20:38:30.000 INFO  iter 50/1500 epoch 1 lr 0.0004 loss 25.0",
         "2026-12-04 20:38:40.000 INFO  iter 60/1500 epoch 1 lr 0.0004 loss 25.0");
     // (10 + 20 + 10) steps in (10 + 20 + 10) s
-    assertThat(AblationCommand.stepsPerSecond(log)).isCloseTo(1.0, within(1e-12));
-    assertThat(AblationCommand.stepsPerSecond(List.of("nothing"))).isNaN();
+    assertThat(AblationPlan.stepsPerSecond(log)).isCloseTo(1.0, within(1e-12));
+    assertThat(AblationPlan.stepsPerSecond(List.of("nothing"))).isNaN();
   }
 }

@@ -1,72 +1,74 @@
-package io.ibreid.cli;
+package io.ibreid.ablation;
 
 import java.util.List;
 
 /**
- * The committed ablation run's design, in one place (the command's defaults and the README cite these): what is
- * trained, on what, for how long, how often, and in which order. Changing a value here changes the design; a run
- * directory started with other values refuses to continue ({@code plan.json}).
+ * The committed ablation run's design, in one place ({@link AblationDesign#defaults}, the command's defaults and the
+ * README cite these): what is trained, on what, for how long, how often, and in which order. Changing a value here
+ * changes the design; a run directory started with other values refuses to continue ({@code plan.json}).
  */
-final class AblationDefaults {
+public final class AblationDefaults {
   /** SYSU main table: every variant (a config name under {@code configs/}). */
-  static final List<String> VARIANTS = List.of("baseline-ce", "ib", "vib", "vsd-shared", "vsd", "crossview", "full",
-      "full-release", "full-release-terms");
+  public static final List<String> VARIANTS = List.of("baseline-ce", "ib", "vib", "vsd-shared", "vsd", "crossview",
+      "full", "full-release", "full-release-terms");
   /** Seeds per variant in the SYSU main table (seed s = 1..SEEDS). */
-  static final int SEEDS = 5;
+  public static final int SEEDS = 5;
   /**
    * The fast encoder's kernels: libnd4j's ops, as the committed run (0b756b7) trained with them; oneDNN's direct
    * kernels (faster) round floats differently, so the same seeds would give other numbers.
    */
-  static final String KERNELS = "libnd4j";
+  public static final String KERNELS = "libnd4j";
   /** Training iterations per run (every run of every group). */
-  static final int ITERATIONS = 1500;
+  public static final int ITERATIONS = 1500;
   /** Epochs the budget is split into: validation and a checkpoint after each. */
-  static final int EPOCHS = 10;
+  public static final int EPOCHS = 10;
   /** Sampler: identities per batch (P). */
-  static final int IDENTITIES = 8;
+  public static final int IDENTITIES = 8;
   /** Sampler: images per identity (K; K/2 visible + K/2 infrared). */
-  static final int INSTANCES = 4;
+  public static final int INSTANCES = 4;
   /** Training identities held out as the validation split that chooses each run's checkpoint. */
-  static final int HOLDOUT = 20;
+  public static final int HOLDOUT = 20;
   /** SYSU-MM01 protocol: random galleries per evaluation (single-shot, all-search and indoor). */
-  static final int SYSU_TRIALS = 10;
+  public static final int SYSU_TRIALS = 10;
   /** The SYSU-layout lab (relative to the ibreid folder). */
-  static final String SYSU_DATA = "data/lab-sysu";
+  public static final String SYSU_DATA = "data/lab-sysu";
 
   /** z-dim sweep: the swept config. */
-  static final String ZDIM_VARIANT = "vsd-shared";
+  public static final String ZDIM_VARIANT = "vsd-shared";
   /** z-dim sweep: z = D / f for each f (D = the encoder's observation size: 8, 16, 32, 64, 128 for D = 512). */
-  static final List<Integer> ZDIM_DIVISORS = List.of(64, 32, 16, 8, 4);
+  public static final List<Integer> ZDIM_DIVISORS = List.of(64, 32, 16, 8, 4);
   /** z-dim sweep: the paper's claimed optimum, D / 8. */
-  static final int ZDIM_CLAIMED_DIVISOR = 8;
+  public static final int ZDIM_CLAIMED_DIVISOR = 8;
   /** z-dim sweep: seeds. */
-  static final int ZDIM_SEEDS = 3;
+  public static final int ZDIM_SEEDS = 3;
 
   /** RegDB-layout lab: variants. */
-  static final List<String> REGDB_VARIANTS = List.of("baseline-ce", "vsd-shared", "crossview", "full");
+  public static final List<String> REGDB_VARIANTS = List.of("baseline-ce", "vsd-shared", "crossview", "full");
   /**
    * RegDB-layout lab: seeds. One: every trial is its own identity split and its own training run, so the 10 trials
    * are 10 paired replicates (variants share the split and the seed); 3 seeds x 10 trials would be 120 runs, about
    * 9 hours on 2 cores.
    */
-  static final int REGDB_SEEDS = 1;
+  public static final int REGDB_SEEDS = 1;
   /** RegDB-layout lab: trials (each its own train/test split of the identities, so its own training run). */
-  static final int REGDB_TRIALS = 10;
+  public static final int REGDB_TRIALS = 10;
   /** RegDB-layout lab (relative to the ibreid folder), data type {@code synthetic-regdb}. */
-  static final String REGDB_DATA = "data/lab-regdb";
-  static final String REGDB_TYPE = "synthetic-regdb";
+  public static final String REGDB_DATA = "data/lab-regdb";
+  public static final String REGDB_TYPE = "synthetic-regdb";
 
   /** Probe table: the seed whose best checkpoint is probed, and the outputs probed. */
-  static final int PROBE_SEED = 1;
-  static final List<String> PROBE_OUTPUTS = List.of("v", "z");
+  public static final int PROBE_SEED = 1;
+  public static final List<String> PROBE_OUTPUTS = List.of("v", "z");
+  /** Probes fitted at the same time (the numbers do not depend on it). */
+  public static final int PROBE_THREADS = 2;
 
   /** The variants every other is paired against. */
-  static final List<String> REFERENCES = List.of("baseline-ce", "ib");
+  public static final List<String> REFERENCES = List.of("baseline-ce", "ib");
 
   private AblationDefaults() {}
 
   /** The learning-rate milestone: the epoch at three quarters of the schedule (8 of 10). */
-  static int milestone(int epochs) {
+  public static int milestone(int epochs) {
     return Math.max(1, (int) Math.round(epochs * 0.75));
   }
 }

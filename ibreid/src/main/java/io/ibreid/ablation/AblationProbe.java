@@ -1,14 +1,13 @@
-package io.ibreid.cli;
+package io.ibreid.ablation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ibreid.core.IbreidException;
 import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.train.TrainedRun;
 import io.ibreid.data.CrossModalSource;
+import io.ibreid.data.DataSources;
 import io.ibreid.data.ImageRecord;
-import io.ibreid.data.regdb.RegDb;
 import io.ibreid.data.synthetic.FactorFile;
 import io.ibreid.eval.extract.TrainingImageLoader;
 import io.ibreid.eval.probe.FactorTable;
@@ -58,11 +57,11 @@ final class AblationProbe {
       return AblationPlan.JSON.readTree(file.toFile());
     }
     TrainedRun trained = TrainedRun.open(runDir, "best");
-    CrossModalSource source = RunData.open(trained.config(), null, null, null);
-    List<ImageRecord> images = ProbeCommand.testImages(source);
+    CrossModalSource source = DataSources.open(trained.config(), null, null, null);
+    List<ImageRecord> images = DataSources.testImages(source);
     boolean factors = FactorFile.exists(source.root());
     FactorTable table = factors ? FactorTable.fromFactorFile(images, source.root(),
-        !RunData.isRegdb(trained.config().data.type)) : FactorTable.fromLayout(images);
+        !DataSources.isRegdb(trained.config().data.type)) : FactorTable.fromLayout(images);
     List<String> branches = evaluatedBranches(trained.config());
     List<Probes.Feature> all = ModelProbe.features(trained.model(), trained.config().evaluation, table,
         new TrainingImageLoader(), AblationDefaults.PROBE_OUTPUTS, false);

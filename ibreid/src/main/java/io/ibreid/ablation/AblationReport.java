@@ -1,8 +1,9 @@
-package io.ibreid.cli;
+package io.ibreid.ablation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.eval.report.BarChart;
 import io.ibreid.eval.report.LineChart;
@@ -12,6 +13,7 @@ import io.ibreid.eval.stats.VerdictRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -107,6 +109,68 @@ final class AblationReport {
     this.finished = List.copyOf(finished);
     this.probes = probes;
     this.date = date;
+  }
+
+  /**
+   * The report of {@code plan}'s runs and probes found on disk ({@code metrics.json}, {@link AblationProbe#FILE} of
+   * the probe seed's SYSU runs), dated today.
+   */
+  static AblationReport of(AblationPlan plan, Map<String, JsonNode> fingerprints) throws IOException {
+    List<Finished> finished = new ArrayList<>();
+    Map<String, JsonNode> probes = new LinkedHashMap<>();
+    for (AblationPlan.Run r : plan.runs) {
+      JsonNode m = readMetrics(r.dir());
+      if (m != null) {
+        finished.add(new Finished(r.group(), r.variant(), r.zdim(), r.seed(), r.trial(), m));
+      }
+      Path p = r.dir().resolve(AblationProbe.FILE);
+      if (r.group().equals("sysu") && r.seed() == AblationDefaults.PROBE_SEED && Files.isRegularFile(p)) {
+        probes.put(r.variant(), JSON.readTree(p.toFile()));
+      }
+    }
+    return new AblationReport(design(plan, fingerprints), finished, probes, LocalDate.now().toString());
+  }
+
+  /** The report's design and its description paragraph, from the plan and the data sets' fingerprints. */
+  static Design design(AblationPlan plan, Map<String, JsonNode> fingerprints) {
+    AblationPlan.Settings s = plan.settings;
+    RunConfig first = plan.runs.isEmpty() ? new RunConfig() : plan.runs.get(0).config();
+    StringBuilder d = new StringBuilder();
+    d.append(String.format(Locale.ROOT, "Design (plan.json): every run trains %d iterations (%d epochs of %d "
+        + "batches of %d identities × %d images, validation on %s held-out training identities and a checkpoint "
+        + "after each epoch; the checkpoint with the best validation mAP is evaluated), with its shipped config "
+        + "and nothing tuned per variant. SYSU-layout lab `%s` (sha256 %s): %s × %d seeds, single-shot, %d "
+        + "trials.", s.iterations(), s.epochs(), s.iterations() / s.epochs(), first.sampler.identities,
+        first.sampler.instances, first.data.params.getOrDefault("holdout", AblationDefaults.HOLDOUT), s.sysuData(),
+        shortSha(fingerprints.get("sysu")), String.join(", ", s.variants()), s.seeds(), s.sysuTrials()));
+    if (!s.regdbVariants().isEmpty()) {
+      d.append(String.format(Locale.ROOT, " RegDB-layout lab `%s` (sha256 %s): %s × %d seeds × %d trials, both "
+          + "directions.", s.regdbData(), shortSha(fingerprints.get("regdb")), String.join(", ", s.regdbVariants()),
+          s.regdbSeeds(), s.regdbTrials()));
+    }
+    if (!plan.zdims.isEmpty()) {
+      d.append(String.format(Locale.ROOT, " z-dim sweep: %s at z = %s (D = %d) × %d seeds.", s.zdimVariant(),
+          plan.zdims, plan.observationSize, s.zdimSeeds()));
+    }
+    if (!s.overrides().isEmpty()) {
+      d.append(" Overrides for every run: `").append(String.join("`, `", s.overrides())).append("`.");
+    }
+    d.append(" Kernels of the fast encoder: ").append(s.kernels()).append(" (`--kernels`).");
+    Map<String, String> notes = new LinkedHashMap<>();
+    for (AblationPlan.Run r : plan.runs) {
+      if (r.group().equals("sysu") && !notes.containsKey(r.variant())) {
+        String note = crossBranchNote(r.variant(), r.config().evaluation.visible, r.config().evaluation.infrared);
+        if (note != null) {
+          notes.put(r.variant(), note);
+        }
+      }
+    }
+    return new Design(s.variants(), s.seeds(), s.regdbVariants(), s.regdbSeeds(), s.regdbTrials(),
+        s.zdimVariant(), plan.zdims, s.zdimSeeds(), plan.observationSize, d.toString(), notes);
+  }
+
+  private static String shortSha(JsonNode fp) {
+    return fp == null || !fp.has("sha256") ? "unknown" : fp.get("sha256").asText().substring(0, 12);
   }
 
   /** A run's metrics.json, or null when the run has not been evaluated. */
