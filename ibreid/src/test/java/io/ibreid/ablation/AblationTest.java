@@ -1,0 +1,189 @@
+package io.ibreid.ablation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ibreid.core.IbreidException;
+import io.ibreid.core.natives.NativeRuntime;
+import io.ibreid.core.train.IterationRecord;
+import io.ibreid.core.train.TrainerListener;
+import io.ibreid.data.synthetic.SyntheticGenerator;
+import io.ibreid.eval.run.RunEvaluation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ablation through its public API only, as a Java user runs it without the command line: a tiny design (one
+ * variant, one seed, 4 iterations of a 4-wide encoder on a generated 32x16 lab, no RegDB table, no z-dim sweep)
+ * planned, run with a listener, resumed, refused when the design changes, and reported again.
+ */
+class AblationTest {
+  private static final Path CONFIGS = Path.of("").toAbsolutePath().getParent().resolve("configs");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Every event, as one line each; the training listeners it handed out, and whether each was closed. */
+  static final class Recorder implements AblationListener {
+    final List<String> events = new ArrayList<>();
+    final List<Training> trainings = new ArrayList<>();
+
+    @Override
+    public void onPlan(AblationPlan plan) {
+      events.add("plan " + plan.runs().size());
+    }
+
+    @Override
+    public void onPlanFile(Path planFile, PlanFile state) {
+      events.add("planFile " + state + " " + planFile.getFileName());
+    }
+
+    @Override
+    public void onRunStart(AblationPlan.Run run, int index, int count, Duration elapsed) {
+      events.add("start " + index + "/" + count + " " + run.describe());
+    }
+
+    @Override
+    public void onRunReused(AblationPlan.Run run, Path metrics) {
+      events.add("reused " + run.id());
+    }
+
+    @Override
+    public TrainerListener training(AblationPlan.Run run) {
+      Training t = new Training();
+      trainings.add(t);
+      return t;
+    }
+
+    @Override
+    public void onRunEvaluated(AblationPlan.Run run, List<RunEvaluation.SetResults> results) {
+      events.add("evaluated " + run.id() + " " + results.get(0).results().stream().map(RunEvaluation.Result::key)
+          .toList());
+    }
+
+    @Override
+    public void onProbe(AblationPlan.Run run, boolean reused) {
+      events.add("probe " + run.variant() + (reused ? " reused" : ""));
+    }
+
+    @Override
+    public void onReport(Path markdown) {
+      events.add("report");
+    }
+
+    @Override
+    public void onFinish(Duration elapsed, Path markdown) {
+      events.add("finish " + markdown.getFileName());
+    }
+  }
+
+  static final class Training implements TrainerListener, AutoCloseable {
+    int iterations;
+    boolean directKernels = true;
+    boolean closed;
+
+    @Override
+    public void onIteration(IterationRecord r) {
+      iterations++;
+      directKernels &= NativeRuntime.directKernelsAllowed();
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  static AblationDesign tiny(Path sysu, Path dir) {
+    return AblationDesign.defaults(CONFIGS, sysu, dir.resolve("no-regdb")).withVariants(List.of("baseline-ce"))
+        .withSeeds(1).withBudget(4, 2).withSysuTrials(2).withZdimSweep("vsd-shared", null, 0)
+        .withRegdb(List.of(), 1, 1, dir.resolve("no-regdb")).withProbes(true, 1)
+        .withOverrides(List.of("input.height=32", "input.width=16", "sampler.identities=3", "sampler.instances=2",
+            "data.params.holdout=2", "data.workers=1", "log.everyIterations=1",
+            "branches.shared.encoder.params={width: 4, stages: [1], observationSize: 8}",
+            "branches.shared.bottleneck.params.hidden=[]"));
+  }
+
+  @Test
+  void planRunResumeRefuseAndReport(@TempDir Path dir) throws Exception {
+    Path sysu = dir.resolve("sysu");
+    SyntheticGenerator.generate(SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.SYSU, 8, 8, 32, 16, 2, 1.0, 1),
+        sysu, 1);
+    Path out = dir.resolve("ablation");
+    AblationDesign design = tiny(sysu, dir);
+
+    Ablation.PlanCheck before = Ablation.plan(design, out);
+    assertThat(before.exists()).isFalse();
+    assertThat(before.matches()).isFalse();
+    assertThat(before.plan().runs()).extracting(AblationPlan.Run::id).containsExactly("runs/baseline-ce/seed-1");
+    assertThat(before.plan().zdims()).isEmpty();
+    assertThat(before.estimate()).startsWith("estimated wall time: unknown (no train.log under ");
+    assertThat(before.plan().summary()).contains("1 runs of 4 iterations", "  regdb: none", "  zdim:  none");
+    assertThat(out).doesNotExist();
+
+    // the caller's kernel setting is restored; the runs use the design's (libnd4j: no direct oneDNN kernels)
+    NativeRuntime.allowDirectKernels(true);
+    Recorder first = new Recorder();
+    Path md = Ablation.run(design, out, false, first);
+    assertThat(NativeRuntime.directKernelsAllowed()).isTrue();
+    assertThat(md).isEqualTo(out.resolve("ablation.md"));
+    assertThat(first.events).containsExactly("plan 1", "planFile WRITTEN plan.json",
+        "start 1/1 sysu baseline-ce seed 1", "evaluated runs/baseline-ce/seed-1 [sysu-all-1shot, sysu-indoor-1shot]",
+        "report", "probe baseline-ce", "report", "report", "finish ablation.md");
+    assertThat(first.trainings).hasSize(1);
+    assertThat(first.trainings.get(0).iterations).isEqualTo(4);
+    assertThat(first.trainings.get(0).directKernels).isFalse();
+    assertThat(first.trainings.get(0).closed).isTrue();
+    Path run = out.resolve("runs/baseline-ce/seed-1");
+    for (String f : List.of("metrics.json", AblationPlan.RUN_FILE, AblationProbe.FILE, "train.log")) {
+      assertThat(run.resolve(f)).exists();
+    }
+    for (String f : List.of(AblationPlan.FILE, "ablation.md", "ablation.json", "ablation.png", "probe.json")) {
+      assertThat(out.resolve(f)).exists();
+    }
+    String report = Files.readString(md);
+    assertThat(report).contains("| baseline-ce | 1 of 1 seeds |", "Kernels of the fast encoder: libnd4j",
+        "## Probes of seed 1's best checkpoints", "| baseline-ce | shared.z |");
+    JsonNode plan = JSON.readTree(out.resolve(AblationPlan.FILE).toFile());
+    assertThat(plan.get("iterations").asInt()).isEqualTo(4);
+    assertThat(plan.get("probes").asBoolean()).isTrue();
+    assertThat(plan.get("kernels").asText()).isEqualTo("libnd4j");
+    assertThat(JSON.readTree(run.resolve("metrics.json").toFile()).get("sysu-all-1shot").get("mAP").isNumber())
+        .isTrue();
+
+    // a second run reuses the run and the probe and trains nothing
+    Recorder second = new Recorder();
+    Ablation.run(design, out, false, second);
+    assertThat(second.events).containsExactly("plan 1", "planFile RESUMED plan.json",
+        "start 1/1 sysu baseline-ce seed 1", "reused runs/baseline-ce/seed-1", "report", "probe baseline-ce reused",
+        "report", "report", "finish ablation.md");
+    assertThat(second.trainings).isEmpty();
+    Ablation.PlanCheck same = Ablation.plan(design, out);
+    assertThat(same.matches()).isTrue();
+    assertThat(same.estimate()).contains("for 0 of the 0 runs still to do", "1-branch runs at ");
+
+    // another design: refused with one line naming the first difference, by run and by report alike
+    AblationDesign longer = design.withBudget(6, 2);
+    assertThat(Ablation.plan(longer, out).difference()).isEqualTo("iterations: 4 in plan.json, 6 now");
+    assertThatThrownBy(() -> Ablation.run(longer, out, false, new AblationListener() {}))
+        .isInstanceOf(IbreidException.class).hasMessageContaining("iterations: 4 in plan.json, 6 now")
+        .hasMessageContaining("--new-plan");
+    assertThatThrownBy(() -> Ablation.report(longer, out, new AblationListener() {}))
+        .isInstanceOf(IbreidException.class).hasMessageContaining("--report-only needs the options it was run with");
+    assertThatThrownBy(() -> Ablation.run(design.withKernels("fast"), out, false, new AblationListener() {}))
+        .isInstanceOf(IbreidException.class).hasMessage("--kernels fast: expected libnd4j or onednn");
+    assertThat(NativeRuntime.directKernelsAllowed()).isTrue();
+
+    // report-only: the same report from the files on disk (its first line carries the date)
+    Files.delete(md);
+    Recorder third = new Recorder();
+    assertThat(Ablation.report(design, out, third)).isEqualTo(md);
+    assertThat(third.events).containsExactly("plan 1", "report");
+    assertThat(Files.readString(md).lines().skip(1)).containsExactlyElementsOf(report.lines().skip(1).toList());
+  }
+}
