@@ -186,4 +186,63 @@ class AblationTest {
     assertThat(third.events).containsExactly("plan 1", "report");
     assertThat(Files.readString(md).lines().skip(1)).containsExactlyElementsOf(report.lines().skip(1).toList());
   }
+
+  @Test
+  void replacingThePlanMovesChangedRunsAsideAndKeepsTheOthers(@TempDir Path dir) throws Exception {
+    Path sysu = dir.resolve("sysu");
+    SyntheticGenerator.generate(SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.SYSU, 8, 8, 32, 16, 2, 1.0, 1),
+        sysu, 1);
+    Path out = dir.resolve("ablation");
+    AblationDesign one = tiny(sysu, dir).withProbes(false, 1);
+    Ablation.run(one, out, false, new AblationListener() {});
+    // a second seed: the plan changes (seeds), seed 1's run is unchanged and reused
+    AblationDesign two = one.withSeeds(2);
+    assertThatThrownBy(() -> Ablation.run(two, out, false, new AblationListener() {}))
+        .isInstanceOf(IbreidException.class).hasMessageContaining("seeds: 1 in plan.json, 2 now");
+    Recorder more = new Recorder();
+    Ablation.run(two, out, true, more);
+    assertThat(more.events).contains("planFile REPLACED plan.json", "reused runs/baseline-ce/seed-1");
+    assertThat(more.trainings).hasSize(1);
+    assertThat(Files.readString(out.resolve("ablation.md"))).contains("| baseline-ce | 2 of 2 seeds |");
+    // a changed config for existing runs: moved aside, retrained
+    List<String> moved = new ArrayList<>();
+    List<String> overrides = new ArrayList<>(two.overrides());
+    overrides.add("optimizer.lr=0.001");
+    AblationDesign lr = two.withOverrides(overrides);
+    Ablation.run(lr, out, true, new AblationListener() {
+      @Override
+      public void onRunMovedAside(AblationPlan.Run run, String why, Path aside) {
+        moved.add(run.id() + ": " + why + " -> " + out.relativize(aside));
+      }
+    });
+    assertThat(moved).containsExactly("runs/baseline-ce/seed-1: its run was planned differently "
+        + "(config.optimizer.lr: 0.002 there, 0.001 now) -> runs/baseline-ce/seed-1.superseded-1",
+        "runs/baseline-ce/seed-2: its run was planned differently (config.optimizer.lr: 0.002 there, 0.001 now) "
+        + "-> runs/baseline-ce/seed-2.superseded-1");
+    assertThat(out.resolve("runs/baseline-ce/seed-1.superseded-1/metrics.json")).exists();
+    assertThat(out.resolve("runs/baseline-ce/seed-1/metrics.json")).exists();
+  }
+
+  @Test
+  void defaultsAreTheCommittedDesign() {
+    assertThat(AblationDefaults.VARIANTS).containsExactly("baseline-ce", "ib", "vib", "vsd-shared", "vsd",
+        "crossview", "full", "full-release", "full-release-terms");
+    assertThat(AblationDefaults.SEEDS).isEqualTo(5);
+    assertThat(AblationDefaults.ITERATIONS).isEqualTo(1500);
+    assertThat(AblationDefaults.EPOCHS).isEqualTo(10);
+    assertThat(AblationDefaults.IDENTITIES * AblationDefaults.INSTANCES).isEqualTo(32);
+    assertThat(AblationDefaults.ZDIM_DIVISORS.stream().map(f -> 512 / f).toList()).containsExactly(8, 16, 32, 64,
+        128);
+    assertThat(AblationDefaults.REGDB_VARIANTS).containsExactly("baseline-ce", "vsd-shared", "crossview", "full");
+    AblationDesign d = AblationDesign.defaults(CONFIGS, Path.of("s"), Path.of("r"));
+    assertThat(d.variants()).isEqualTo(AblationDefaults.VARIANTS);
+    assertThat(List.of(d.seeds(), d.iterations(), d.epochs(), d.sysuTrials(), d.zdimSeeds(), d.regdbSeeds(),
+        d.regdbTrials(), d.probeThreads())).containsExactly(5, 1500, 10, 10, 3, 1, 10, 2);
+    assertThat(d.regdbVariants()).isEqualTo(AblationDefaults.REGDB_VARIANTS);
+    assertThat(d.zdimVariant()).isEqualTo("vsd-shared");
+    assertThat(d.zdims()).isNull();
+    assertThat(d.probes()).isTrue();
+    assertThat(d.overrides()).isEmpty();
+    assertThat(d.kernels()).as("the committed run trained with libnd4j's kernels").isEqualTo("libnd4j");
+  }
 }
