@@ -1,9 +1,10 @@
 /**
  * ibreid as a library. {@link io.ibreid.Ibreid} loads and validates configs, trains runs (holdout validation and the
  * best checkpoint, {@code train.log}, progress listeners) and lists plug-ins; {@link io.ibreid.Embedder} turns images
- * into a trained run's test-time features. Plug-ins implement {@link io.ibreid.core.plugin.IbreidPlugin} (ib-core)
- * and are found with {@link java.util.ServiceLoader} or passed in code through {@link io.ibreid.TrainOptions}; their
- * gradients are checked with {@link io.ibreid.core.testing.GradientChecks}. An ND4J backend must be on the class path
+ * into a trained run's test-time features; {@link io.ibreid.ablation.Ablation} plans, runs and reports the ablation.
+ * Plug-ins implement {@link io.ibreid.core.plugin.IbreidPlugin} (ib-core) and are found with
+ * {@link java.util.ServiceLoader} or passed in code through {@link io.ibreid.TrainOptions}; their gradients are
+ * checked with {@link io.ibreid.core.testing.GradientChecks}. An ND4J backend must be on the class path
  * ({@code io.ibreid:ibreid-backend-cpu} or {@code ibreid-backend-cuda}, type pom).
  */
 package io.ibreid;
