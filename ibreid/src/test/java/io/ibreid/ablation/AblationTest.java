@@ -99,7 +99,11 @@ class AblationTest {
     }
   }
 
-  static AblationDesign tiny(Path sysu, Path dir) {
+  /** A generated 32x16 SYSU-layout lab under {@code dir} (8 training, 8 test identities) and the tiny design on it. */
+  static AblationDesign tiny(Path dir) {
+    Path sysu = dir.resolve("sysu");
+    SyntheticGenerator.generate(SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.SYSU, 8, 8, 32, 16, 2, 1.0, 1),
+        sysu, 1);
     return AblationDesign.defaults(CONFIGS, sysu, dir.resolve("no-regdb")).withVariants(List.of("baseline-ce"))
         .withSeeds(1).withBudget(4, 2).withSysuTrials(2).withZdimSweep("vsd-shared", null, 0)
         .withRegdb(List.of(), 1, 1, dir.resolve("no-regdb")).withProbes(true, 1)
@@ -111,11 +115,8 @@ class AblationTest {
 
   @Test
   void planRunResumeRefuseAndReport(@TempDir Path dir) throws Exception {
-    Path sysu = dir.resolve("sysu");
-    SyntheticGenerator.generate(SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.SYSU, 8, 8, 32, 16, 2, 1.0, 1),
-        sysu, 1);
     Path out = dir.resolve("ablation");
-    AblationDesign design = tiny(sysu, dir);
+    AblationDesign design = tiny(dir);
 
     Ablation.PlanCheck before = Ablation.plan(design, out);
     assertThat(before.exists()).isFalse();
@@ -189,11 +190,8 @@ class AblationTest {
 
   @Test
   void replacingThePlanMovesChangedRunsAsideAndKeepsTheOthers(@TempDir Path dir) throws Exception {
-    Path sysu = dir.resolve("sysu");
-    SyntheticGenerator.generate(SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.SYSU, 8, 8, 32, 16, 2, 1.0, 1),
-        sysu, 1);
     Path out = dir.resolve("ablation");
-    AblationDesign one = tiny(sysu, dir).withProbes(false, 1);
+    AblationDesign one = tiny(dir).withProbes(false, 1);
     Ablation.run(one, out, false, new AblationListener() {});
     // a second seed: the plan changes (seeds), seed 1's run is unchanged and reused
     AblationDesign two = one.withSeeds(2);
