@@ -65,6 +65,28 @@ public final class AblationDefaults {
   /** The variants every other is paired against. */
   public static final List<String> REFERENCES = List.of("baseline-ce", "ib");
 
+  /**
+   * One paired comparison between two rows of the SYSU table (a row is a variant, or {@code variant [feature set]}),
+   * described by what differs between them.
+   */
+  public record Comparison(String row, String reference, String differs) {}
+
+  /**
+   * The release-faithful variants against the paper-faithful ones, paired by seed. Descriptive: no verdict uses
+   * them. They show how much the authors' code (its way of using three branches, its KL form and its deterministic
+   * bottleneck) and the paper's equations differ in effect.
+   */
+  public static final List<Comparison> RELEASE_COMPARISONS = List.of(
+      new Comparison("full-release", "full", "the release's three-branch design: every image through every branch "
+          + "(a grayscale copy for the infrared one), test feature the concatenation; against the paper's design "
+          + "and its test feature (the shared branch's z)"),
+      new Comparison("full-release [shared-z]", "full", "the release's three-branch design, on the same test "
+          + "feature as the paper's (the shared branch's z)"),
+      new Comparison("full-release-terms", "full-release", "the release's KL form and deterministic bottleneck "
+          + "in place of the paper's equations, same design and test feature (the concatenation)"),
+      new Comparison("full-release-terms [shared-z]", "full-release [shared-z]", "the release's terms, on the "
+          + "shared branch's z"));
+
   private AblationDefaults() {}
 
   /** The learning-rate milestone: the epoch at three quarters of the schedule (8 of 10). */

@@ -3,6 +3,7 @@ package io.ibreid.ablation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ibreid.ablation.AblationDefaults.Comparison;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.eval.report.BarChart;
@@ -315,6 +316,47 @@ final class AblationReport {
     }
   }
 
+  /** A row by its label ({@code variant} or {@code variant [set]}), or null. */
+  static Row byLabel(List<Row> rows, String label) {
+    return rows.stream().filter(r -> r.label().equals(label)).findFirst().orElse(null);
+  }
+
+  /** The comparisons whose two rows both have finished runs, in the given order. */
+  static List<Comparison> present(List<Row> rows, List<Comparison> comparisons) {
+    List<Comparison> out = new ArrayList<>();
+    for (Comparison c : comparisons) {
+      Row a = byLabel(rows, c.row());
+      Row b = byLabel(rows, c.reference());
+      if (a != null && b != null && !a.units().isEmpty() && !b.units().isEmpty()) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  private void comparisonTable(StringBuilder md, List<Row> rows, List<Comparison> comparisons, List<Column> cols) {
+    List<Comparison> shown = present(rows, comparisons);
+    if (shown.isEmpty()) {
+      return;
+    }
+    md.append("\nThe authors' release against the paper, paired by seed (mean [95 % t interval], points; * = the "
+        + "interval excludes zero; descriptive, no verdict uses it):\n\n");
+    md.append("| comparison | what differs | paired |");
+    cols.forEach(c -> md.append(' ').append(c.title()).append(" |"));
+    md.append("\n|---|---|---|").append("---|".repeat(cols.size())).append('\n');
+    for (Comparison c : shown) {
+      Row a = byLabel(rows, c.row());
+      Row b = byLabel(rows, c.reference());
+      SeedStatistics.Summary first = paired(a, b, cols.get(0));
+      md.append("| ").append(c.row()).append(" − ").append(c.reference()).append(" | ").append(c.differs())
+          .append(" | ").append(first == null ? 0 : first.n()).append(" |");
+      for (Column col : cols) {
+        md.append(' ').append(diffCell(paired(a, b, col))).append(" |");
+      }
+      md.append('\n');
+    }
+  }
+
   static final String PAIRING = "Paired = same seed. The seed fixes the batch sequence (the P×K sampler's plan "
       + "and every image's augmentation are functions of (seed, epoch, batch) only, and every variant uses the "
       + "same sampler and budget), the bottleneck noise and the loss terms' own random streams; the weight "
@@ -341,6 +383,7 @@ final class AblationReport {
     for (String ref : AblationDefaults.REFERENCES) {
       diffTable(md, sysu, ref, SYSU_COLUMNS, "seed");
     }
+    comparisonTable(md, sysu, AblationDefaults.RELEASE_COMPARISONS, SYSU_COLUMNS);
     if (!design.regdbVariants().isEmpty() && design.regdbSeeds() > 0 && design.regdbTrials() > 0) {
       List<Row> regdb = rows("regdb", design.regdbVariants());
       md.append("\n## RegDB-layout lab (").append(design.regdbTrials()).append(" trials × ")
@@ -622,6 +665,26 @@ final class AblationReport {
     root.put("pairing", PAIRING);
     root.put("sysu", rowsJson(rows("sysu", design.variants()), SYSU_COLUMNS, design.seeds(),
         AblationDefaults.REFERENCES));
+    List<Row> sysuRows = rows("sysu", design.variants());
+    List<Object> comparisons = new ArrayList<>();
+    for (Comparison c : present(sysuRows, AblationDefaults.RELEASE_COMPARISONS)) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("row", c.row());
+      m.put("reference", c.reference());
+      m.put("differs", c.differs());
+      Map<String, Object> d = new LinkedHashMap<>();
+      for (Column col : SYSU_COLUMNS) {
+        SeedStatistics.Summary s = paired(byLabel(sysuRows, c.row()), byLabel(sysuRows, c.reference()), col);
+        if (s != null) {
+          Map<String, Object> x = summaryJson(s);
+          x.put("excludesZero", s.excludesZero());
+          d.put(col.key(), x);
+        }
+      }
+      m.put("differences", d);
+      comparisons.add(m);
+    }
+    root.put("comparisons", comparisons);
     if (!design.regdbVariants().isEmpty()) {
       root.put("regdb", rowsJson(rows("regdb", design.regdbVariants()), REGDB_COLUMNS,
           design.regdbSeeds() * design.regdbTrials(), List.of("baseline-ce")));

@@ -139,6 +139,48 @@ class AblationReportTest {
         .asText()).isEqualTo("shared-v");
   }
 
+  @Test
+  void releaseAgainstPaperComparisonsArePairedRowByRow(@TempDir Path out) throws Exception {
+    Fixture f = new Fixture(out);
+    double[] full = {30, 31, 32};
+    double[] release = {35, 38, 38};       // - full: {5, 7, 6}: mean 6, sd 1, hw 4.3027 / sqrt(3) = 2.484
+    double[] releaseZ = {36, 37, 38};      // - full: {6, 6, 6}
+    double[] terms = {34, 38, 36};         // - release: {-1, 0, -2}: mean -1, sd 1: [-3.5, +1.5]
+    double[] termsZ = {30, 31, 32};        // - releaseZ: {-6, -6, -6}
+    for (int s = 1; s <= 3; s++) {
+      f.add("sysu", "full", 0, s, metrics(full[s - 1], 40, 30, 40, Map.of()));
+      f.add("sysu", "full-release", 0, s, metrics(release[s - 1], 40, 30, 40,
+          Map.of("shared-z", new double[] {releaseZ[s - 1], 40})));
+      f.add("sysu", "full-release-terms", 0, s, metrics(terms[s - 1], 40, 30, 40,
+          Map.of("shared-z", new double[] {termsZ[s - 1], 40})));
+    }
+    AblationReport r = new AblationReport(design(List.of("full", "full-release", "full-release-terms"), 3,
+        List.of()), f.finished, Map.of(), "2026-12-05");
+    String md = r.markdown();
+    assertThat(md).contains("The authors' release against the paper, paired by seed");
+    assertThat(md).containsPattern("\\| full-release − full \\| [^|]+ \\| 3 \\| \\+6\\.0 \\[\\+3\\.5, \\+8\\.5\\] \\* \\| "
+        + "\\+0\\.0 \\[\\+0\\.0, \\+0\\.0\\] \\|");
+    assertThat(md).containsPattern("\\| full-release \\[shared-z\\] − full \\| [^|]+ \\| 3 \\| "
+        + "\\+6\\.0 \\[\\+6\\.0, \\+6\\.0\\] \\* \\|");
+    assertThat(md).containsPattern("\\| full-release-terms − full-release \\| [^|]+ \\| 3 \\| "
+        + "-1\\.0 \\[-3\\.5, \\+1\\.5\\] \\|");
+    assertThat(md).containsPattern("\\| full-release-terms \\[shared-z\\] − full-release \\[shared-z\\] \\| [^|]+ "
+        + "\\| 3 \\| -6\\.0 \\[-6\\.0, -6\\.0\\] \\* \\|");
+    JsonNode c = AblationPlan.JSON.readTree(r.json()).get("comparisons");
+    assertThat(c).hasSize(4);
+    JsonNode d = c.get(2).get("differences").get("sysu-all-1shot.rank1");
+    assertThat(c.get(2).get("row").asText()).isEqualTo("full-release-terms");
+    assertThat(d.get("mean").asDouble()).isCloseTo(-1.0, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(d.get("low").asDouble()).isCloseTo(-1 - 4.302653 / Math.sqrt(3),
+        org.assertj.core.api.Assertions.within(1e-5));
+    assertThat(d.get("excludesZero").asBoolean()).isFalse();
+    // without the release variants the section is left out
+    AblationReport paperOnly = new AblationReport(design(List.of("full"), 3, List.of()), f.finished, Map.of(),
+        "2026-12-05");
+    assertThat(paperOnly.markdown()).doesNotContain("The authors' release against the paper");
+    assertThat(AblationPlan.JSON.readTree(paperOnly.json()).get("comparisons")).isEmpty();
+  }
+
   private static JsonNode probe(double modalityAccuracy, int scored) throws Exception {
     return AblationPlan.JSON.readTree(String.format(Locale.ROOT, "{\"features\": [{\"name\": \"shared.v\", "
         + "\"output\": \"v\", \"scores\": {\"modality\": {\"metric\": \"accuracy\", \"value\": 0.95, \"chance\": "
