@@ -146,7 +146,9 @@ public final class Ablation {
 
   /**
    * Rewrites {@code ablation.md}, {@code ablation.json}, {@code probe.json} and the plots from the runs and probes
-   * already in {@code out}; trains nothing.
+   * already in {@code out}; trains nothing. The design must be the plan's, except that a data set may be read from
+   * another folder when its fingerprint is the one the plan recorded (a copy of a finished ablation, reported on
+   * another machine).
    *
    * @return {@code OUT/ablation.md}
    * @throws IbreidException when {@code out} has no {@code plan.json} or it was written for another design
@@ -156,6 +158,11 @@ public final class Ablation {
     boolean before = NativeRuntime.directKernelsAllowed();
     try {
       a.fix();
+      if (a.difference != null) {
+        // the same data sets at another path (their fingerprints equal): a report needs the files, not the place
+        a.difference = AblationPlan.firstDifference(AblationPlan.relocated(AblationPlan.upgrade(AblationPlan.JSON
+            .readTree(a.planFile.toFile())), a.planJson), a.planJson);
+      }
       a.refuseOtherPlan(true);
       a.pinKernels();
       if (!Files.isRegularFile(a.planFile)) {

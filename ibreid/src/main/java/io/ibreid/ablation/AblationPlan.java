@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
@@ -368,6 +369,47 @@ public final class AblationPlan {
    * The first difference between two plans as {@code key: A in plan.json, B now} (runs named by id), or null when
    * they are equal.
    */
+  /**
+   * {@code was} with each data set's folder moved to the one {@code now} names, for every data set ({@code sysu},
+   * {@code regdb}) whose fingerprint is the same in both: the same files read from another place (a copy of a
+   * finished ablation's files reported elsewhere). Every text value equal to the old folder, or below it, is
+   * rewritten; everything else is left as it was.
+   */
+  static JsonNode relocated(JsonNode was, JsonNode now) {
+    JsonNode out = was.deepCopy();
+    for (String group : List.of("sysu", "regdb")) {
+      JsonNode w = was.path(group);
+      JsonNode n = now.path(group);
+      JsonNode fp = w.path("fingerprint");
+      if (w.path("data").isTextual() && n.path("data").isTextual() && fp.isObject() && fp.equals(n.path("fingerprint"))
+          && !w.path("data").asText().equals(n.path("data").asText())) {
+        out = movePaths(out, w.path("data").asText(), n.path("data").asText());
+      }
+    }
+    return out;
+  }
+
+  private static JsonNode movePaths(JsonNode node, String from, String to) {
+    if (node.isTextual()) {
+      String s = node.asText();
+      return s.equals(from) || s.startsWith(from + "/") ? TextNode.valueOf(to + s.substring(from.length())) : node;
+    }
+    if (node.isObject()) {
+      ObjectNode o = (ObjectNode) node;
+      List<String> keys = new ArrayList<>();
+      o.fieldNames().forEachRemaining(keys::add);
+      for (String k : keys) {
+        o.set(k, movePaths(o.get(k), from, to));
+      }
+    } else if (node.isArray()) {
+      ArrayNode a = (ArrayNode) node;
+      for (int i = 0; i < a.size(); i++) {
+        a.set(i, movePaths(a.get(i), from, to));
+      }
+    }
+    return node;
+  }
+
   static String firstDifference(JsonNode was, JsonNode now) {
     return diff(was, now, "");
   }

@@ -104,6 +104,11 @@ class AblationTest {
     Path sysu = dir.resolve("sysu");
     SyntheticGenerator.generate(SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.SYSU, 8, 8, 32, 16, 2, 1.0, 1),
         sysu, 1);
+    return tinyOn(sysu, dir);
+  }
+
+  /** The tiny design on the SYSU-layout lab at {@code sysu}. */
+  static AblationDesign tinyOn(Path sysu, Path dir) {
     return AblationDesign.defaults(CONFIGS, sysu, dir.resolve("no-regdb")).withVariants(List.of("baseline-ce"))
         .withSeeds(1).withBudget(4, 2).withSysuTrials(2).withZdimSweep("vsd-shared", null, 0)
         .withRegdb(List.of(), 1, 1, dir.resolve("no-regdb")).withProbes(true, 1)
@@ -186,6 +191,26 @@ class AblationTest {
     assertThat(Ablation.report(design, out, third)).isEqualTo(md);
     assertThat(third.events).containsExactly("plan 1", "report");
     assertThat(Files.readString(md).lines().skip(1)).containsExactlyElementsOf(report.lines().skip(1).toList());
+
+    // the same lab at another path (same fingerprint): report-only reads the runs; training there is still refused
+    Path moved = dir.resolve("moved").resolve("sysu");
+    Files.createDirectories(moved.getParent());
+    try (var files = Files.walk(dir.resolve("sysu"))) {
+      for (Path p : files.toList()) {
+        Files.copy(p, moved.resolve(dir.resolve("sysu").relativize(p).toString()));
+      }
+    }
+    AblationDesign elsewhere = tinyOn(moved, dir);
+    assertThat(Ablation.plan(elsewhere, out).difference()).startsWith("sysu.data: ");
+    assertThat(Ablation.report(elsewhere, out, new AblationListener() {})).isEqualTo(md);
+    assertThat(Files.readString(md)).contains("`" + moved + "`", "| baseline-ce | 1 of 1 seeds |");
+    assertThatThrownBy(() -> Ablation.run(elsewhere, out, false, new AblationListener() {}))
+        .isInstanceOf(IbreidException.class).hasMessageContaining("sysu.data: ");
+    // other data there: refused by report-only too
+    Files.writeString(moved.resolve("exp/test_id.txt"), "1,2,3\n");
+    assertThatThrownBy(() -> Ablation.report(tinyOn(moved, dir), out, new AblationListener() {}))
+        .isInstanceOf(IbreidException.class).hasMessageContaining("sysu.data: ")
+        .hasMessageContaining("--report-only needs the options it was run with");
   }
 
   @Test

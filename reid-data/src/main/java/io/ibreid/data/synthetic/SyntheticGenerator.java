@@ -160,11 +160,14 @@ public final class SyntheticGenerator {
     /**
      * The defaults. SYSU layout: 395 training and 96 test identities (SYSU-MM01's), 20 visible + 10 infrared images
      * per identity, 128×64. RegDB layout: 206 + 206 identities, 10 visible + 10 thermal images each (RegDB's).
+     * The camera presence is 0.75 in both: the RegDB layout does not use it (one camera per modality), but it is
+     * recorded in {@link #SPEC_FILE}, so it must equal what a config's {@code data.params} default to, or the same
+     * data set would get two fingerprints.
      */
     public static Spec defaults(Layout layout) {
       return layout == Layout.SYSU
           ? new Spec(layout, 395, 96, 128, 64, 20, 10, 0.75, 1, Difficulty.DEFAULT, 0)
-          : new Spec(layout, 206, 206, 128, 64, 10, 10, 1.0, 1, Difficulty.DEFAULT, 0);
+          : new Spec(layout, 206, 206, 128, 64, 10, 10, 0.75, 1, Difficulty.DEFAULT, 0);
     }
 
     /**

@@ -44,6 +44,16 @@ class SyntheticGeneratorTest {
   }
 
   @Test
+  void theDefaultsAreWhatAConfigGeneratesSoOneDataSetHasOneFingerprint() {
+    // `ibreid synth` starts from Spec.defaults, a synthetic-sysu / synthetic-regdb config from its data.params
+    // defaults; both write Spec.describe() into synthetic.txt, which the ablation's fingerprint hashes
+    for (Layout layout : Layout.values()) {
+      assertThat(new io.ibreid.data.training.SyntheticDataset.Params().spec(layout).describe())
+          .as(layout.label()).isEqualTo(Spec.defaults(layout).describe());
+    }
+  }
+
+  @Test
   void sameSeedGivesByteIdenticalFilesWhateverTheThreads() throws IOException {
     for (Layout layout : Layout.values()) {
       Path a = dir.resolve(layout.label() + "-a");
