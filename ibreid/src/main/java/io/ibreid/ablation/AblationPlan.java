@@ -366,10 +366,6 @@ public final class AblationPlan {
   }
 
   /**
-   * The first difference between two plans as {@code key: A in plan.json, B now} (runs named by id), or null when
-   * they are equal.
-   */
-  /**
    * {@code was} with each data set's folder moved to the one {@code now} names, for every data set ({@code sysu},
    * {@code regdb}) whose fingerprint is the same in both: the same files read from another place (a copy of a
    * finished ablation's files reported elsewhere). Every text value equal to the old folder, or below it, is
@@ -381,8 +377,8 @@ public final class AblationPlan {
       JsonNode w = was.path(group);
       JsonNode n = now.path(group);
       JsonNode fp = w.path("fingerprint");
-      if (w.path("data").isTextual() && n.path("data").isTextual() && fp.isObject() && fp.equals(n.path("fingerprint"))
-          && !w.path("data").asText().equals(n.path("data").asText())) {
+      if (w.path("data").isTextual() && n.path("data").isTextual() && fp.isObject()
+          && fp.equals(n.path("fingerprint")) && !w.path("data").asText().equals(n.path("data").asText())) {
         out = movePaths(out, w.path("data").asText(), n.path("data").asText());
       }
     }
@@ -410,6 +406,10 @@ public final class AblationPlan {
     return node;
   }
 
+  /**
+   * The first difference between two plans as {@code key: A in plan.json, B now} (runs named by id), or null when
+   * they are equal.
+   */
   static String firstDifference(JsonNode was, JsonNode now) {
     return diff(was, now, "");
   }

@@ -158,8 +158,8 @@ class AblationReportTest {
         List.of()), f.finished, Map.of(), "2026-12-05");
     String md = r.markdown();
     assertThat(md).contains("The authors' release against the paper, paired by seed");
-    assertThat(md).containsPattern("\\| full-release − full \\| [^|]+ \\| 3 \\| \\+6\\.0 \\[\\+3\\.5, \\+8\\.5\\] \\* \\| "
-        + "\\+0\\.0 \\[\\+0\\.0, \\+0\\.0\\] \\|");
+    assertThat(md).containsPattern("\\| full-release − full \\| [^|]+ \\| 3 \\| "
+        + "\\+6\\.0 \\[\\+3\\.5, \\+8\\.5\\] \\* \\| \\+0\\.0 \\[\\+0\\.0, \\+0\\.0\\] \\|");
     assertThat(md).containsPattern("\\| full-release \\[shared-z\\] − full \\| [^|]+ \\| 3 \\| "
         + "\\+6\\.0 \\[\\+6\\.0, \\+6\\.0\\] \\* \\|");
     assertThat(md).containsPattern("\\| full-release-terms − full-release \\| [^|]+ \\| 3 \\| "
