@@ -90,8 +90,13 @@ public final class Ablation {
     this.planFile = out.resolve(AblationPlan.FILE);
   }
 
-  /** Fingerprints the data, builds the plan's JSON, tells the listener, compares with the plan file. */
-  private void fix() throws IOException {
+  /**
+   * Fingerprints the data, builds the plan's JSON, tells the listener, compares with the plan file.
+   *
+   * @param movedDataAllowed a data set whose fingerprint is the plan file's may be at another path (report-only:
+   *     a report needs the files, not the place)
+   */
+  private void fix(boolean movedDataAllowed) throws IOException {
     if (!plan.group("sysu").isEmpty() || !plan.group("zdim").isEmpty()) {
       fingerprints.put("sysu", AblationPlan.fingerprint(plan.settings.sysuData()));
     }
@@ -101,7 +106,8 @@ public final class Ablation {
     planJson = plan.toJson(fingerprints);
     listener.onPlan(plan);
     if (Files.isRegularFile(planFile)) {
-      difference = AblationPlan.firstDifference(AblationPlan.upgrade(AblationPlan.JSON.readTree(planFile.toFile())),
+      JsonNode was = AblationPlan.upgrade(AblationPlan.JSON.readTree(planFile.toFile()));
+      difference = AblationPlan.firstDifference(movedDataAllowed ? AblationPlan.relocated(was, planJson) : was,
           planJson);
     }
   }
@@ -117,7 +123,7 @@ public final class Ablation {
   /** As {@link #plan(AblationDesign, Path)}, telling {@code listener} the plan first. */
   public static PlanCheck plan(AblationDesign design, Path out, AblationListener listener) throws IOException {
     Ablation a = new Ablation(design, out, listener);
-    a.fix();
+    a.fix(false);
     boolean exists = Files.isRegularFile(a.planFile);
     return new PlanCheck(a.plan, a.planFile, exists, a.difference, a.plan.estimate());
   }
@@ -157,12 +163,7 @@ public final class Ablation {
     Ablation a = new Ablation(design, out, listener);
     boolean before = NativeRuntime.directKernelsAllowed();
     try {
-      a.fix();
-      if (a.difference != null) {
-        // the same data sets at another path (their fingerprints equal): a report needs the files, not the place
-        a.difference = AblationPlan.firstDifference(AblationPlan.relocated(AblationPlan.upgrade(AblationPlan.JSON
-            .readTree(a.planFile.toFile())), a.planJson), a.planJson);
-      }
+      a.fix(true);
       a.refuseOtherPlan(true);
       a.pinKernels();
       if (!Files.isRegularFile(a.planFile)) {
@@ -190,7 +191,7 @@ public final class Ablation {
 
   private Path runAll(boolean replacePlan) throws IOException {
     ensureData();
-    fix();
+    fix(false);
     if (!replacePlan) {
       refuseOtherPlan(false);
     }

@@ -1,7 +1,6 @@
 package io.ibreid.ablation;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -229,10 +228,10 @@ public final class AblationDesign {
    */
   AblationPlan.Settings settings() {
     boolean noZ = zdimSeeds == 0 || (zdims != null && zdims.stream().allMatch(z -> z <= 0));
-    List<String> regdb = new ArrayList<>(regdbVariants);
+    boolean noRegdb = regdbVariants.isEmpty();
     return new AblationPlan.Settings(variants, seeds, iterations, epochs, sysuTrials,
-        sysuData.toAbsolutePath().normalize(), noZ ? "" : zdimVariant, zdims, noZ ? 0 : zdimSeeds, List.copyOf(regdb),
-        regdb.isEmpty() ? 0 : regdbSeeds, regdb.isEmpty() ? 0 : regdbTrials, regdbData.toAbsolutePath().normalize(),
-        overrides, probes, kernels);
+        sysuData.toAbsolutePath().normalize(), noZ ? "" : zdimVariant, zdims, noZ ? 0 : zdimSeeds, regdbVariants,
+        noRegdb ? 0 : regdbSeeds, noRegdb ? 0 : regdbTrials, regdbData.toAbsolutePath().normalize(), overrides, probes,
+        kernels);
   }
 }

@@ -607,6 +607,20 @@ final class AblationReport {
     return m;
   }
 
+  /** {@code row} − {@code reference} paired, per column with a value, with whether its interval excludes zero. */
+  private Map<String, Object> differencesJson(Row row, Row reference, List<Column> cols) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    for (Column c : cols) {
+      SeedStatistics.Summary s = paired(row, reference, c);
+      if (s != null) {
+        Map<String, Object> m = summaryJson(s);
+        m.put("excludesZero", s.excludesZero());
+        d.put(c.key(), m);
+      }
+    }
+    return d;
+  }
+
   private List<Object> rowsJson(List<Row> rows, List<Column> cols, int expected, List<String> references) {
     List<Object> out = new ArrayList<>();
     for (Row r : rows) {
@@ -641,16 +655,7 @@ final class AblationReport {
         if (rr == null || rr == r) {
           continue;
         }
-        Map<String, Object> d = new LinkedHashMap<>();
-        for (Column c : cols) {
-          SeedStatistics.Summary s = paired(r, rr, c);
-          if (s != null) {
-            Map<String, Object> m = summaryJson(s);
-            m.put("excludesZero", s.excludesZero());
-            d.put(c.key(), m);
-          }
-        }
-        vs.put(ref, d);
+        vs.put(ref, differencesJson(r, rr, cols));
       }
       row.put("differences", vs);
       out.add(row);
@@ -663,25 +668,17 @@ final class AblationReport {
     root.put("date", date);
     root.put("design", design.description());
     root.put("pairing", PAIRING);
-    root.put("sysu", rowsJson(rows("sysu", design.variants()), SYSU_COLUMNS, design.seeds(),
-        AblationDefaults.REFERENCES));
     List<Row> sysuRows = rows("sysu", design.variants());
+    root.put("sysu", rowsJson(sysuRows, SYSU_COLUMNS, design.seeds(),
+        AblationDefaults.REFERENCES));
     List<Object> comparisons = new ArrayList<>();
     for (Comparison c : present(sysuRows, AblationDefaults.RELEASE_COMPARISONS)) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("row", c.row());
       m.put("reference", c.reference());
       m.put("differs", c.differs());
-      Map<String, Object> d = new LinkedHashMap<>();
-      for (Column col : SYSU_COLUMNS) {
-        SeedStatistics.Summary s = paired(byLabel(sysuRows, c.row()), byLabel(sysuRows, c.reference()), col);
-        if (s != null) {
-          Map<String, Object> x = summaryJson(s);
-          x.put("excludesZero", s.excludesZero());
-          d.put(col.key(), x);
-        }
-      }
-      m.put("differences", d);
+      m.put("differences", differencesJson(byLabel(sysuRows, c.row()), byLabel(sysuRows, c.reference()),
+          SYSU_COLUMNS));
       comparisons.add(m);
     }
     root.put("comparisons", comparisons);

@@ -12,6 +12,7 @@ import io.ibreid.data.training.RegdbDataset;
 import io.ibreid.data.training.SyntheticDataset;
 import io.ibreid.data.training.SysuDataset;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +61,7 @@ public final class DataSources {
    * @throws IbreidException when there is none
    */
   public static List<ImageRecord> testImages(CrossModalSource source) {
-    List<ImageRecord> images = new java.util.ArrayList<>();
+    List<ImageRecord> images = new ArrayList<>();
     if (source instanceof RegDb regdb) {
       images.addAll(regdb.testVisible());
       images.addAll(regdb.testThermal());
