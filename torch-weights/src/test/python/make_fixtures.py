@@ -15,8 +15,9 @@ little-endian data), since python3-safetensors is not packaged.
 
     /usr/bin/python3 torch-weights/src/test/python/make_fixtures.py --full-size /tmp/resnet50-full
 
-writes a full-width random ResNet-50 (torchvision's own resnet50(), last stride 1, at 256x128) with the same
-layout, for a one-off comparison at full size (too large to commit).
+writes a full-width random ResNet-50 (torchvision's own resnet50(), last stride 1, at 256x128: resnet50-full.pth,
+-legacy.pth, .safetensors, input and outputs laid out as below), for a one-off comparison at full size (too large to
+commit).
 
 What is written (width w scales every channel count: stem w, stages w*(1, 2, 4, 8) planes; w = 64 is torchvision's):
 - resnet50-w4.pth (zip format, torch >= 1.6), resnet50-w4-legacy.pth (legacy pickle stream, as
@@ -404,13 +405,17 @@ def check_equal(loaded, expected, name):
 
 def full_size(folder):
     """A full-width random torchvision ResNet-50 (its own class), randomised batch norms, last stride 1, input
-    2x3x256x128: the weights (zip format) and PyTorch's pooled 2048-d feature in eval mode, double and float."""
+    2x3x256x128: the weights in the three formats and PyTorch's outputs in eval mode, double and float (the
+    folders eval-f64, eval-ls1-f64... as for the small fixtures; pool.npy is the 2048-d feature)."""
     os.makedirs(folder, exist_ok=True)
     torch.manual_seed(SEED)
     model = torchvision.models.resnet50()
     randomise(model, torch.Generator().manual_seed(SEED + 1))
     model.eval()
-    torch.save(model.state_dict(), os.path.join(folder, 'resnet50-full.pth'))
+    sd = model.state_dict()
+    torch.save(sd, os.path.join(folder, 'resnet50-full.pth'))
+    torch.save(sd, os.path.join(folder, 'resnet50-full-legacy.pth'), _use_new_zipfile_serialization=False)
+    save_safetensors(sd, os.path.join(folder, 'resnet50-full.safetensors'))
     x64 = torch.randn(2, 3, 256, 128, dtype=torch.float64, generator=torch.Generator().manual_seed(SEED + 3))
     save_npy(x64.numpy(), os.path.join(folder, 'input-f64.npy'))
     save_npy(x64.float().numpy(), os.path.join(folder, 'input-f32.npy'))

@@ -76,11 +76,15 @@ public final class Tensor {
         if (st[d] < 0) {
           throw new IllegalArgumentException("negative stride in " + shapeString(st));
         }
-        last = Math.addExact(last, Math.multiplyExact(shape[d] - 1, st[d]));
+        try {
+          last = Math.addExact(last, Math.multiplyExact(shape[d] - 1, st[d]));
+        } catch (ArithmeticException e) {
+          last = Long.MAX_VALUE;
+        }
       }
       if (last >= storageNumel) {
         throw new IllegalArgumentException("shape " + shapeString(shape) + " with strides " + shapeString(st)
-            + " at offset " + offset + " needs " + (last + 1 > 0 ? String.valueOf(last + 1) : "more than 2^63")
+            + " at offset " + offset + " needs " + (last < Long.MAX_VALUE ? String.valueOf(last + 1) : "2^63 or more")
             + " storage elements, the storage holds " + storageNumel);
       }
     }
@@ -92,6 +96,16 @@ public final class Tensor {
       case F32, F16, BF16 -> f = new float[count];
       case F64 -> d = new double[count];
       default -> l = new long[count];
+    }
+    if (Arrays.equals(st, contiguousStrides(shape)) && (f != null && dtype == DType.F32 || d != null)) {
+      ByteBuffer from = storage.duplicate().order(storage.order());
+      from.position(storage.position() + (int) (offset * dtype.size()));
+      if (f != null) {
+        from.asFloatBuffer().get(f); // row-major float32: one bulk copy
+      } else {
+        from.asDoubleBuffer().get(d);
+      }
+      return new Tensor(dtype, shape, f, d, l);
     }
     int rank = shape.length;
     long[] index = new long[rank];

@@ -42,20 +42,29 @@ public final class WeightsCache {
 
   private final Path folder;
   private final List<Path> alsoLookIn;
+  private final String baseUrl;
 
   /**
    * @param folder where downloads go (created when needed)
    * @param alsoLookIn other folders searched after it, read-only (PyTorch's hub cache, say)
+   * @param baseUrl where {@link #imagenet} downloads torchvision's files from: {@link TorchvisionResNet#BASE_URL},
+   *     or a mirror serving the same file names ({@code http:}, {@code https:} or {@code file:}), ending in '/'
    */
-  public WeightsCache(Path folder, List<Path> alsoLookIn) {
+  public WeightsCache(Path folder, List<Path> alsoLookIn, String baseUrl) {
     this.folder = folder;
     this.alsoLookIn = List.copyOf(alsoLookIn);
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
   }
 
-  /** The standard folder (see the class comment), also searching PyTorch's hub cache. */
+  /**
+   * The standard folder (see the class comment), also searching PyTorch's hub cache; torchvision's files from
+   * {@link TorchvisionResNet#BASE_URL} unless the system property {@code ibreid.weights.url} names a mirror.
+   */
   public static WeightsCache standard() {
+    String mirror = System.getProperty("ibreid.weights.url");
     return new WeightsCache(defaultFolder(System.getProperties(), System.getenv()),
-        List.of(torchHubFolder(System.getenv())));
+        List.of(torchHubFolder(System.getenv())),
+        mirror != null && !mirror.isBlank() ? mirror : TorchvisionResNet.BASE_URL);
   }
 
   /** The download folder from these properties and environment (see the class comment). */
@@ -90,7 +99,7 @@ public final class WeightsCache {
 
   /**
    * The ImageNet weights of a torchvision ResNet: its current file, or the 2017 file of the same weights if
-   * only that one is at hand, else the current file downloaded.
+   * only that one is at hand, else the current file downloaded from the base URL.
    *
    * @throws IbreidException as {@link #get(String)}
    */
@@ -99,7 +108,7 @@ public final class WeightsCache {
     if (find(network.fileName()) == null && legacy != null) {
       return verified(legacy);
     }
-    return get(network.url());
+    return get(baseUrl + network.fileName());
   }
 
   /**

@@ -54,7 +54,7 @@ final class LegacyPth {
       }
       List<String> skipped = new ArrayList<>();
       Map<String, TensorRef> refs = PthReader.flatten(root, skipped);
-      Map<StorageRef, ByteBuffer> bytes = PthReader.newBytesMap();
+      Map<StorageRef, ByteBuffer> bytes = new HashMap<>();
       for (Object k : keyList) {
         String key = String.valueOf(k);
         StorageRef s = storages.get(key);
@@ -105,10 +105,11 @@ final class LegacyPth {
       throw new IbreidException(file + ": storage " + s.key() + " of " + bytes + " bytes is larger than one Java "
           + "array");
     }
-    byte[] data = in.readNBytes((int) bytes);
-    if (data.length != bytes) {
-      throw new IbreidException(file + ": truncated: storage " + s.key() + " ends after " + data.length + " of "
-          + bytes + " bytes");
+    byte[] data = new byte[(int) bytes];
+    int n = in.readNBytes(data, 0, data.length);
+    if (n != bytes) {
+      throw new IbreidException(file + ": truncated: storage " + s.key() + " ends after " + n + " of " + bytes
+          + " bytes");
     }
     return ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
   }

@@ -34,18 +34,13 @@ final class Pickled {
   /** A tensor as PyTorch rebuilds it: a storage, an element offset into it, a size and a stride. */
   record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {}
 
-  /** {@code collections.OrderedDict}: insertion-ordered; its instance attributes ({@code _metadata}) are kept apart. */
+  /** {@code collections.OrderedDict}: insertion-ordered; its instance attributes are not entries. */
   public static final class PyOrderedDict extends LinkedHashMap<Object, Object> {
     private static final long serialVersionUID = 1L;
-    private transient Object attributes;
 
-    /** BUILD with the instance's {@code __dict__} (a state dict's {@code _metadata}): kept, never applied. */
+    /** BUILD with the instance's {@code __dict__} (a state dict's {@code _metadata}, module versions): unused. */
     public void __setstate__(LinkedHashMap<?, ?> state) {
-      attributes = state;
-    }
-
-    Object attributes() {
-      return attributes;
+      // not needed to read the tensors
     }
   }
 

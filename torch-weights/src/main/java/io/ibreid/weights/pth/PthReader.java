@@ -13,7 +13,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,9 +213,5 @@ public final class PthReader {
     int size = view.dtype().size();
     return root.duplicate().position((int) (view.rootOffset() * size))
         .limit((int) ((view.rootOffset() + view.numel()) * size)).slice().order(root.order());
-  }
-
-  static Map<StorageRef, ByteBuffer> newBytesMap() {
-    return new HashMap<>();
   }
 }

@@ -53,7 +53,7 @@ final class ZipPth {
       }
       List<String> skipped = new ArrayList<>();
       Map<String, TensorRef> refs = PthReader.flatten(root, skipped);
-      Map<StorageRef, ByteBuffer> bytes = PthReader.newBytesMap();
+      Map<StorageRef, ByteBuffer> bytes = new HashMap<>();
       long fileSize = Files.size(file);
       for (StorageRef s : PthReader.storagesOf(refs)) {
         bytes.put(s, s.root() != null ? PthReader.view(s, bytes.get(s.root()))
@@ -126,14 +126,15 @@ final class ZipPth {
       throw new IbreidException(what + ": larger than " + (expected > bound ? "its entry can hold"
           : "one Java array") + "; the file is damaged or the storage cannot be read");
     }
-    byte[] data;
+    byte[] data = new byte[(int) expected];
+    int n;
     try (InputStream in = zip.getInputStream(e)) {
-      data = in.readNBytes((int) expected);
+      n = in.readNBytes(data, 0, data.length);
     } catch (ZipException x) {
       throw new IbreidException(what + ": damaged entry (" + x.getMessage() + ")", x);
     }
-    if (data.length != expected) {
-      throw new IbreidException(what + " but its entry ends after " + data.length + " bytes");
+    if (n != expected) {
+      throw new IbreidException(what + " but its entry ends after " + n + " bytes");
     }
     return ByteBuffer.wrap(data);
   }
