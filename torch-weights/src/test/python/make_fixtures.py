@@ -39,6 +39,8 @@ What is written (width w scales every channel count: stem w, stages w*(1, 2, 4, 
   stride 2 (f64 and f32; no neck).
 - reid-checkpoint.pth: a Re-ID training checkpoint as such code saves it: {'net': the resnet18-w2 state dict under
   'module.base.' plus a 'module.classifier.weight', 'epoch': int, 'mAP': numpy float64, 'cmc': numpy array}.
+- storage-view-v0.1.pth: a legacy storage view (PyTorch 0.1 to 0.3 wrote them): 'a' lies over elements 2..7 of
+  the storage of 'b' = arange(10) and holds [[3, 4], [5, 6]].
 - views.pth, views-legacy.pth, views.safetensors: tensors of every dtype, non-contiguous views, storage offsets, two
   tensors sharing one storage, a 0-d and an empty tensor (the .safetensors holds the same values contiguously).
 - whole-model.pth (a pickled nn.Module, not a state dict), torchscript.pt (torch.jit.save), and
@@ -178,6 +180,16 @@ MAGIC_NUMBER = 0x1950a86a20f9469cfc6c
 LEGACY_PROTOCOL = 1001
 
 
+class V01View:
+    """A tensor over a storage view, as PyTorch 0.1 to 0.3 could save one: the storage is the slice
+    [view_offset, view_offset + view_size) of root's storage, and the tensor lies over that slice at offset with
+    size and stride."""
+
+    def __init__(self, root, view_offset, view_size, offset, size, stride):
+        self.root, self.view_offset, self.view_size = root, view_offset, view_size
+        self.offset, self.size, self.stride = offset, size, stride
+
+
 def save_v01(state, path, lie_numel=None):
     """The legacy stream as PyTorch 0.1.x wrote it: each tensor reduced to (torch.FloatTensor, (), state) with the
     state tuple (storage, offset, size, stride) applied by __setstate__, storages as persistent ids
@@ -202,17 +214,24 @@ def save_v01(state, path, lie_numel=None):
                      torch.int64: torch.LongStorage}
 
     class StorageRef:
-        def __init__(self, t):
+        def __init__(self, t, view=None):
             self.t = t
             self.key = storage_key(t)
+            self.view = view
 
     class V01Pickler(pickle.Pickler):
         def persistent_id(self, obj):
             if isinstance(obj, StorageRef):
-                return ('storage', storage_class[obj.t.dtype], obj.key, 'cpu', storages[obj.key].numel(), None)
+                view = None
+                if obj.view is not None:  # (key, offset, size) of a slice of the root storage, in elements
+                    view = ('%s.%d' % (obj.key, obj.view[0]), obj.view[0], obj.view[1])
+                return ('storage', storage_class[obj.t.dtype], obj.key, 'cpu', storages[obj.key].numel(), view)
             return None
 
         def reducer_override(self, obj):
+            if isinstance(obj, V01View):
+                return (tensor_class[obj.root.dtype], (),
+                        (StorageRef(obj.root, (obj.view_offset, obj.view_size)), obj.offset, obj.size, obj.stride))
             if isinstance(obj, torch.Tensor):
                 return (tensor_class[obj.dtype], (),
                         (StorageRef(obj), obj.storage_offset(), tuple(obj.size()), obj.stride()))
@@ -363,6 +382,13 @@ def main():
     torch.save({'net': net, 'epoch': 80, 'mAP': np.float64(0.5731), 'cmc': np.arange(20) / 20.0},
                os.path.join(out, 'reid-checkpoint.pth'))
     manifest['state_dicts']['reid-checkpoint'] = describe(net)
+
+    # a legacy storage view (PyTorch 0.1 to 0.3): 'a' is elements 3..6 of root as [[3, 4], [5, 6]], 'b' the root
+    root = torch.arange(10, dtype=torch.float32)
+    save_v01(collections.OrderedDict([('a', V01View(root, 2, 6, 1, (2, 2), (2, 1))), ('b', root)]),
+             os.path.join(out, 'storage-view-v0.1.pth'))
+    loaded = torch.load(os.path.join(out, 'storage-view-v0.1.pth'))
+    assert torch.equal(loaded['a'], torch.tensor([[3., 4.], [5., 6.]])) and torch.equal(loaded['b'], root)
 
     # dtypes and views
     views = views_state()

@@ -172,17 +172,27 @@ class BadFilesTest {
     return ByteBuffer.allocate(5).order(ByteOrder.LITTLE_ENDIAN).put((byte) 'J').putInt(v).array();
   }
 
-  Path expandedZip(String name, int size) throws IOException {
+  Path expandedZip(String name, int size, ByteOrder order) throws IOException {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     entries.put("archive/data.pkl", expanded(1, size));
-    entries.put("archive/data/0", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(2.5f).array());
+    entries.put("archive/data/0", ByteBuffer.allocate(4).order(order).putFloat(2.5f).array());
+    if (order == ByteOrder.BIG_ENDIAN) {
+      entries.put("archive/byteorder", bytes("big"));
+    }
     return zip(name, entries);
+  }
+
+  Path expandedZip(String name, int size) throws IOException {
+    return expandedZip(name, size, ByteOrder.LITTLE_ENDIAN);
   }
 
   @Test
   void aZeroStrideRepeatsItsElementButNotWithoutBound() throws IOException {
     StateDict small = StateDict.read(expandedZip("expanded.pth", 3));
     assertThat(small.get("w").toFloatArray()).containsExactly(2.5f, 2.5f, 2.5f);
+    // the same from a big-endian writer (its byteorder entry says so)
+    StateDict big = StateDict.read(expandedZip("big-endian.pth", 2, ByteOrder.BIG_ENDIAN));
+    assertThat(big.get("w").toFloatArray()).containsExactly(2.5f, 2.5f);
     assertThat(refusal(expandedZip("huge.pth", 100_000_000))).isEqualTo("its tensors hold 100000000 elements over "
         + "storages of 1: more than 8 times their storages plus 16777216 (shared storages, zero strides) is not read");
   }

@@ -39,6 +39,11 @@ public final class Fixtures {
       Path target = extracted.resolve(name);
       if (!Files.exists(target)) {
         Files.createDirectories(target.getParent());
+        Path d = extracted;
+        for (Path part : extracted.relativize(target.getParent())) { // outer folders first: exit deletes in
+          d = d.resolve(part);                                       // reverse order, so after their files
+          d.toFile().deleteOnExit();
+        }
         try (InputStream in = url.openStream()) {
           Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         }

@@ -114,6 +114,14 @@ class FormatsTest {
   }
 
   @Test
+  void aLegacyStorageViewIsItsSliceOfTheRootStorage() {
+    StateDict sd = Fixtures.stateDict("storage-view-v0.1.pth");
+    assertThat(sd.get("a").shape()).containsExactly(2, 2);
+    assertThat(sd.get("a").toFloatArray()).containsExactly(3f, 4f, 5f, 6f);
+    assertThat(sd.get("b").toFloatArray()).containsExactly(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f);
+  }
+
+  @Test
   void aReidCheckpointIsFlattenedAndItsOtherValuesSkipped() throws Exception {
     StateDict sd = Fixtures.stateDict("reid-checkpoint.pth");
     Map<String, String> expected = new LinkedHashMap<>();
