@@ -9,7 +9,6 @@ import io.ibreid.weights.pth.Pickled.StorageRef;
 import io.ibreid.weights.pth.Pickled.StorageType;
 import io.ibreid.weights.pth.Pickled.TensorRef;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,13 +61,10 @@ public final class PthReader {
     return e.getClass().getSimpleName() + (m.isEmpty() ? "" : ": " + m);
   }
 
-  /** The PickleFault in an exception's causes (Pyrolite wraps what a __setstate__ throws), or null. */
+  /** The PickleFault among an exception's causes (Pyrolite wraps what a __setstate__ throws twice), or null. */
   static PickleFault faultIn(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof PickleFault f) {
-        return f;
-      }
-      if (t instanceof InvocationTargetException i && i.getCause() instanceof PickleFault f) {
         return f;
       }
     }
