@@ -7,9 +7,10 @@ How to run it (never needed by the build or CI: its output is committed):
     sudo apt-get install python3-torch python3-torchvision    # Debian 12: torch 1.13, torchvision 0.14
     /usr/bin/python3 torch-weights/src/test/python/make_fixtures.py
 
-It writes into torch-weights/src/test/resources/io/ibreid/weights/fixtures/ (override with --out) and is
-deterministic (fixed seeds, one thread): rerunning it on the same torch version rewrites the same bytes, except
-that the zip-format .pth files embed a random serialization id in torch >= 2.0. Only Debian's packages are used
+It writes into torch-weights/src/test/resources/io/ibreid/weights/fixtures/ (override with --out). Its values are
+deterministic (fixed seeds, one thread): rerunning it on the same torch version writes the same tensors and
+outputs. Some bytes are not: legacy-format files name their storages by memory address, torchscript.pt differs
+per run, and torch >= 2.0 puts a random serialization id in zip-format files. Only Debian's packages are used
 (no pip): the .safetensors files are written here by hand (8-byte little-endian header length, JSON header, raw
 little-endian data), since python3-safetensors is not packaged.
 
@@ -51,7 +52,6 @@ What is written (width w scales every channel count: stem w, stages w*(1, 2, 4, 
 import argparse
 import collections
 import copy
-import io
 import json
 import os
 import pickle
