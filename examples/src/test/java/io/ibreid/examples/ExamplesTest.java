@@ -3,22 +3,16 @@ package io.ibreid.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ibreid.cli.IbreidCli;
 import io.ibreid.core.IbreidException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * The example mains' command line, one main run end to end over the library API on a small generated set, and
- * {@code ibreid plugins} listing the method's terms.
- */
+/** The example mains' command line and one main run end to end over the library API on a small generated set. */
 class ExamplesTest {
   @Test
   void argumentsNameTheConfigTheRunAndTheOverrides() {
@@ -62,19 +56,5 @@ class ExamplesTest {
     assertThat(text).containsPattern("cosine\\(infrared \\d+, visible \\d+\\) = -?[01]\\.\\d{3}; cosine");
     assertThat(dir.resolve("run/checkpoints/best")).isDirectory();
     assertThat(Files.readString(dir.resolve("run/train.log"))).contains("Training full for 2 iterations");
-  }
-
-  @Test
-  void pluginsCommandListsTheMethodsTerms() {
-    StringWriter out = new StringWriter();
-    int status = IbreidCli.run(new String[] {"plugins"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
-    assertThat(status).isZero();
-    String text = out.toString();
-    String losses = text.substring(text.indexOf("losses:"), text.indexOf("datasets:"));
-    for (String term : new String[] {"vsd", "vcd", "vml", "ib", "vib", "ce", "triplet"}) {
-      assertThat(losses).containsPattern("(?m)^  " + term + "\\s");
-    }
-    String bottlenecks = text.substring(text.indexOf("bottlenecks:"), text.indexOf("losses:"));
-    assertThat(bottlenecks).containsPattern("(?m)^  vib\\s").containsPattern("(?m)^  mlp\\s");
   }
 }
