@@ -30,15 +30,15 @@ class ExamplesTest {
         .isInstanceOf(IbreidException.class).hasMessageStartingWith("unexpected argument [--set]; usage:");
   }
 
-  @Test
-  void fullExampleTrainsThenComparesTestImages(@TempDir Path dir) throws Exception {
+  /** Runs an example main on a small generated set with one epoch of two steps; returns what it printed. */
+  private static String runSmall(java.util.function.Consumer<String[]> main, Path dir) {
     Path configs = Path.of("").toAbsolutePath().getParent().resolve("configs");
     String previous = System.setProperty("ibreid.configs", configs.toString());
     PrintStream out = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     try {
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      FullExample.main(new String[] {"--out", dir.resolve("run").toString(),
+      main.accept(new String[] {"--out", dir.resolve("run").toString(),
           "data.root=" + dir.resolve("data"), "data.workers=1",
           "data.params={ids: 8, testIds: 4, height: 32, width: 16, images: 2, cameraPresence: 1, holdout: 2}",
           "sampler.identities=3", "sampler.instances=4", "schedule.epochs=1", "schedule.batchesPerEpoch=2",
@@ -51,10 +51,24 @@ class ExamplesTest {
         System.setProperty("ibreid.configs", previous);
       }
     }
-    String text = captured.toString(StandardCharsets.UTF_8);
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void fullExampleTrainsThenComparesTestImages(@TempDir Path dir) throws Exception {
+    String text = runSmall(FullExample::main, dir);
     assertThat(text).contains("training full: ", "epoch 1: holdout {mAP=").containsPattern("2 steps in \\d+ s");
     assertThat(text).containsPattern("cosine\\(infrared \\d+, visible \\d+\\) = -?[01]\\.\\d{3}; cosine");
     assertThat(dir.resolve("run/checkpoints/best")).isDirectory();
     assertThat(Files.readString(dir.resolve("run/train.log"))).contains("Training full for 2 iterations");
+  }
+
+  @Test
+  void aBaselineMainTrainsAndDescribesItsTestFeature(@TempDir Path dir) throws Exception {
+    String text = runSmall(CrossviewExample::main, dir);
+    assertThat(text).contains("training crossview: ", "epoch 1: holdout {mAP=").containsPattern("2 steps in \\d+ s");
+    assertThat(text).containsPattern("test-time feature: \\d+ columns, visible images \\[.+\\], infrared images "
+        + "\\[.+\\]");
+    assertThat(dir.resolve("run/checkpoints/best")).isDirectory();
   }
 }

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -60,10 +61,27 @@ final class ProgressListener implements TrainerListener, AutoCloseable {
         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed()
         .startsFrom(startIteration, java.time.Duration.ZERO).setMaxRenderedLength(MAX_RENDERED_LENGTH);
     if (lines != null) {
-      PrintStream out = lines;
-      builder.setConsumer(new DelegatingProgressBarConsumer(out::println, MAX_RENDERED_LENGTH));
+      builder.setConsumer(new DelegatingProgressBarConsumer(new Lines(lines), MAX_RENDERED_LENGTH));
     }
     bar = builder.build();
+  }
+
+  /** Prints each rendering as a line, except one equal to the line before (closing the bar renders it again). */
+  private static final class Lines implements Consumer<String> {
+    private final PrintStream out;
+    private String last;
+
+    Lines(PrintStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public synchronized void accept(String line) {
+      if (!line.equals(last)) {
+        out.println(line);
+        last = line;
+      }
+    }
   }
 
   @Override

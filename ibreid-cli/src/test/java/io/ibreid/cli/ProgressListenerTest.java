@@ -8,12 +8,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Away from a terminal the training bar writes one line per update (ProgressLogIT: the same through bin/ibreid). */
 class ProgressListenerTest {
   private static IterationRecord step(long i) {
-    return new IterationRecord(i, 0, 1e-3, 2.5, Map.of("ce", 2.0, "triplet", 0.5), Map.of(), 1.0, 10.0, 0.0, false);
+    return new IterationRecord(i, 0, 1e-3, 2.5, new TreeMap<>(Map.of("ce", 2.0, "triplet", 0.5)), Map.of(), 1.0, 10.0,
+        0.0, false);
   }
 
   @Test
@@ -34,6 +36,7 @@ class ProgressListenerTest {
     assertThat(rows.size()).as(text).isGreaterThanOrEqualTo(2);
     assertThat(rows).allSatisfy(row -> assertThat(row).startsWith("train"));
     assertThat(rows.get(rows.size() - 1)).contains("4/4", "loss 2.500", "ce=2.000 triplet=0.500");
+    assertThat(rows).doesNotHaveDuplicates();
   }
 
   @Test

@@ -19,8 +19,25 @@ class ProgressLogIT {
 
   @Test
   void aRedirectedProgressBarIsOneLinePerUpdate() throws Exception {
+    Path data = dir.resolve("sysu");
+    Launcher.Run synth = Launcher.run(dir, Map.of(), 300, "synth", "--layout", "sysu", "--out", data.toString(),
+        "--ids", "8", "--test-ids", "4", "--size", "32x16", "--images", "2", "--camera-presence", "1");
+    assertThat(synth.status()).as(synth.describe()).isZero();
     Path config = dir.resolve("tiny.yaml");
-    Files.writeString(config, IbreidCliTest.CONFIG); // 2 epochs of 3 batches
+    Files.writeString(config, """
+        name: progress-log
+        seed: 3
+        data: {type: sysu, root: %s, workers: 1}
+        input: {height: 32, width: 16}
+        sampler: {identities: 3, instances: 2}
+        branches:
+          shared:
+            encoder: {type: small-resnet, params: {width: 4, stages: [1], observationSize: 8}}
+            bottleneck: {type: mlp, params: {dim: 4, hidden: []}}
+        losses:
+          - {type: ce, branch: shared}
+        schedule: {epochs: 2, batchesPerEpoch: 3}
+        """.formatted(data));
     Launcher.Run r = Launcher.run(dir, Map.of("IBREID_JAVA_OPTS", "-Xmx1g"), 600, "train", "--config",
         config.toString(), "--out", dir.resolve("run").toString());
     assertThat(r.status()).as(r.describe()).isZero();
