@@ -80,7 +80,7 @@ public final class BenchMain implements Callable<Integer> {
   int steps = 10;
 
   @Option(names = "--warmup", description = "untimed warm-up steps before an encoder's first round: a count, or auto "
-      + "(default): until the JIT compiler has spent at most " + JitWarmup.IDLE_PERCENT + " % of the "
+      + "(default): until the JIT compiler has spent at most " + JitWarmup.IDLE_PERCENT + " %% of the "
       + "last " + JitWarmup.WINDOW + " steps' wall "
       + "time compiling (at least "
       + JitWarmup.MIN_STEPS + ", at most " + JitWarmup.MAX_STEPS + " steps or " + (int) JitWarmup.MAX_SECONDS

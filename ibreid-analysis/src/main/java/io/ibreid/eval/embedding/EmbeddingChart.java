@@ -1,4 +1,4 @@
-package io.ibreid.eval.report;
+package io.ibreid.eval.embedding;
 
 import io.ibreid.core.branch.View;
 import java.awt.Color;

@@ -29,11 +29,7 @@ import java.util.Set;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 
 /**
  * The ablation's design, fixed before any training: every run (group, variant, seed, RegDB trial or z size) with its
@@ -50,6 +46,7 @@ public final class AblationPlan {
   /** Written into each run directory before it is trained: the run's entry of the plan. */
   public static final String RUN_FILE = "plan-run.json";
   static final int VERSION = 2;
+  private static final JsonDiff PLAN_DIFF = new JsonDiff("plan", "in plan.json", "now");
 
   /** What the user asked for ({@link AblationDesign#settings()}, normalised). */
   record Settings(List<String> variants, int seeds, int iterations, int epochs, int sysuTrials, Path sysuData,
@@ -411,87 +408,11 @@ public final class AblationPlan {
    * they are equal.
    */
   static String firstDifference(JsonNode was, JsonNode now) {
-    return diff(was, now, "");
-  }
-
-  private static String diff(JsonNode was, JsonNode now, String path) {
-    if (was == null || now == null || was.getNodeType() != now.getNodeType()) {
-      return (path.isEmpty() ? "plan" : path) + ": " + shortText(was) + " in plan.json, " + shortText(now) + " now";
-    }
-    if (now.isObject()) {
-      Set<String> keys = new LinkedHashSet<>();
-      now.fieldNames().forEachRemaining(keys::add);
-      was.fieldNames().forEachRemaining(keys::add);
-      for (String k : keys) {
-        String d = diff(was.get(k), now.get(k), path.isEmpty() ? k : path + "." + k);
-        if (d != null) {
-          return d;
-        }
-      }
-      return null;
-    }
-    if (now.isArray()) {
-      boolean ids = now.size() > 0 && now.get(0).has("id");
-      if (ids || was.size() == now.size()) {
-        for (int i = 0; i < Math.min(was.size(), now.size()); i++) {
-          String label = ids ? now.get(i).path("id").asText() : String.valueOf(i);
-          String d = diff(was.get(i), now.get(i), path + "[" + label + "]");
-          if (d != null) {
-            return d;
-          }
-        }
-      }
-      if (was.size() != now.size()) {
-        return path + ": " + (ids ? was.size() + " entries" : shortText(was)) + " in plan.json, "
-            + (ids ? now.size() + " entries" : shortText(now)) + " now";
-      }
-      return null;
-    }
-    // numbers by value: a long written and read back is an int node
-    boolean same = now.isNumber() ? was.decimalValue().compareTo(now.decimalValue()) == 0 : was.equals(now);
-    return same ? null : path + ": " + shortText(was) + " in plan.json, " + shortText(now) + " now";
-  }
-
-  private static String shortText(JsonNode n) {
-    if (n == null || n.isMissingNode()) {
-      return "absent";
-    }
-    String s = n.isTextual() ? n.asText() : n.toString();
-    return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    return PLAN_DIFF.first(was, now);
   }
 
   static Iterator<JsonNode> entries(JsonNode plan) {
     return plan.path("runs").elements();
-  }
-
-  private static final Pattern ITER = Pattern.compile(
-      "^(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3}) .*\\biter (\\d+)/(\\d+)");
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
-
-  /** Training steps per second measured in a train.log (iterations over time between logged steps), or NaN. */
-  static double stepsPerSecond(List<String> lines) {
-    double steps = 0;
-    double seconds = 0;
-    LocalDateTime lastTime = null;
-    long lastIter = -1;
-    for (String line : lines) {
-      Matcher m = ITER.matcher(line);
-      if (!m.find()) {
-        continue;
-      }
-      LocalDateTime t = LocalDateTime.parse(m.group(1), TIME);
-      long it = Long.parseLong(m.group(2));
-      if (lastTime != null && it > lastIter) {
-        double dt = java.time.Duration.between(lastTime, t).toMillis() / 1000.0;
-        if (dt > 0 && dt < 600) { // longer gaps: a pause or a restart, not training
-          steps += it - lastIter;
-          seconds += dt;
-        }
-      }
-      lastTime = t;
-      lastIter = it;
-    }
-    return seconds > 0 ? steps / seconds : Double.NaN;
   }
 
   /**
@@ -509,7 +430,7 @@ public final class AblationPlan {
           if (!Files.isRegularFile(cfg)) {
             continue;
           }
-          double rate = stepsPerSecond(Files.readAllLines(log));
+          double rate = TrainLogTiming.stepsPerSecond(Files.readAllLines(log));
           if (Double.isNaN(rate)) {
             continue;
           }

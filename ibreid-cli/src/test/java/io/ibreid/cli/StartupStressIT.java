@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Run counts: {@code -Dibreid.stress.evalFeatures} (default 50) and {@code -Dibreid.stress.eval} (default 8; an
  * eval run loads ND4J and takes ~3 s, so the documented stress command raises it to 50:
- * {@code mvn -B verify -pl examples -am -Dit.test=StartupStressIT -Dibreid.stress.eval=50 -Dsurefire.skip=true}).
+ * {@code mvn -B verify -pl ibreid-cli -am -Dit.test=StartupStressIT -Dibreid.stress.eval=50 -Dsurefire.skip=true}).
  */
 class StartupStressIT {
   static final long LIMIT_SECONDS = 60;

@@ -1,16 +1,14 @@
 package io.ibreid.ablation;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** plan.json's comparison, the data fingerprint and the steps/s read from a train.log. */
+/** plan.json's comparison and the data fingerprint. */
 class AblationPlanTest {
   private static JsonNode json(String s) throws Exception {
     return AblationPlan.JSON.readTree(s);
@@ -65,20 +63,5 @@ class AblationPlanTest {
     Files.writeString(root.resolve("exp/test_id.txt"), "4,6");
     assertThat(AblationPlan.fingerprint(root).get("sha256")).isNotEqualTo(a.get("sha256"));
     assertThat(AblationPlan.fingerprint(dir.resolve("none")).get("missing").asBoolean()).isTrue();
-  }
-
-  @Test
-  void stepsPerSecondFromTheLogSkippingPauses() {
-    List<String> log = List.of(
-        "2026-12-04 19:37:39.599 INFO  i.i.core.train.Trainer - Training baseline-ce for 1500 iterations",
-        "2026-12-04 19:38:00.000 INFO  i.i.core.train.Trainer - iter 10/1500 epoch 1 lr 0.0003 loss 29.1",
-        "2026-12-04 19:38:10.000 INFO  i.i.core.train.Trainer - iter 20/1500 epoch 1 lr 0.0004 loss 25.0",
-        "2026-12-04 19:38:30.000 INFO  i.i.core.train.Trainer - iter 40/1500 epoch 1 lr 0.0004 loss 25.0",
-        // an hour's pause (an interrupted run resumed later) is not training time
-        "2026-12-04 20:38:30.000 INFO  iter 50/1500 epoch 1 lr 0.0004 loss 25.0",
-        "2026-12-04 20:38:40.000 INFO  iter 60/1500 epoch 1 lr 0.0004 loss 25.0");
-    // (10 + 20 + 10) steps in (10 + 20 + 10) s
-    assertThat(AblationPlan.stepsPerSecond(log)).isCloseTo(1.0, within(1e-12));
-    assertThat(AblationPlan.stepsPerSecond(List.of("nothing"))).isNaN();
   }
 }
