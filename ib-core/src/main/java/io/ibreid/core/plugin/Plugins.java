@@ -64,7 +64,8 @@ public final class Plugins {
       throw new IbreidException("plug-in " + plugin.getClass().getName() + " contributes " + factory.getClass().getName()
           + ", whose kind " + kind + " it does not implement");
     }
-    PluginFactory<?> previous = byKind.computeIfAbsent(kind, k -> new TreeMap<>()).putIfAbsent(factory.name(), factory);
+    PluginFactory<?> previous = byKind.computeIfAbsent(kind, k -> new TreeMap<>())
+        .putIfAbsent(factory.name(), factory);
     if (previous != null && previous.getClass() != factory.getClass()) {
       throw new IbreidException("Two " + kind.label() + " plug-ins are named [" + factory.name() + "]: "
           + previous.getClass().getName() + " and " + factory.getClass().getName());
