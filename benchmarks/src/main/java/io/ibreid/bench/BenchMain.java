@@ -5,6 +5,7 @@ import io.ibreid.core.branch.Branch;
 import io.ibreid.core.branch.BranchRole;
 import io.ibreid.core.branch.ReidModel;
 import io.ibreid.core.natives.NativeRuntime;
+import io.ibreid.core.observation.EncoderFactory;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.Plugins;
 import java.nio.file.Files;
@@ -23,9 +24,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.schedule.FixedSchedule;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Benchmark main: the SGEMM rate through ND4J, then for each encoder configuration a one-branch model (encoder +
@@ -194,7 +195,8 @@ public final class BenchMain implements Callable<Integer> {
       bp.dim = zDim;
       List<Branch> list = new ArrayList<>();
       for (BranchRole role : roles()) {
-        list.add(new Branch(role, plugins.encoder(name).createFromMap(new LinkedHashMap<>(p), "encoder.params"),
+        list.add(new Branch(role,
+            plugins.get(EncoderFactory.KIND, name).fromConfig(new LinkedHashMap<>(p), "encoder.params"),
             new MlpBottleneck(bp)));
       }
       ReidModel model = ReidModel.build(list, shape, classes, new ReidModel.Options(1, dataType,

@@ -3,9 +3,12 @@ package io.ibreid.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.branch.ReidModel;
-import io.ibreid.core.config.ConfigException;
 import io.ibreid.core.config.ConfigLoader;
+import io.ibreid.core.config.ConfigValidator;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.observation.ImageShape;
@@ -17,8 +20,6 @@ import io.ibreid.core.train.RunDirectory;
 import io.ibreid.core.train.Trainer;
 import io.ibreid.core.train.TrainerListener;
 import io.ibreid.core.train.TrainingSummary;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,7 +72,7 @@ class ShippedConfigsTest {
     assertThat(config.data.type).isEqualTo("synthetic-sysu");
     assertThat(config.data.root).isEqualTo("data/lab-sysu");
     Plugins plugins = plugins();
-    ModelAssembly.check(config, plugins);
+    ConfigValidator.validate(config, plugins);
     TinyTrainingSet data = data(config);
     ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses(),
         data.batchesPerEpoch());
@@ -99,7 +100,7 @@ class ShippedConfigsTest {
     RunConfig config = ConfigLoader.load(CONFIGS.resolve("full.yaml"),
         List.of("sampler.identities=4", "sampler.instances=4", "schedule.maxIterations=3"));
     Plugins plugins = plugins();
-    ModelAssembly.check(config, plugins);
+    ConfigValidator.validate(config, plugins);
     TinyTrainingSet data = data(config);
     ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses(),
         data.batchesPerEpoch());
@@ -120,12 +121,12 @@ class ShippedConfigsTest {
     Plugins plugins = plugins();
     RunConfig vcdOnVisible = ConfigLoader.load(CONFIGS.resolve("vsd.yaml"),
         List.of("losses.10={type: vcd, branch: visible}"));
-    assertThatThrownBy(() -> ModelAssembly.check(vcdOnVisible, plugins)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> ConfigValidator.validate(vcdOnVisible, plugins)).isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("config key [losses.10.branch] = [visible]: vcd pairs the visible and infrared")
         .hasMessageContaining("needs branch: shared");
     RunConfig vibOnMlp = ConfigLoader.load(CONFIGS.resolve("baseline-ce.yaml"),
         List.of("losses.4={type: vib, branch: shared}", "sampler.identities=2", "sampler.instances=2"));
-    ModelAssembly.check(vibOnMlp, plugins);
+    ConfigValidator.validate(vibOnMlp, plugins);
     TinyTrainingSet data = data(vibOnMlp);
     ReidModel model = ModelAssembly.model(vibOnMlp, plugins, data.imageShape(), data.numClasses(), 1);
     assertThatThrownBy(() -> ModelAssembly.objective(vibOnMlp, plugins, model)).isInstanceOf(ConfigException.class)

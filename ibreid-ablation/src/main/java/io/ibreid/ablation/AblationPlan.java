@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
+import io.ibreid.core.observation.EncoderFactory;
 import io.ibreid.core.plugin.Plugins;
 import io.ibreid.data.synthetic.FactorFile;
 import io.ibreid.data.synthetic.SyntheticGenerator;
@@ -19,14 +20,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.Locale;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -212,7 +215,8 @@ public final class AblationPlan {
       RunConfig cfg = ConfigLoader.load(configFile.apply(s.zdimVariant()), base);
       String branch = cfg.branches.keySet().iterator().next();
       RunConfig.PluginSpec enc = cfg.branches.get(branch).encoder;
-      d = Plugins.discover().encoder(enc.type).createFromMap(enc.params, "branches." + branch + ".encoder.params")
+      d = Plugins.discover().get(EncoderFactory.KIND, enc.type).fromConfig(enc.params,
+          "branches." + branch + ".encoder.params")
           .observationSize();
       int dd = d;
       sizes = s.zdims() != null ? s.zdims().stream().filter(z -> z > 0).toList()

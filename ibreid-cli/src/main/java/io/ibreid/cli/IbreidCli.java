@@ -1,13 +1,12 @@
 package io.ibreid.cli;
 
-import com.google.inject.CreationException;
-import com.google.inject.ProvisionException;
 import io.ibreid.core.IbreidException;
+import io.ibreid.core.UserFacing;
 import io.ibreid.core.natives.NativeRuntime;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The {@code ibreid} command line. Every failure the user can act on prints one line to stderr and exits with
@@ -118,7 +117,7 @@ public final class IbreidCli implements Runnable {
 
   /** One line {@code ibreid: <message>} (and with --debug the stack trace); returns the exit status, 2. */
   static int reportFailure(Exception e, PrintWriter err, boolean debug) {
-    Throwable cause = userFacing(e);
+    Throwable cause = UserFacing.exception(e);
     String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     if (!(cause instanceof IbreidException)) {
       message = cause.getClass().getSimpleName() + ": " + message;
@@ -129,43 +128,6 @@ public final class IbreidCli implements Runnable {
     }
     err.flush();
     return 2;
-  }
-
-  /** Unwraps Guice and reflection wrappers down to the exception that explains the failure. */
-  static Throwable userFacing(Throwable e) {
-    Throwable t = e;
-    for (int depth = 0; depth < 10 && t != null; depth++) {
-      if (t instanceof IbreidException) {
-        return t;
-      }
-      if (t instanceof ProvisionException p && !p.getErrorMessages().isEmpty()
-          && p.getErrorMessages().iterator().next().getCause() != null) {
-        t = p.getErrorMessages().iterator().next().getCause();
-        continue;
-      }
-      if (t instanceof CreationException c && !c.getErrorMessages().isEmpty()
-          && c.getErrorMessages().iterator().next().getCause() != null) {
-        t = c.getErrorMessages().iterator().next().getCause();
-        continue;
-      }
-      if (t.getCause() == null || t.getCause() == t) {
-        return t;
-      }
-      if (t instanceof java.io.UncheckedIOException || t instanceof java.lang.reflect.InvocationTargetException
-          || t instanceof java.util.concurrent.ExecutionException) {
-        t = t.getCause();
-        continue;
-      }
-      Throwable inner = t.getCause();
-      while (inner != null) {
-        if (inner instanceof IbreidException) {
-          return inner;
-        }
-        inner = inner.getCause() == inner ? null : inner.getCause();
-      }
-      return t;
-    }
-    return t == null ? e : t;
   }
 
   /** Version from the jar manifest. */

@@ -1,6 +1,7 @@
 package io.ibreid.cli;
 
 import io.ibreid.Ibreid;
+import io.ibreid.core.builtin.CorePlugin;
 import io.ibreid.core.plugin.PluginFactory;
 import io.ibreid.core.plugin.PluginKind;
 import io.ibreid.core.plugin.Plugins;
@@ -20,7 +21,7 @@ final class PluginsCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Plugins plugins = Ibreid.plugins();
-    for (PluginKind kind : PluginKind.values()) {
+    for (PluginKind<?> kind : CorePlugin.KINDS) {
       Map<String, ? extends PluginFactory<?>> all = plugins.all(kind);
       out.println(kind.plural() + ":");
       if (all.isEmpty()) {

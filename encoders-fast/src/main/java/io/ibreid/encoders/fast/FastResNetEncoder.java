@@ -1,6 +1,6 @@
 package io.ibreid.encoders.fast;
 
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.observation.Encoder;
 import io.ibreid.core.observation.EncoderFactory;
 import io.ibreid.core.observation.ImageShape;

@@ -6,6 +6,7 @@ import io.ibreid.core.bottleneck.MlpBottleneck;
 import io.ibreid.core.branch.Branch;
 import io.ibreid.core.branch.BranchRole;
 import io.ibreid.core.branch.ReidModel;
+import io.ibreid.core.observation.EncoderFactory;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.Plugins;
@@ -34,8 +35,8 @@ class FastResNetPersistenceTest {
   void serviceLoaderFindsThePluginAndItCreatesTheEncoderFromAConfigMap() {
     assertThat(ServiceLoader.load(IbreidPlugin.class).stream().map(ServiceLoader.Provider::type))
         .contains(FastEncodersPlugin.class);
-    var encoder = Plugins.discover().encoder("fast-resnet")
-        .createFromMap(Map.of("width", 8, "stages", List.of(1, 1), "observationSize", 64), "encoder.params");
+    var encoder = Plugins.discover().get(EncoderFactory.KIND, "fast-resnet")
+        .fromConfig(Map.of("width", 8, "stages", List.of(1, 1), "observationSize", 64), "encoder.params");
     assertThat(encoder).isInstanceOf(FastResNetEncoder.class);
     assertThat(encoder.observationSize()).isEqualTo(64);
   }

@@ -3,7 +3,7 @@ package io.ibreid.core.train;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.branch.OutputKey;
 import io.ibreid.core.branch.ReidModel;
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.loss.LossInput;
 import io.ibreid.core.loss.LossResult;

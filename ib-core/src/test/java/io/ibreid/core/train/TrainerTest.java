@@ -8,7 +8,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.branch.ReidModel;
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
 import java.nio.file.Files;
@@ -128,11 +128,11 @@ class TrainerTest {
   void aTermReadingAnOutputNoBranchProducesFailsBeforeWork(@TempDir Path dir) {
     RunConfig config = ConfigLoader.parse(YAML, List.of("losses.3.inputs.features=infrared.z"));
     assertThatThrownBy(() -> trainer(config, dir))
-        .rootCause().isInstanceOf(ConfigException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessage("config key [losses.3.inputs.features] = [infrared.z]: loss term [tri_shared_ir] reads branch "
             + "infrared, which is not configured; branches: [visible, shared]");
     RunConfig unknown = ConfigLoader.parse(YAML, List.of("losses.0.type=vcdx"));
-    assertThatThrownBy(() -> trainer(unknown, dir)).rootCause().hasMessageStartingWith("Unknown loss [vcdx], known "
+    assertThatThrownBy(() -> trainer(unknown, dir)).hasMessageStartingWith("Unknown loss [vcdx], known "
         + "options [");
     RunConfig noOutput = ConfigLoader.parse(YAML, List.of("losses.3.inputs.features=shared.mu"));
     assertThatThrownBy(() -> trainer(noOutput, dir)).rootCause()

@@ -6,6 +6,7 @@ import io.ibreid.core.loss.LossContext;
 import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.loss.LossTerm;
 import io.ibreid.core.plugin.IbreidPlugin;
+import io.ibreid.core.plugin.PluginFactory;
 import io.ibreid.core.plugin.Plugins;
 import java.util.List;
 import java.util.Map;
@@ -19,15 +20,14 @@ class CrossViewPluginDiscoveryTest {
     List<IbreidPlugin> found = ServiceLoader.load(IbreidPlugin.class).stream().map(ServiceLoader.Provider::get)
         .filter(p -> p instanceof CrossViewPlugin).toList();
     assertThat(found).hasSize(1);
-    assertThat(found.get(0).losses()).extracting(LossFactory::name).containsExactly("vcd", "vml");
+    assertThat(found.get(0).factories()).extracting(PluginFactory::name).containsExactly("vcd", "vml");
     Plugins plugins = Plugins.discover();
-    assertThat(create(plugins.loss("vcd"))).isInstanceOf(VariationalCrossDistillation.class);
-    assertThat(create(plugins.loss("vml"))).isInstanceOf(VariationalMutualLearning.class);
+    assertThat(create(plugins.get(LossFactory.KIND, "vcd"))).isInstanceOf(VariationalCrossDistillation.class);
+    assertThat(create(plugins.get(LossFactory.KIND, "vml"))).isInstanceOf(VariationalMutualLearning.class);
   }
 
-  private static <P> LossTerm create(LossFactory<P> factory) {
-    P params = factory.bind(Map.of(), "losses.0.params");
-    return factory.create(params, new LossContext(factory.name(), 1, 10,
+  private static LossTerm create(LossFactory<?> factory) {
+    return factory.fromConfig(Map.of(), "losses.0.params", new LossContext(factory.name(), 1, 10,
         Map.of("v1", 10, "z1", 10, "v2", 10, "z2", 10)));
   }
 }

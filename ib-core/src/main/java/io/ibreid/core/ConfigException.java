@@ -1,6 +1,4 @@
-package io.ibreid.core.config;
-
-import io.ibreid.core.IbreidException;
+package io.ibreid.core;
 
 /** A configuration value is missing, unknown, of the wrong type or out of range; the message names the key. */
 public class ConfigException extends IbreidException {
