@@ -10,9 +10,10 @@ import java.util.Set;
  * averages over its positions (global average pooling) into the output vector. A step is a unit (convolution, batch
  * normalisation, optional ReLU), a max pooling, or a residual block; {@link Builder} chains them and keeps track of
  * the shape. {@link #smallResNet} is the layout of {@code fast-resnet} (ib-core's {@code small-resnet}); a
- * torchvision ResNet is another chain of the same steps: a 7×7/2 stem unit, a 3×3/2 max pooling, {@link
- * Builder#bottleneck} (ResNet-50/101) or {@link Builder#basicBlock} (ResNet-18/34) stages whose last stage's first
- * stride is the "last stride", and no expansion unit.
+ * torchvision ResNet is another chain of the same steps, with {@link Builder#symmetricPadding}: a 7×7/2 stem unit, a
+ * 3×3/2 max pooling with padding 1, stages of {@link Builder#bottleneck} (ResNet-50/101) or {@link
+ * Builder#basicBlock} (ResNet-18/34) blocks where the first block of the last stage has the "last stride" (1 or 2),
+ * and no expansion unit. A BN-neck follows the trunk as a layer of its own ({@link FastResNetEncoder}).
  */
 public final class TrunkPlan {
   /** One step of the trunk. */
@@ -90,6 +91,7 @@ public final class TrunkPlan {
     private int c;
     private int h;
     private int w;
+    private boolean symmetric;
 
     private Builder(int channels, int height, int width) {
       inChannels = channels;
@@ -104,7 +106,16 @@ public final class TrunkPlan {
       if (name.contains("_") || !names.add(name)) {
         throw new IllegalArgumentException("trunk unit name " + name + " is used twice or contains '_'");
       }
-      return new ConvUnit(name, in, out, kernel, stride, height, width);
+      return new ConvUnit(name, in, out, kernel, stride, symmetric ? kernel / 2 : ConvUnit.SAME, height, width);
+    }
+
+    /**
+     * Units added from here on pad k/2 zeros on every side, as torchvision's ResNets do, instead of libnd4j's SAME
+     * padding ({@link ConvUnit}); the two differ where a stride of 2 meets an even size.
+     */
+    public Builder symmetricPadding() {
+      symmetric = true;
+      return this;
     }
 
     private void moveTo(int channels, int height, int width) {
