@@ -6,10 +6,12 @@ import io.ibreid.core.branch.ReidModel;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.data.DataContext;
 import io.ibreid.core.data.TrainingSet;
+import io.ibreid.core.objective.Objective;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.PluginModule;
 import io.ibreid.core.plugin.Plugins;
+import io.ibreid.core.run.RunDirectory;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,7 +62,7 @@ public final class TrainingModule extends AbstractModule {
   @Provides
   @Singleton
   ReidModel model(RunConfig c, Plugins plugins, TrainingSet data) {
-    return ModelAssembly.model(c, plugins, data.imageShape(), data.numClasses(), Trainer.batchesPerEpoch(c, data));
+    return ModelAssembly.model(c, plugins, data.imageShape(), data.numClasses());
   }
 
   @Provides

@@ -15,7 +15,7 @@ import io.ibreid.core.loss.Slot;
 import io.ibreid.core.plugin.Plugins;
 import io.ibreid.core.testing.GradientChecks;
 import io.ibreid.core.testing.TinyGraphs;
-import io.ibreid.core.train.Objective;
+import io.ibreid.core.objective.Objective;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;

@@ -11,7 +11,7 @@ import io.ibreid.core.loss.LossTerm;
 import io.ibreid.core.loss.Slot;
 import io.ibreid.core.testing.GradientChecks;
 import io.ibreid.core.testing.TinyGraphs;
-import io.ibreid.core.train.Objective;
+import io.ibreid.core.objective.Objective;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

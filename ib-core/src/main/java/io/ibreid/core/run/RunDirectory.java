@@ -1,4 +1,4 @@
-package io.ibreid.core.train;
+package io.ibreid.core.run;
 
 import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.IbreidException;
