@@ -10,6 +10,7 @@ import io.ibreid.core.loss.LossResult;
 import io.ibreid.core.loss.LossTerm;
 import io.ibreid.core.loss.Slot;
 import io.ibreid.core.random.Seeds;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ public final class Objective {
   public Objective(ReidModel model, List<BoundTerm> terms, long seed) {
     this.terms = List.copyOf(terms);
     this.seed = seed;
-    this.outputIndex = new java.util.ArrayList<>();
+    this.outputIndex = new ArrayList<>();
     for (BoundTerm t : terms) {
       Map<String, Integer> index = new LinkedHashMap<>();
       for (Slot s : t.slots()) {
