@@ -7,7 +7,7 @@ import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.Plugins;
-import io.ibreid.core.train.TrainedRun;
+import io.ibreid.core.run.TrainedRun;
 import io.ibreid.data.image.ImageLoader;
 import io.ibreid.eval.extract.TrainingImageLoader;
 import io.ibreid.eval.features.FeatureMatrix;

@@ -10,15 +10,14 @@ import io.ibreid.core.data.TrainingSet;
 import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.Plugins;
-import io.ibreid.core.train.Checkpoints;
-import io.ibreid.core.train.IterationRecord;
-import io.ibreid.core.train.RunDirectory;
+import io.ibreid.core.run.Checkpoints;
+import io.ibreid.core.run.RunDirectory;
+import io.ibreid.core.train.ModelAssembly;
 import io.ibreid.core.train.Trainer;
 import io.ibreid.core.train.TrainerListener;
 import io.ibreid.core.train.TrainingModule;
 import io.ibreid.core.train.TrainingSummary;
 import io.ibreid.eval.run.ValidationModule;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,7 +111,7 @@ public final class Ibreid {
     listeners.addAll(options.listeners());
     TrainingSummary summary;
     try (TrainingSet closing = data) {
-      summary = trainer.train(options.resume(), new Broadcast(listeners));
+      summary = trainer.train(options.resume(), TrainerListener.all(listeners));
     } catch (RuntimeException e) {
       RuntimeException shown = UserFacing.exception(e);
       if (log != null) {
@@ -130,11 +129,11 @@ public final class Ibreid {
   private static TrainResult result(RunConfig config, Path runDir, TrainingSummary summary) {
     RunDirectory run = new RunDirectory(runDir);
     Checkpoints checkpoints = new Checkpoints(run.checkpoints(), config.checkpoint.keep);
+    Path chosen = checkpoints.chosen().orElse(summary.checkpoint());
     Optional<Map<String, Object>> best = checkpoints.best();
-    Path bestDir = run.checkpoints().resolve("best");
-    Path chosen = best.isPresent() && Checkpoints.verify(bestDir).isEmpty() ? bestDir : summary.checkpoint();
     Map<String, Double> scores = new LinkedHashMap<>();
-    if (bestDir.equals(chosen) && best.get().get("scores") instanceof Map<?, ?> m) {
+    if (run.checkpoints().resolve("best").equals(chosen) && best.isPresent()
+        && best.get().get("scores") instanceof Map<?, ?> m) {
       m.forEach((k, v) -> {
         if (v instanceof Number n) {
           scores.put(String.valueOf(k), n.doubleValue());
@@ -151,43 +150,5 @@ public final class Ibreid {
    */
   public static Plugins plugins(IbreidPlugin... extra) {
     return Plugins.discover(extra);
-  }
-
-  /** Hands every event to each listener in order. */
-  private record Broadcast(List<TrainerListener> listeners) implements TrainerListener {
-    @Override
-    public void onStart(long startIteration, long totalIterations, String description) {
-      listeners.forEach(l -> l.onStart(startIteration, totalIterations, description));
-    }
-
-    @Override
-    public void onIteration(IterationRecord record) {
-      listeners.forEach(l -> l.onIteration(record));
-    }
-
-    @Override
-    public void onCheckpoint(Path checkpoint) {
-      listeners.forEach(l -> l.onCheckpoint(checkpoint));
-    }
-
-    @Override
-    public void onEpochEnd(int epoch, IterationRecord last) {
-      listeners.forEach(l -> l.onEpochEnd(epoch, last));
-    }
-
-    @Override
-    public void onValidation(int epoch, Map<String, Double> scores) {
-      listeners.forEach(l -> l.onValidation(epoch, scores));
-    }
-
-    @Override
-    public void onFinish(TrainingSummary summary) {
-      listeners.forEach(l -> l.onFinish(summary));
-    }
-
-    @Override
-    public void onLog(Level level, String message) {
-      listeners.forEach(l -> l.onLog(level, message));
-    }
   }
 }

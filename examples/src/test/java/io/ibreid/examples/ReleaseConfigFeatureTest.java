@@ -29,8 +29,7 @@ class ReleaseConfigFeatureTest {
         ShippedConfigsTest.SMALL);
     Plugins plugins = Plugins.discover();
     TinyTrainingSet data = ShippedConfigsTest.data(config);
-    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses(),
-        data.batchesPerEpoch());
+    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses());
     assertThat(model.wiring()).isEqualTo(Wiring.RELEASE);
     Map<String, ModelFeatures> sets = ModelFeatures.sets(model, config.evaluation, new TrainingImageLoader(), 8);
     ModelFeatures primary = sets.get("");

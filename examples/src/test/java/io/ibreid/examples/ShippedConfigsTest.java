@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ibreid.core.ConfigException;
 import io.ibreid.core.branch.ReidModel;
+import io.ibreid.core.branch.WiredBatch;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.ConfigValidator;
 import io.ibreid.core.config.RunConfig;
@@ -15,8 +16,8 @@ import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.Plugins;
 import io.ibreid.core.testing.TinyTrainingSet;
 import io.ibreid.core.train.ModelAssembly;
-import io.ibreid.core.train.Objective;
-import io.ibreid.core.train.RunDirectory;
+import io.ibreid.core.objective.Objective;
+import io.ibreid.core.run.RunDirectory;
 import io.ibreid.core.train.Trainer;
 import io.ibreid.core.train.TrainerListener;
 import io.ibreid.core.train.TrainingSummary;
@@ -74,8 +75,7 @@ class ShippedConfigsTest {
     Plugins plugins = plugins();
     ConfigValidator.validate(config, plugins);
     TinyTrainingSet data = data(config);
-    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses(),
-        data.batchesPerEpoch());
+    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses());
     Objective objective = ModelAssembly.objective(config, plugins, model);
     assertThat(objective.terms()).extracting(Objective.BoundTerm::label)
         .containsExactly(labels.split(",\\s*"));
@@ -84,8 +84,9 @@ class ShippedConfigsTest {
     }
     CrossModalBatch batch = data.batch(0, 0);
     Objective.Evaluation[] eval = new Objective.Evaluation[1];
-    model.graph().forwardBackward(model.trainingInputs(batch, 1), outs -> {
-      eval[0] = objective.evaluate(outs, batch, 0);
+    WiredBatch wired = model.wire(batch);
+    model.forwardBackward(wired, 1, outs -> {
+      eval[0] = objective.evaluate(outs, wired, 0);
       return eval[0].errors();
     });
     assertThat(eval[0].nonFiniteTerm()).isNull();
@@ -102,8 +103,7 @@ class ShippedConfigsTest {
     Plugins plugins = plugins();
     ConfigValidator.validate(config, plugins);
     TinyTrainingSet data = data(config);
-    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses(),
-        data.batchesPerEpoch());
+    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses());
     Objective objective = ModelAssembly.objective(config, plugins, model);
     TrainingSummary s = new Trainer(config, model, objective, data, new RunDirectory(dir))
         .train(false, new TrainerListener() {});
@@ -128,7 +128,7 @@ class ShippedConfigsTest {
         List.of("losses.4={type: vib, branch: shared}", "sampler.identities=2", "sampler.instances=2"));
     ConfigValidator.validate(vibOnMlp, plugins);
     TinyTrainingSet data = data(vibOnMlp);
-    ReidModel model = ModelAssembly.model(vibOnMlp, plugins, data.imageShape(), data.numClasses(), 1);
+    ReidModel model = ModelAssembly.model(vibOnMlp, plugins, data.imageShape(), data.numClasses());
     assertThatThrownBy(() -> ModelAssembly.objective(vibOnMlp, plugins, model)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("losses.4.inputs.").hasMessageContaining("shared.mu");
   }

@@ -25,7 +25,7 @@ class AblationPairingTest {
     RunConfig cfg = ConfigLoader.load(CONFIGS.resolve(variant + ".yaml"), List.of("seed=" + seed,
         "branches.shared.encoder.params={width: 4, stages: [1], observationSize: 8}",
         "branches.shared.bottleneck.params.hidden=[]", "branches.shared.bottleneck.params.dim=4"));
-    ReidModel model = ModelAssembly.model(cfg, Plugins.discover(), new ImageShape(3, 32, 16), 6, 2);
+    ReidModel model = ModelAssembly.model(cfg, Plugins.discover(), new ImageShape(3, 32, 16), 6);
     return model.graph().params().dup();
   }
 

@@ -2,7 +2,7 @@ package io.ibreid.cli;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.natives.NativeRuntime;
-import io.ibreid.core.train.RunDoctor;
+import io.ibreid.core.run.RunDoctor;
 import io.ibreid.data.DatasetCheck;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.ibreid.cli;
 
 import io.ibreid.core.io.AtomicFiles;
-import io.ibreid.core.train.TrainedRun;
+import io.ibreid.core.run.TrainedRun;
 import io.ibreid.eval.ranking.CmcConvention;
 import io.ibreid.eval.run.RunEvaluation;
 import io.ibreid.eval.run.TrainedRunEvaluation;

@@ -2,7 +2,7 @@ package io.ibreid.cli;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.io.AtomicFiles;
-import io.ibreid.core.train.TrainedRun;
+import io.ibreid.core.run.TrainedRun;
 import io.ibreid.data.CrossModalSource;
 import io.ibreid.data.DataSources;
 import io.ibreid.data.ImageRecord;

@@ -2,7 +2,7 @@ package io.ibreid.cli;
 
 import io.ibreid.data.CrossModalSource;
 import io.ibreid.data.DataSources;
-import io.ibreid.core.train.TrainedRun;
+import io.ibreid.core.run.TrainedRun;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

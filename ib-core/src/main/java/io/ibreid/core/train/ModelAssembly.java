@@ -13,6 +13,7 @@ import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.loss.LossContext;
 import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.observation.EncoderFactory;
+import io.ibreid.core.objective.Objective;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.Plugins;
 import java.util.ArrayList;
@@ -29,9 +30,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 public final class ModelAssembly {
   private ModelAssembly() {}
 
-  /** Builds the model; {@code batchesPerEpoch} sizes the learning-rate schedule. */
-  public static ReidModel model(RunConfig config, Plugins plugins, ImageShape shape, int numClasses,
-      int batchesPerEpoch) {
+  /** Builds the model (without an optimiser: the trainer installs its own, {@link Optimizer}). */
+  public static ReidModel model(RunConfig config, Plugins plugins, ImageShape shape, int numClasses) {
     List<Branch> branches = new ArrayList<>();
     for (BranchRole role : BranchRole.values()) {
       RunConfig.BranchSpec spec = config.branches.get(role.label());
@@ -47,12 +47,8 @@ public final class ModelAssembly {
     for (String name : config.branches.keySet()) {
       BranchRole.parse(name, "branches." + name);
     }
-    RunConfig.Schedule s = config.schedule;
-    WarmupStepSchedule lr = WarmupStepSchedule.fromEpochs(config.optimizer.lr, s.warmupEpochs, s.warmupFactor,
-        s.milestones, s.gamma, batchesPerEpoch);
     ReidModel.Options options = new ReidModel.Options(config.seed,
-        "double".equals(config.precision) ? DataType.DOUBLE : DataType.FLOAT, lr, config.optimizer.weightDecay,
-        WorkspaceMode.ENABLED);
+        "double".equals(config.precision) ? DataType.DOUBLE : DataType.FLOAT, WorkspaceMode.ENABLED);
     return ReidModel.build(branches, shape, numClasses, options, Wiring.parse(config.wiring, "wiring"));
   }
 

@@ -10,8 +10,10 @@ import io.ibreid.core.data.DataContext;
 import io.ibreid.core.data.DatasetFactory;
 import io.ibreid.core.data.TrainingSet;
 import io.ibreid.core.natives.NativeRuntime;
+import io.ibreid.core.objective.Objective;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.Plugins;
+import io.ibreid.core.run.RunDirectory;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 
@@ -71,7 +73,7 @@ public final class TrainingModule extends AbstractModule {
   @Provides
   @Singleton
   ReidModel model(RunConfig c, Plugins plugins, TrainingSet data) {
-    return ModelAssembly.model(c, plugins, data.imageShape(), data.numClasses(), Trainer.batchesPerEpoch(c, data));
+    return ModelAssembly.model(c, plugins, data.imageShape(), data.numClasses());
   }
 
   @Provides

@@ -7,7 +7,7 @@ import io.ibreid.core.IbreidException;
 import io.ibreid.core.branch.BranchRole;
 import io.ibreid.core.branch.View;
 import io.ibreid.core.io.AtomicFiles;
-import io.ibreid.core.train.TrainedRun;
+import io.ibreid.core.run.TrainedRun;
 import io.ibreid.data.CrossModalSource;
 import io.ibreid.data.DataSources;
 import io.ibreid.data.ImageRecord;

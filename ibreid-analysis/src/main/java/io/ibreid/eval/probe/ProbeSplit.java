@@ -1,6 +1,6 @@
 package io.ibreid.eval.probe;
 
-import io.ibreid.core.train.Seeds;
+import io.ibreid.core.random.Seeds;
 import io.ibreid.data.ImageRecord;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package io.ibreid.core.train;
+package io.ibreid.core.run;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.branch.ReidModel;
@@ -6,6 +6,7 @@ import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.Plugins;
+import io.ibreid.core.train.ModelAssembly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A finished (or interrupted) run opened for inference: its resolved config and the model restored from the best
- * checkpoint when validation chose one, otherwise from the newest valid checkpoint.
+ * A finished (or interrupted) run opened for inference: its resolved config and the model's parameters restored from
+ * the checkpoint that stands for the run ({@link Checkpoints#chosen}: the best one when validation chose one,
+ * otherwise the newest valid one) or from a named one. No optimiser is built.
  */
 public record TrainedRun(Path directory, RunConfig config, ReidModel model, Path checkpoint, int numClasses) {
   /** Opens {@code runDir}; {@code which} is {@code best}, {@code last} or a checkpoint folder name. */
@@ -32,8 +34,7 @@ public record TrainedRun(Path directory, RunConfig config, ReidModel model, Path
     RunConfig config = ConfigLoader.load(run.config(), List.of());
     Checkpoints checkpoints = new Checkpoints(run.checkpoints(), config.checkpoint.keep);
     Path ckpt = switch (which) {
-      case "best" -> Checkpoints.verify(run.checkpoints().resolve("best")).isEmpty()
-          ? run.checkpoints().resolve("best") : checkpoints.latestValid().orElse(null);
+      case "best" -> checkpoints.chosen().orElse(null);
       case "last" -> checkpoints.latestValid().orElse(null);
       default -> run.checkpoints().resolve(which);
     };
@@ -42,15 +43,14 @@ public record TrainedRun(Path directory, RunConfig config, ReidModel model, Path
     }
     Map<String, Object> state = Checkpoints.readState(ckpt);
     Object classes = state.get("numClasses");
-    Object batches = state.get("batchesPerEpoch");
-    if (!(classes instanceof Number) || !(batches instanceof Number)) {
-      throw new IbreidException("checkpoint " + ckpt + " does not record numClasses/batchesPerEpoch");
+    if (!(classes instanceof Number)) {
+      throw new IbreidException("checkpoint " + ckpt + " does not record numClasses");
     }
     ImageShape shape = ImageShape.rgb(config.input.height, config.input.width);
-    ReidModel model = ModelAssembly.model(config, plugins == null ? Plugins.discover() : plugins, shape, ((Number) classes).intValue(),
-        ((Number) batches).intValue());
+    ReidModel model = ModelAssembly.model(config, plugins == null ? Plugins.discover() : plugins, shape,
+        ((Number) classes).intValue());
     try {
-      model.load(ckpt.resolve(Checkpoints.MODEL));
+      model.load(Checkpoints.modelFile(ckpt));
     } catch (IOException e) {
       throw new IbreidException("checkpoint " + ckpt + " cannot be read: " + e.getMessage());
     }

@@ -1,9 +1,9 @@
-package io.ibreid.core.train;
+package io.ibreid.core.run;
 
-import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
+import io.ibreid.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.ibreid.core.train;
+package io.ibreid.core.random;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,8 +1,9 @@
-package io.ibreid.core.train;
+package io.ibreid.core.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ibreid.core.config.ConfigLoader;
+import io.ibreid.core.train.TrainerTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.ibreid.core.train;
+package io.ibreid.core.run;
 
 /** Where training stands: the next batch to run is batch {@code batch} of epoch {@code epoch}; {@code iteration} steps done. */
 public record TrainingState(int epoch, int batch, long iteration) {

@@ -1,4 +1,4 @@
-package io.ibreid.core.train;
+package io.ibreid.core.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ibreid.core.IbreidException;

@@ -1,15 +1,16 @@
-package io.ibreid.core.train;
+package io.ibreid.core.objective;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.branch.OutputKey;
 import io.ibreid.core.branch.ReidModel;
 import io.ibreid.core.ConfigException;
-import io.ibreid.core.data.CrossModalBatch;
+import io.ibreid.core.branch.WiredBatch;
 import io.ibreid.core.loss.LossInput;
 import io.ibreid.core.loss.LossResult;
 import io.ibreid.core.loss.LossTerm;
 import io.ibreid.core.loss.Slot;
-import java.util.Arrays;
+import io.ibreid.core.random.Seeds;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +19,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The weighted sum of loss terms over a model's outputs. Given the outputs of one forward pass it evaluates every
- * term on the rows its slots are bound to and returns dTotal/dOutput for each graph output (the external errors),
- * plus every term's value for logging.
+ * The weighted sum of loss terms over a model's outputs. Given the outputs of one forward pass and the
+ * {@link WiredBatch} that pass read, it evaluates every term on the rows its slots are bound to (with those rows'
+ * labels, both from the batch) and returns dTotal/dOutput for each graph output (the external errors), plus every
+ * term's value for logging.
  */
 public final class Objective {
   /** A term with its label, weight and slot bindings. */
@@ -35,15 +37,18 @@ public final class Objective {
   public record Evaluation(double total, Map<String, Double> values, Map<String, Double> diagnostics,
       INDArray[] errors, String nonFiniteTerm) {}
 
-  private final ReidModel model;
   private final List<BoundTerm> terms;
+  /** Per term, slot name → index of the graph output it reads. */
+  private final List<Map<String, Integer>> outputIndex;
   private final long seed;
 
+  /** Binds {@code terms} to {@code model}'s outputs; every slot must be bound to an output the model produces. */
   public Objective(ReidModel model, List<BoundTerm> terms, long seed) {
-    this.model = model;
     this.terms = List.copyOf(terms);
     this.seed = seed;
+    this.outputIndex = new ArrayList<>();
     for (BoundTerm t : terms) {
+      Map<String, Integer> index = new LinkedHashMap<>();
       for (Slot s : t.slots()) {
         OutputKey key = t.inputs().get(s.name());
         if (key == null) {
@@ -53,7 +58,9 @@ public final class Objective {
           throw new ConfigException("loss term [" + t.label() + "] reads [" + key + "], which no branch produces; "
               + "outputs: " + model.outputs());
         }
+        index.put(s.name(), model.outputIndex(key.branch(), key.output()));
       }
+      outputIndex.add(Map.copyOf(index));
       for (String slot : t.inputs().keySet()) {
         if (t.slots().stream().noneMatch(s -> s.name().equals(slot))) {
           throw new ConfigException("loss term [" + t.label() + "] has no input named [" + slot + "]; its inputs are "
@@ -68,11 +75,10 @@ public final class Objective {
   }
 
   /**
-   * Evaluates all terms. When a term's value or gradient is not finite, evaluation stops and the result names the
-   * term ({@code nonFiniteTerm}); errors are then zero.
+   * Evaluates all terms on the {@code outputs} of a forward pass over {@code batch}. When a term's value or gradient is
+   * not finite, evaluation stops and the result names the term ({@code nonFiniteTerm}); errors are then zero.
    */
-  public Evaluation evaluate(INDArray[] outputs, CrossModalBatch batch, long iteration) {
-    int pairs = batch.pairs();
+  public Evaluation evaluate(INDArray[] outputs, WiredBatch batch, long iteration) {
     INDArray[] errors = new INDArray[outputs.length];
     for (int i = 0; i < outputs.length; i++) {
       errors[i] = outputs[i].ulike().assign(0);
@@ -80,28 +86,25 @@ public final class Objective {
     Map<String, Double> values = new LinkedHashMap<>();
     Map<String, Double> diagnostics = new LinkedHashMap<>();
     double total = 0;
-    for (BoundTerm t : terms) {
-      Map<String, int[]> ranges = new LinkedHashMap<>();
-      Map<String, Integer> index = new LinkedHashMap<>();
+    for (int ti = 0; ti < terms.size(); ti++) {
+      BoundTerm t = terms.get(ti);
+      Map<String, Integer> index = outputIndex.get(ti);
+      Map<String, WiredBatch.Rows> ranges = new LinkedHashMap<>();
       for (Slot s : t.slots()) {
-        OutputKey key = t.inputs().get(s.name());
-        index.put(s.name(), model.outputIndex(key.branch(), key.output()));
-        ranges.put(s.name(), model.rowRangeOf(key, pairs));
+        ranges.put(s.name(), batch.rows(t.inputs().get(s.name())));
       }
       LossInput input = new LossInput() {
         @Override
         public INDArray get(String slot) {
-          int[] r = range(slot);
+          WiredBatch.Rows r = range(slot);
           INDArray all = outputs[index.get(slot)];
-          return r[0] == 0 && r[1] == all.rows() ? all : all.get(NDArrayIndex.interval(r[0], r[0] + r[1]),
+          return r.all(all.rows()) ? all : all.get(NDArrayIndex.interval(r.first(), r.first() + r.count()),
               NDArrayIndex.all());
         }
 
         @Override
         public int[] labels(String slot) {
-          int[] r = range(slot);
-          int[] all = model.labelsOf(t.inputs().get(slot).branch(), batch);
-          return Arrays.copyOfRange(all, r[0], r[0] + r[1]);
+          return range(slot).labels().clone();
         }
 
         @Override
@@ -114,8 +117,8 @@ public final class Objective {
           return new Random(Seeds.derive(seed, iteration, "loss:" + t.label()));
         }
 
-        private int[] range(String slot) {
-          int[] r = ranges.get(slot);
+        private WiredBatch.Rows range(String slot) {
+          WiredBatch.Rows r = ranges.get(slot);
           if (r == null) {
             throw new IllegalArgumentException("loss term " + t.label() + " has no slot " + slot);
           }
@@ -144,10 +147,10 @@ public final class Objective {
         if (t.weight() == 0) {
           continue;
         }
-        int[] r = ranges.get(slot.name());
+        WiredBatch.Rows r = ranges.get(slot.name());
         INDArray target = errors[index.get(slot.name())];
-        INDArray rows = r[0] == 0 && r[1] == target.rows() ? target
-            : target.get(NDArrayIndex.interval(r[0], r[0] + r[1]), NDArrayIndex.all());
+        INDArray rows = r.all(target.rows()) ? target
+            : target.get(NDArrayIndex.interval(r.first(), r.first() + r.count()), NDArrayIndex.all());
         rows.addi(grad.castTo(target.dataType()).mul(t.weight()));
       }
     }

@@ -1,10 +1,11 @@
-package io.ibreid.core.train;
+package io.ibreid.core.run;
 
-import io.ibreid.core.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.branch.ReidModel;
+import io.ibreid.core.io.AtomicFiles;
+import io.ibreid.core.objective.Objective;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -34,12 +35,14 @@ import org.slf4j.LoggerFactory;
  * readable by plain DL4J), the loss terms' state and {@code state.json}, sealed by {@code manifest.json} with a
  * SHA-256 per file. A checkpoint is built in a hidden temporary folder, fsynced and renamed into place, then the
  * {@code last} pointer is replaced atomically; the oldest periodic checkpoints beyond {@code keep} are removed.
- * A folder whose manifest is missing or whose files do not match it is ignored with a warning.
+ * A folder whose manifest is missing or whose files do not match it is ignored with a warning. The best checkpoint on
+ * the validation split is kept apart in {@code checkpoints/best} ({@link #keepIfBest}); {@link #chosen} is the one that
+ * stands for the run.
  */
 public final class Checkpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  static final String MODEL = "model.zip";
+  public static final String MODEL = "model.zip";
   static final String TERMS = "terms.zip";
   static final String STATE = "state.json";
   static final String MANIFEST = "manifest.json";
@@ -163,7 +166,10 @@ public final class Checkpoints {
     }
   }
 
-  /** Restores model parameters, updater state and term state; returns the saved state and extras. */
+  /**
+   * Restores the model's parameters and the loss terms' state; returns the saved state and extras. The optimiser's
+   * moments are in the same model zip ({@link #modelFile}); the trainer restores them.
+   */
   public static Map<String, Object> restore(Path ckpt, ReidModel model, Objective objective) {
     Map<String, Object> state = readState(ckpt);
     try {
@@ -173,6 +179,11 @@ public final class Checkpoints {
     } catch (IOException e) {
       throw new IbreidException("checkpoint " + ckpt + " cannot be read: " + e.getMessage());
     }
+  }
+
+  /** The model zip of a checkpoint folder: parameters and optimiser state, readable by plain DL4J. */
+  public static Path modelFile(Path ckpt) {
+    return ckpt.resolve(MODEL);
   }
 
   /** The {@code state.json} of a sound checkpoint. */
@@ -188,6 +199,29 @@ public final class Checkpoints {
     } catch (IOException e) {
       throw new IbreidException("checkpoint " + ckpt + " cannot be read: " + e.getMessage());
     }
+  }
+
+  /**
+   * Makes {@code checkpoint} the best one when its validation {@code score} (higher is better) beats the score
+   * {@code best.json} records (any score beats none): copies it to {@code checkpoints/best} through {@link #saveBest}
+   * with {@code why}, which must hold the score. Returns whether it did.
+   */
+  public boolean keepIfBest(Path checkpoint, double score, Map<String, Object> why) {
+    double best = best().map(b -> ((Number) b.get("score")).doubleValue()).orElse(Double.NEGATIVE_INFINITY);
+    if (!(score > best)) {
+      return false;
+    }
+    saveBest(checkpoint, why);
+    return true;
+  }
+
+  /**
+   * The checkpoint that stands for the run (what evaluation and embedding open): {@code checkpoints/best} when
+   * validation chose one and it is sound, otherwise the newest valid periodic checkpoint; empty when there is none.
+   */
+  public Optional<Path> chosen() {
+    Path best = dir.resolve("best");
+    return verify(best).isEmpty() ? Optional.of(best) : latestValid();
   }
 
   /**
