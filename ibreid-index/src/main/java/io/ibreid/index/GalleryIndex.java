@@ -128,6 +128,15 @@ public final class GalleryIndex implements Closeable {
    */
   public static GalleryIndex openForWriting(Path dir, int dimension, String fingerprint, Options options,
       Map<String, String> extra) {
+    return openForWriting(dir, dimension, fingerprint, options, extra, 256);
+  }
+
+  /**
+   * As {@link #openForWriting(Path, int, String, Options, Map)}, buffering up to {@code ramBufferMB} of added
+   * documents before Lucene writes a segment (a bulk load that fits builds one HNSW graph, with no merges).
+   */
+  public static GalleryIndex openForWriting(Path dir, int dimension, String fingerprint, Options options,
+      Map<String, String> extra, double ramBufferMB) {
     Directory d = null;
     try {
       Files.createDirectories(dir);
@@ -155,7 +164,8 @@ public final class GalleryIndex implements Closeable {
       }
       IndexWriterConfig cfg = new IndexWriterConfig().setCodec(codec(options))
           .setOpenMode(exists ? IndexWriterConfig.OpenMode.APPEND : IndexWriterConfig.OpenMode.CREATE)
-          .setRAMBufferSizeMB(256).setCommitOnClose(false);
+          .setRAMBufferSizeMB(ramBufferMB).setRAMPerThreadHardLimitMB((int) Math.min(2047, Math.max(ramBufferMB, 16)))
+          .setCommitOnClose(false);
       IndexWriter w = new IndexWriter(d, cfg);
       w.setLiveCommitData(data.entrySet());
       if (!exists) {
@@ -433,6 +443,38 @@ public final class GalleryIndex implements Closeable {
       return hits;
     } catch (IOException e) {
       throw failure(dir, e);
+    } finally {
+      release(s);
+    }
+  }
+
+  /**
+   * The Lucene document numbers of the {@code k} nearest entries by HNSW search ({@code efSearch} candidates), most
+   * similar first, without reading their stored fields: for benchmarks, where an entry's number is its position in
+   * the order of adding as long as the index is one segment with no deletion.
+   */
+  public int[] searchDocs(float[] query, int k, int efSearch) {
+    IndexSearcher s = acquire();
+    try {
+      TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, query, Math.max(k, efSearch)), Math.max(k, efSearch));
+      int n = Math.min(k, top.scoreDocs.length);
+      int[] docs = new int[n];
+      for (int i = 0; i < n; i++) {
+        docs[i] = top.scoreDocs[i].doc;
+      }
+      return docs;
+    } catch (IOException e) {
+      throw failure(dir, e);
+    } finally {
+      release(s);
+    }
+  }
+
+  /** Segments of the index (as of the last refresh). */
+  public int segments() {
+    IndexSearcher s = acquire();
+    try {
+      return s.getIndexReader().leaves().size();
     } finally {
       release(s);
     }
