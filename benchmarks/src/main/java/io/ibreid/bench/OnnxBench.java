@@ -39,8 +39,12 @@ public final class OnnxBench {
     try (Stream<Path> s = Files.walk(images)) {
       files = s.filter(p -> p.toString().endsWith(".jpg")).sorted().limit(batch * 8L).toList();
     }
-    INDArray all = new TrainingImageLoader().load(files, run.model().imageShape());
     int rounds = files.size() / batch;
+    List<INDArray> batches = new java.util.ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      batches.add(new TrainingImageLoader().load(files.subList(r * batch, (r + 1) * batch), run.model().imageShape())
+          .dup('c'));
+    }
     ModelFeatures features = new ModelFeatures(run.model(), run.config().evaluation, new TrainingImageLoader(), batch);
     Path onnx = Files.createTempFile("ibreid-bench", ".onnx");
     OnnxExport.write(run, onnx, new OnnxExport.Options(List.of(view), false));
@@ -51,11 +55,11 @@ public final class OnnxBench {
     so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
     double maxDiff = 0;
     try (OrtSession session = env.createSession(onnx.toString(), so)) {
-      long[] shape = all.shape();
+      long[] shape = batches.get(0).shape();
       shape[0] = batch;
       // warm-up, and the agreement of the two engines
       for (int r = 0; r < Math.min(2, rounds); r++) {
-        INDArray x = slice(all, r, batch);
+        INDArray x = batches.get(r);
         float[][] a = rows(features.extract(x, view));
         float[][] b = ort(env, session, x, shape, view);
         for (int i = 0; i < a.length; i++) {
@@ -66,12 +70,12 @@ public final class OnnxBench {
       }
       long t0 = System.nanoTime();
       for (int r = 0; r < rounds; r++) {
-        features.extract(slice(all, r, batch), view);
+        features.extract(batches.get(r), view);
       }
       double ibreid = rounds * batch / ((System.nanoTime() - t0) / 1e9);
       t0 = System.nanoTime();
       for (int r = 0; r < rounds; r++) {
-        ort(env, session, slice(all, r, batch), shape, view);
+        ort(env, session, batches.get(r), shape, view);
       }
       double ortRate = rounds * batch / ((System.nanoTime() - t0) / 1e9);
       String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
