@@ -470,6 +470,20 @@ public final class GalleryIndex implements Closeable {
     }
   }
 
+  /** The vector formats of the index's segments (Lucene's per-field format names), in segment order, distinct. */
+  public List<String> vectorFormats() {
+    IndexSearcher s = acquire();
+    try {
+      return s.getIndexReader().leaves().stream()
+          .map(l -> l.reader().getFieldInfos().fieldInfo(VECTOR))
+          .filter(java.util.Objects::nonNull)
+          .map(f -> f.getAttribute("PerFieldKnnVectorsFormat.format"))
+          .distinct().toList();
+    } finally {
+      release(s);
+    }
+  }
+
   /** Segments of the index (as of the last refresh). */
   public int segments() {
     IndexSearcher s = acquire();

@@ -100,6 +100,26 @@ class GalleryIndexTest {
     }
   }
 
+  @Test
+  void scalarQuantisedVectorsStillFindTheExactNeighbours() {
+    try (GalleryIndex index = GalleryIndex.openForWriting(dir, 32, RUN, new GalleryIndex.Options(16, 64, true),
+        Map.of())) {
+      index.add(entries(0, 2000, 32, 7));
+      assertThat(index.options().quantised()).isTrue();
+      double agree = 0;
+      for (int q = 0; q < 20; q++) {
+        float[] query = entries(q * 97, 1, 32, 98).get(0).vector();
+        Set<String> exact = paths(index.searchExact(query, RUN, 10, null));
+        exact.retainAll(paths(index.search(query, RUN, 10, 100, null)));
+        agree += exact.size() / 10.0;
+      }
+      assertThat(agree / 20).isGreaterThanOrEqualTo(0.9);
+    }
+    try (GalleryIndex index = GalleryIndex.openForReading(dir)) {
+      assertThat(index.vectorFormats()).containsExactly("Lucene99HnswScalarQuantizedVectorsFormat");
+    }
+  }
+
   static Set<String> paths(List<GalleryIndex.Hit> hits) {
     Set<String> s = new HashSet<>();
     hits.forEach(h -> s.add(h.path()));
@@ -137,6 +157,7 @@ class GalleryIndexTest {
     try (GalleryIndex index = GalleryIndex.openForReading(dir)) {
       assertThat(index.size()).isEqualTo(298);
       assertThat(index.options().beamWidth()).isEqualTo(64);
+      assertThat(index.vectorFormats()).containsExactly("Lucene99HnswVectorsFormat");
       assertThat(index.info()).containsEntry("ibreid.run", "runs/a");
       assertThat(index.searchExact(all.get(0).vector(), RUN, 300, null)).hasSize(298)
           .noneMatch(h -> h.path().equals("img/0.jpg"));
