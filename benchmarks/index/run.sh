@@ -14,11 +14,22 @@ features="$1"; sizes="$2"; out="$3"; m="${4:-16}"; efc="${5:-100}"; efs="${6:-10
 mkdir -p "$out"
 lucene="$(find ~/.m2/repository/org/apache/lucene/lucene-core/9.12.3 -name 'lucene-core-9.12.3.jar' | head -1)"
 cp="$root/benchmarks/target/classes:$root/ibreid-index/target/classes:$root/ib-core/target/classes:$lucene"
-for n in ${sizes//,/ }; do
+# IBREID_BENCH_ROUNDS_ONLY=1: skip the builds (reuse the indexes of an earlier run) and only run the rounds below.
+[ -n "${IBREID_BENCH_ROUNDS_ONLY:-}" ] || for n in ${sizes//,/ }; do
   v="$out/vectors-$n"
   [ -f "$v/gt.npy" ] || /usr/bin/python3 "$here/vectors.py" "$features" "$n" "$v"
   rm -rf "$out/lucene-$n"
   java -Xmx${IBREID_BENCH_HEAP:-6g} -cp "$cp" io.ibreid.bench.IndexBench "$v" "$out/lucene-$n" "$m" "$efc" "$efs" \
     | tee -a "$out/results.jsonl"
   /usr/bin/python3 "$here/faiss_bench.py" "$v" "$out/faiss-$n.index" "$m" "$efc" "$efs" | tee -a "$out/results.jsonl"
+done
+# Searches again, alternating the engines, ROUNDS times (IBREID_BENCH_ROUNDS, default 0), into rounds.jsonl: on a
+# shared machine, take each configuration's best round.
+for n in ${sizes//,/ }; do
+  for r in $(seq 1 "${IBREID_BENCH_ROUNDS:-0}"); do
+    java -Xmx${IBREID_BENCH_HEAP:-6g} -cp "$cp" io.ibreid.bench.IndexBench "$out/vectors-$n" "$out/lucene-$n" "$m" \
+      "$efc" "$efs" search-only | tee -a "$out/rounds.jsonl"
+    /usr/bin/python3 "$here/faiss_bench.py" "$out/vectors-$n" "$out/faiss-$n.index" "$m" "$efc" "$efs" --search-only \
+      | tee -a "$out/rounds.jsonl"
+  done
 done

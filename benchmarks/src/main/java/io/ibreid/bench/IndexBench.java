@@ -132,7 +132,9 @@ public final class IndexBench {
     int m = Integer.parseInt(args[2]);
     int efc = Integer.parseInt(args[3]);
     String[] efs = args[4].split(",");
-    boolean quantised = args.length > 5 && args[5].equals("quantised");
+    List<String> flags = java.util.Arrays.asList(args).subList(5, args.length);
+    boolean quantised = flags.contains("quantised");
+    boolean searchOnly = flags.contains("search-only"); // reopen the index an earlier run built; searches only
     String meta = Files.readString(vectors.resolve("vectors.json"));
     int d = Integer.parseInt(meta.replaceAll("(?s).*\"d\": (\\d+).*", "$1"));
     float[][] base = floats(vectors.resolve("base.f32"), d);
@@ -144,8 +146,9 @@ public final class IndexBench {
         quantised, cpu(), System.getProperty("java.version"));
 
     long t0 = System.nanoTime();
-    GalleryIndex index = GalleryIndex.openForWriting(indexDir, d, "bench", new GalleryIndex.Options(m, efc,
+    GalleryIndex index = searchOnly ? GalleryIndex.openForReading(indexDir) : GalleryIndex.openForWriting(indexDir, d, "bench", new GalleryIndex.Options(m, efc,
         quantised), Map.of(), 2000);
+    if (!searchOnly) {
     index.add(new AbstractList<>() {
       @Override
       public GalleryIndex.Entry get(int i) {
@@ -161,6 +164,7 @@ public final class IndexBench {
     double build = (System.nanoTime() - t0) / 1e9;
     out.printf(Locale.ROOT, "{%s, \"phase\": \"build\", \"seconds\": %.1f, \"segments\": %d, \"bytes\": %d, "
         + "\"load\": \"%s\"}%n", common, build, index.segments(), index.bytesOnDisk(), load());
+    }
 
     int nq = queries.length;
     int[][] found = new int[nq][];
@@ -186,6 +190,10 @@ public final class IndexBench {
             + "\"load\": \"%s\"}%n", common, ef, threads, r, nq / s, nq / withStored, recall(hits, truth, 10),
             load());
       }
+    }
+    if (searchOnly) {
+      index.close();
+      return;
     }
     int exactQueries = Math.min(nq, base.length > 200_000 ? 50 : 200);
     int[][] exact = new int[exactQueries][];
