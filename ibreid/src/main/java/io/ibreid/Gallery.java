@@ -110,6 +110,28 @@ public final class Gallery {
     return describe(abs, abs.toString().replace('\\', '/'), null, null, null, null);
   }
 
+  /**
+   * The paths a list names (the first CSV column, a header allowed, relative paths against the list's folder),
+   * without reading the files: images to delete may be gone already.
+   */
+  public static List<Path> readPaths(Path list) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(list, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IbreidException("cannot read " + list + ": " + e.getClass().getSimpleName());
+    }
+    Path base = list.toAbsolutePath().getParent();
+    List<Path> out = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String first = lines.get(i).split(",", -1)[0].strip();
+      if (!first.isEmpty() && !(i == 0 && first.equalsIgnoreCase("path"))) {
+        out.add(base.resolve(first));
+      }
+    }
+    return out;
+  }
+
   private static boolean isImage(Path p) {
     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
     return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".bmp");

@@ -78,8 +78,9 @@ final class IndexCommand implements Callable<Integer> {
     PrintWriter console = spec.commandLine().getOut();
     Embedder embedder = Embedder.open(run, checkpoint);
     if (source.delete != null) {
-      List<Path> paths = (java.nio.file.Files.isDirectory(source.delete) ? Gallery.scan(source.delete)
-          : Gallery.readList(source.delete)).stream().map(Gallery.Image::path).toList();
+      List<Path> paths = java.nio.file.Files.isDirectory(source.delete)
+          ? Gallery.scan(source.delete).stream().map(Gallery.Image::path).toList()
+          : Gallery.readPaths(source.delete);
       int n = Gallery.delete(embedder, out, paths);
       console.printf("deleted %d of %d listed images from %s%n", n, paths.size(), out);
       console.flush();

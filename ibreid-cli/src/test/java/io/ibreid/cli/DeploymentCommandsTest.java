@@ -109,10 +109,10 @@ class DeploymentCommandsTest {
         index.toString(), "--quiet"), "holds features of run fingerprint");
 
     Path remove = dir.resolve("remove.csv");
-    Files.writeString(remove, "path\n" + query + "\n");
+    Files.writeString(remove, "path\n" + query + "\n" + dir.resolve("already-gone.jpg") + "\n");
     IbreidCliTest.Result deleted = IbreidCliTest.run("index", "--run", tiny.run().toString(), "--delete",
         remove.toString(), "--out", index.toString());
-    assertThat(deleted.out()).contains("deleted 1 of 1");
+    assertThat(deleted.out()).as(deleted.err()).contains("deleted 1 of 2");
     IbreidCliTest.Result after = IbreidCliTest.run("search", "--index", index.toString(), "--image",
         query.toString(), "--top", "3");
     assertThat(after.out()).doesNotContain(query.toString() + "\n");
