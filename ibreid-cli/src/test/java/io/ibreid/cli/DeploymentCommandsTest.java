@@ -57,6 +57,44 @@ class DeploymentCommandsTest {
   }
 
   @Test
+  void anIndexCommandKilledWithSigkillLosesNoCommitAndItsRestartDuplicatesNothing() throws Exception {
+    Path index = dir.resolve("killed.idx");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        IbreidCli.class.getName(), "index", "--run", tiny.run().toString(), "--images", tiny.data().toString(),
+        "--out", index.toString(), "--batch", "4", "--quiet").redirectErrorStream(true)
+        .redirectOutput(dir.resolve("killed.log").toFile()).start();
+    int seen = 0;
+    long deadline = System.nanoTime() + 300_000_000_000L;
+    while (seen < 12 && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      try (io.ibreid.index.GalleryIndex i = io.ibreid.index.GalleryIndex.openForReading(index)) {
+        seen = i.size();
+      } catch (RuntimeException notYet) {
+        // no first commit yet
+      }
+    }
+    assertThat(p.isAlive()).as(Files.readString(dir.resolve("killed.log"))).isTrue();
+    p.destroyForcibly(); // SIGKILL, in the middle of the build
+    p.waitFor();
+    int survived;
+    try (io.ibreid.index.GalleryIndex i = io.ibreid.index.GalleryIndex.openForReading(index)) {
+      survived = i.size();
+    }
+    assertThat(survived).isGreaterThanOrEqualTo(seen);
+    long images;
+    try (Stream<Path> files = Files.walk(tiny.data())) {
+      images = files.filter(f -> f.toString().endsWith(".jpg")).count();
+    }
+    assertThat((long) survived).isLessThan(images);
+    IbreidCliTest.Result resumed = IbreidCliTest.run("index", "--run", tiny.run().toString(), "--images",
+        tiny.data().toString(), "--out", index.toString(), "--quiet");
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains((images - survived) + " images added, " + survived + " already there, "
+        + images + " in total");
+  }
+
+  @Test
   void indexThenSearchWithFiltersJsonAndPicture() throws Exception {
     Path index = dir.resolve("gallery.idx");
     IbreidCliTest.Result built = IbreidCliTest.run("index", "--run", tiny.run().toString(), "--images",
