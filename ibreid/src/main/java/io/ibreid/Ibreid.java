@@ -11,6 +11,7 @@ import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.Plugins;
 import io.ibreid.core.run.Checkpoints;
+import io.ibreid.core.run.RunClaim;
 import io.ibreid.core.run.RunDirectory;
 import io.ibreid.core.train.ModelAssembly;
 import io.ibreid.core.train.Trainer;
@@ -82,8 +83,11 @@ public final class Ibreid {
    * code) and every plug-in it names before any work; opens the data set; when the config keeps identities aside
    * ({@code data.params.holdout > 0}) scores them after every {@code validation.everyEpochs} epochs and keeps the
    * best checkpoint in {@code checkpoints/best}; writes {@code config.yaml}, {@code metrics.jsonl}, checkpoints and
-   * (unless turned off) {@code train.log}; calls the options' listeners on this thread. A config rejected before
-   * training starts leaves no run directory behind.
+   * (unless turned off) {@code train.log}; calls the options' listeners on this thread. The run directory belongs to
+   * one run: it is locked while training (a second process is refused), and a directory that holds another run (its
+   * config differs) or checkpoints of this one is refused with one line naming the first differing key, unless the
+   * options resume it or overwrite it ({@link TrainOptions#withOverwrite}: the old run is moved aside, never deleted).
+   * A run rejected or failed before its first checkpoint leaves no run directory behind.
    *
    * @throws IbreidException (or its subclass {@link io.ibreid.core.ConfigException}) with a one-line message
    */
@@ -92,7 +96,23 @@ public final class Ibreid {
     if (config == null || runDir == null || options == null) {
       throw new IllegalArgumentException("config, runDir and options must not be null");
     }
+    if (options.resume() && options.overwrite()) {
+      throw new IbreidException("resume and overwrite exclude each other: resume continues the run in " + runDir
+          + ", overwrite moves it aside and starts a new one");
+    }
     TrainingModule training = new TrainingModule(config, runDir, Plugins.discover(options.plugins())); // validates
+    RunClaim.Mode mode = options.overwrite() ? RunClaim.Mode.OVERWRITE : RunClaim.Mode.of(options.resume());
+    TrainingSummary summary;
+    try (RunClaim claim = RunClaim.claim(runDir, config, mode)) {
+      summary = train(config, runDir, options, training, claim);
+      claim.succeeded();
+    }
+    return result(config, runDir, summary);
+  }
+
+  /** Builds the trainer and trains in the claimed directory; {@code train.log} is closed before the claim is. */
+  private static TrainingSummary train(RunConfig config, Path runDir, TrainOptions options, TrainingModule training,
+      RunClaim claim) {
     Injector injector;
     Trainer trainer;
     TrainingSet data;
@@ -109,9 +129,12 @@ public final class Ibreid {
       listeners.add(log);
     }
     listeners.addAll(options.listeners());
-    TrainingSummary summary;
     try (TrainingSet closing = data) {
-      summary = trainer.train(options.resume(), TrainerListener.all(listeners));
+      if (log != null && claim.movedAside().isPresent()) {
+        log.onLog(java.lang.System.Logger.Level.INFO, "the run that was in " + runDir + " was moved aside to "
+            + claim.movedAside().get() + " (overwrite)");
+      }
+      return trainer.train(claim, TrainerListener.all(listeners));
     } catch (RuntimeException e) {
       RuntimeException shown = UserFacing.exception(e);
       if (log != null) {
@@ -123,7 +146,6 @@ public final class Ibreid {
         log.close();
       }
     }
-    return result(config, runDir, summary);
   }
 
   private static TrainResult result(RunConfig config, Path runDir, TrainingSummary summary) {
