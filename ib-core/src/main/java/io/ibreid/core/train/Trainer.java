@@ -130,6 +130,12 @@ public final class Trainer {
       TrainingSummary summary = loop(start, total, hooks, checkpointing, events);
       events.onFinish(summary);
       return summary;
+    } catch (OutOfMemoryError e) {
+      String why = e.getMessage() == null ? "OutOfMemoryError" : e.getMessage().lines().findFirst().orElse("");
+      throw new IbreidException("training ran out of memory (" + why + ") with input.height x input.width = "
+          + config.input.height + " x " + config.input.width + " and " + config.sampler.identities * config.sampler
+          .instances + " images per step; lower them (sampler.identities x sampler.instances) or give the process "
+          + "more memory (IBREID_JAVA_OPTS=-Xmx...)", e);
     }
   }
 
