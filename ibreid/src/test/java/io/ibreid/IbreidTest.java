@@ -191,6 +191,28 @@ class IbreidTest {
   }
 
   @Test
+  void aRunDirectoryBelongsToOneRunUnlessOverwriteMovesItAside() throws IOException {
+    Path owned = dir.resolve("owned");
+    RunConfig first = config(List.of("schedule.epochs=1", "data.params.holdout=0"));
+    Ibreid.train(first, owned, TrainOptions.defaults());
+    String metrics = Files.readString(owned.resolve("metrics.jsonl"));
+    RunConfig other = config(List.of("schedule.epochs=1", "data.params.holdout=0", "seed=5"));
+    assertThatThrownBy(() -> Ibreid.train(other, owned, TrainOptions.defaults()))
+        .isExactlyInstanceOf(IbreidException.class)
+        .hasMessage("run directory " + owned + " holds another run ([seed] is 3 there, 5 here); resume it "
+            + "(--resume), train into another directory (--out), or move it aside first (--overwrite)");
+    assertThat(Files.readString(owned.resolve("metrics.jsonl"))).isEqualTo(metrics);
+    assertThatThrownBy(() -> Ibreid.train(other, owned, TrainOptions.defaults().withResume(true).withOverwrite(true)))
+        .hasMessageStartingWith("resume and overwrite exclude each other");
+    TrainResult replaced = Ibreid.train(other, owned, TrainOptions.defaults().withOverwrite(true));
+    assertThat(replaced.summary().iterations()).isEqualTo(2);
+    Path aside = dir.resolve("owned.replaced-1");
+    assertThat(Files.readString(aside.resolve("metrics.jsonl"))).isEqualTo(metrics);
+    assertThat(Ibreid.config(owned.resolve("config.yaml")).seed).isEqualTo(5);
+    assertThat(Files.readString(owned.resolve("train.log"))).contains("was moved aside to " + aside);
+  }
+
+  @Test
   void configErrorsAreIbreidsOwnOneLineExceptions() {
     Path out = dir.resolve("never");
     RunConfig unknownLoss = config(List.of("losses.0.type=cosine-agreement"));
