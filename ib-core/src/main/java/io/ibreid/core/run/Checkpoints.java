@@ -247,8 +247,7 @@ public final class Checkpoints {
     } else if ("best".equals(which) || "last".equals(which)) {
       ckpt = newest();
       if (ckpt == null) {
-        throw new IbreidException("run directory " + dir.getParent() + " has no checkpoint in " + dir
-            + " (was it trained to the end of an epoch?)");
+        throw new IbreidException("run directory " + dir.getParent() + " has no valid checkpoint");
       }
       asked = ("best".equals(which) ? "the run has no best checkpoint (no validation split) and its last one, " : "the "
           + "last checkpoint ") + ckpt;
