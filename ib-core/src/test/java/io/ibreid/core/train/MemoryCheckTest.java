@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.ibreid.core.IbreidException;
+import io.ibreid.core.assembly.ModelAssembly;
 import io.ibreid.core.branch.ReidModel;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
