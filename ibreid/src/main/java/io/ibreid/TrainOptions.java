@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * How {@link Ibreid#train} runs: resume, start fresh or replace a run already there, who listens, which plug-ins
- * besides the discovered ones, and whether {@code train.log} is written. Immutable; each {@code with...} method returns a changed copy.
+ * besides the discovered ones, and whether {@code train.log} is written. Immutable; each {@code with...} method
+ * returns a changed copy.
  *
  * <pre>{@code
  * TrainOptions.defaults().withListener(myProgress).withPlugins(new MyPlugin())
