@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -347,11 +346,16 @@ class NothingLostIT {
     }
   }
 
-  /** Mounts a tmpfs of {@code size} at {@code at}; false where this process may not mount. */
+  /** Mounts a tmpfs of {@code size} at {@code at}; false where this process may not mount (or has no mount). */
   static boolean mount(Path at, String size) throws Exception {
     Files.createDirectories(at);
-    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString())
-        .redirectErrorStream(true).start();
+    Process p;
+    try {
+      p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString())
+          .redirectErrorStream(true).start();
+    } catch (IOException e) {
+      return false;
+    }
     return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
   }
 
@@ -399,14 +403,5 @@ class NothingLostIT {
     } finally {
       umount(ro);
     }
-  }
-
-  /** Files under {@code root}, for messages. */
-  static List<String> tree(Path root) throws IOException {
-    List<String> out = new ArrayList<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      s.sorted(Comparator.naturalOrder()).forEach(p -> out.add(root.relativize(p).toString()));
-    }
-    return out;
   }
 }
