@@ -6,7 +6,6 @@ import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -89,7 +88,7 @@ final class ShippedConfigs {
           }
         }
       }
-    } catch (IOException | UncheckedIOException | URISyntaxException | RuntimeException e) {
+    } catch (IOException | URISyntaxException | RuntimeException e) {
       // an unusual class loader: the names stay unknown, loading by name still works
     }
     return Collections.unmodifiableSortedSet(names);

@@ -87,7 +87,7 @@ public final class Plugins {
 
   /**
    * One line naming every plug-in by kind, e.g.
-   * {@code Plugins[encoders: fast-resnet, small-resnet; bottlenecks: mlp; losses: ce, triplet, vsd; data sets: sysu]}.
+   * {@code Plugins[encoders: fast-resnet, small-resnet; bottlenecks: mlp; losses: ce, triplet, vsd; datasets: sysu]}.
    */
   @Override
   public String toString() {
