@@ -160,8 +160,8 @@ class IbreidTest {
         .contains("; last loss ", " at iteration 3; checkpoint ", "; uses " + run.resolve("checkpoints/best")
             + ", holdout mAP ", ", rank1 ", ", mINP ").endsWith("]");
     assertThat(trained.summary().last().toString())
-        .matches("iteration 3 \\(epoch 1\\) loss \\d+\\.\\d{4} \\[ce_visible=[^]]*vsd_visible=[^]]*\\] lr \\S+ \\|g\\| \\S+ "
-            + "\\d+ img/s");
+        .matches("iteration 3 \\(epoch 1\\) loss \\d+\\.\\d{4} \\[ce_visible=[^]]*vsd_visible=[^]]*\\] "
+            + "lr \\S+ \\|g\\| \\S+ \\d+ img/s");
     assertThat(TrainOptions.defaults().withListener(RECORDER).withListener(new TrainerListener() {})
         .withPlugins(new MeanZ()).withResume(true).toString())
         .isEqualTo("TrainOptions[resume, train.log, listeners [Recorder, anonymous], plug-ins [MeanZ]]");

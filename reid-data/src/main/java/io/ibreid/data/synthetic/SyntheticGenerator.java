@@ -85,7 +85,7 @@ public final class SyntheticGenerator {
     }
   }
 
-  /** Sets of this many images or more report their progress every tenth ({@link #generate(Spec, Path, int, DataLog)}). */
+  /** Sets of this many images or more report progress every tenth ({@link #generate(Spec, Path, int, DataLog)}). */
   public static final int PROGRESS_MIN_IMAGES = 1000;
 
   /** The generator version recorded in {@link #SPEC_FILE}; version 1 (no factor file) sets stay readable. */
