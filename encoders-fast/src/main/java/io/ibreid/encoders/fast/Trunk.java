@@ -99,6 +99,15 @@ public class Trunk extends BaseLayer<TrunkLayer> {
     return kernels instanceof OneDnnKernels;
   }
 
+  /**
+   * The input of step {@code i} of the plan in the last training pass (the output of step i − 1), N×C×H×W: for
+   * tests that compare a trunk's stages with another implementation's.
+   */
+  INDArray trainingInputOf(int i) {
+    INDArray a = inputs[i];
+    return layout == Layout.NHWC ? a.permute(0, 3, 1, 2) : a;
+  }
+
   /** The gradient view of a parameter ({@link UnitParams}). */
   INDArray gradientView(String key) {
     return gradientViews.get(key);
