@@ -10,6 +10,8 @@ import io.ibreid.weights.Fixtures;
 import io.ibreid.weights.StateDict;
 import io.ibreid.weights.Tensor;
 import io.ibreid.weights.pretrained.TorchvisionResNet;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -38,11 +40,17 @@ class TorchvisionForwardTest {
   /** A graph of the encoder alone (input → trunk → optional BN-neck), its weights loaded from {@code file}. */
   static ComputationGraph graph(TorchvisionResNet net, int width, int lastStride, boolean bnNeck, String file,
       String prefix, DataType type) {
+    return graph(net, width, lastStride, bnNeck, file == null ? null : Fixtures.path(file), prefix, type);
+  }
+
+  /** The same, the weights from a file anywhere (null: random). */
+  static ComputationGraph graph(TorchvisionResNet net, int width, int lastStride, boolean bnNeck, Path file,
+      String prefix, DataType type) {
     TorchvisionResNetEncoder.Params p = new TorchvisionResNetEncoder.Params();
     p.width = width;
     p.lastStride = lastStride;
     p.bnNeck = bnNeck;
-    p.weights = file == null ? null : Fixtures.path(file).toString();
+    p.weights = file == null ? null : file.toString();
     p.weightsPrefix = prefix;
     TorchvisionResNetEncoder encoder = new TorchvisionResNetEncoder(net, p);
     GraphBuilder g = new NeuralNetConfiguration.Builder().seed(3).dataType(type).updater(new NoOp()).graphBuilder()
@@ -164,6 +172,59 @@ class TorchvisionForwardTest {
     }
   }
 
+  /** A fixture of this module's make_resnet_fixtures.py (ResNet-34 and ResNet-101 at width 2). */
+  static Path local(String name) {
+    try {
+      return Path.of(TorchvisionForwardTest.class.getResource("fixtures/" + name).toURI());
+    } catch (URISyntaxException | NullPointerException e) {
+      throw new IllegalArgumentException("no fixture io/ibreid/encoders/fast/fixtures/" + name, e);
+    }
+  }
+
+  static INDArray localNpy(String name, DataType type) {
+    Tensor t = io.ibreid.weights.Npy.read(local(name));
+    return Nd4j.create(t.toDoubleArray(), t.shape(), DataType.DOUBLE).castTo(type);
+  }
+
+  /**
+   * ResNet-34 (basic blocks 3, 4, 6, 3) and ResNet-101 (bottlenecks 3, 4, 23, 3) at width 2 equal PyTorch's pooled
+   * feature in eval and training mode, last stride 1 and 2, double (libnd4j) and float (oneDNN where it runs). In
+   * training mode with float, as for ResNet-50: against PyTorch's double result within 8 times PyTorch's own float
+   * error (a batch of two makes the deep batch norms ill-conditioned).
+   */
+  @ParameterizedTest(name = "{0} {1} last stride {2} {3}")
+  @CsvSource({"resnet34, eval, 1, f64", "resnet34, eval, 2, f64", "resnet34, train, 1, f64",
+      "resnet34, train, 2, f64", "resnet34, eval, 1, f32", "resnet34, eval, 2, f32", "resnet34, train, 1, f32",
+      "resnet34, train, 2, f32", "resnet101, eval, 1, f64", "resnet101, eval, 2, f64", "resnet101, train, 1, f64",
+      "resnet101, train, 2, f64", "resnet101, eval, 1, f32", "resnet101, eval, 2, f32", "resnet101, train, 1, f32",
+      "resnet101, train, 2, f32"})
+  void resNet34And101EqualPyTorch(String name, String mode, int lastStride, String precision) {
+    TorchvisionResNet net = name.equals("resnet34") ? TorchvisionResNet.RESNET34 : TorchvisionResNet.RESNET101;
+    DataType type = precision.equals("f64") ? DataType.DOUBLE : DataType.FLOAT;
+    boolean training = mode.equals("train");
+    ComputationGraph g = graph(net, 2, lastStride, false, local(name + "-w2.pth"), "auto", type);
+    assertKernels(g, type);
+    INDArray pool = g.outputSingle(training, localNpy("input-" + precision + ".npy", type));
+    String f = name + "-w2/" + mode + "-ls" + lastStride + "-" + precision + "/pool.npy";
+    INDArray expected = localNpy(f, type);
+    assertThat(pool.shape()).containsExactly(expected.shape());
+    assertThat(pool.shape()[1]).isEqualTo(net.featureWidth(2));
+    double error;
+    double bound;
+    if (type == DataType.DOUBLE) {
+      error = maxAbsDiff(pool, expected);
+      bound = 1e-5;
+    } else if (!training) {
+      error = maxAbsDiff(pool, expected);
+      bound = 1e-4;
+    } else {
+      INDArray exact = localNpy(f.replace("f32", "f64"), DataType.DOUBLE);
+      error = maxAbsDiff(pool, exact);
+      bound = Math.max(1e-4, 8 * maxAbsDiff(expected, exact));
+    }
+    assertThat(error).as(f).isLessThan(bound);
+  }
+
   /** Float runs on oneDNN's kernels where this machine has them, double on libnd4j's. */
   private static void assertKernels(ComputationGraph g, DataType type) {
     Trunk t = (Trunk) g.getLayer("trunk");
@@ -181,7 +242,7 @@ class TorchvisionForwardTest {
         DataType.FLOAT).params();
     INDArray safetensors = graph(TorchvisionResNet.RESNET50, 4, 1, true, "resnet50-w4.safetensors", "auto",
         DataType.FLOAT).params();
-    INDArray random = graph(TorchvisionResNet.RESNET50, 4, 1, true, null, "auto", DataType.FLOAT).params();
+    INDArray random = graph(TorchvisionResNet.RESNET50, 4, 1, true, (Path) null, "auto", DataType.FLOAT).params();
     assertThat(legacy).isEqualTo(zip);
     assertThat(safetensors).isEqualTo(zip);
     assertThat(maxAbsDiff(random, zip)).as("the file changed the parameters").isGreaterThan(0.1);
