@@ -46,6 +46,12 @@ class TorchvisionForwardTest {
   /** The same, the weights from a file anywhere (null: random). */
   static ComputationGraph graph(TorchvisionResNet net, int width, int lastStride, boolean bnNeck, Path file,
       String prefix, DataType type) {
+    return graph(net, width, lastStride, bnNeck, file, prefix, type, SHAPE);
+  }
+
+  /** The same at another input shape. */
+  static ComputationGraph graph(TorchvisionResNet net, int width, int lastStride, boolean bnNeck, Path file,
+      String prefix, DataType type, ImageShape shape) {
     TorchvisionResNetEncoder.Params p = new TorchvisionResNetEncoder.Params();
     p.width = width;
     p.lastStride = lastStride;
@@ -54,8 +60,8 @@ class TorchvisionForwardTest {
     p.weightsPrefix = prefix;
     TorchvisionResNetEncoder encoder = new TorchvisionResNetEncoder(net, p);
     GraphBuilder g = new NeuralNetConfiguration.Builder().seed(3).dataType(type).updater(new NoOp()).graphBuilder()
-        .addInputs("in").setInputTypes(InputType.convolutional(SHAPE.height(), SHAPE.width(), 3));
-    String v = encoder.addTo(g, "in", "", SHAPE);
+        .addInputs("in").setInputTypes(InputType.convolutional(shape.height(), shape.width(), 3));
+    String v = encoder.addTo(g, "in", "", shape);
     // an identity tap as the output (DL4J's batch normalisation cannot be a graph output in inference)
     g.addLayer("out", new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
         .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), v);
