@@ -12,7 +12,7 @@ import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.Plugins;
 import io.ibreid.core.run.Checkpoints;
 import io.ibreid.core.run.RunDirectory;
-import io.ibreid.core.train.ModelAssembly;
+import io.ibreid.core.assembly.ModelAssembly;
 import io.ibreid.core.train.Trainer;
 import io.ibreid.core.train.TrainerListener;
 import io.ibreid.core.train.TrainingModule;

@@ -10,7 +10,7 @@ import io.ibreid.core.plugin.Plugins;
 import io.ibreid.core.run.RunDirectory;
 import io.ibreid.core.testing.TinyTrainingSet;
 import io.ibreid.core.train.IterationRecord;
-import io.ibreid.core.train.ModelAssembly;
+import io.ibreid.core.assembly.ModelAssembly;
 import io.ibreid.core.train.Trainer;
 import io.ibreid.core.train.TrainerListener;
 import java.nio.file.Path;

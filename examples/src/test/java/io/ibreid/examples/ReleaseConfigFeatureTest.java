@@ -11,7 +11,7 @@ import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.plugin.Plugins;
 import io.ibreid.core.testing.TinyTrainingSet;
-import io.ibreid.core.train.ModelAssembly;
+import io.ibreid.core.assembly.ModelAssembly;
 import io.ibreid.eval.extract.TrainingImageLoader;
 import io.ibreid.eval.features.FeatureMatrix;
 import io.ibreid.eval.run.ModelFeatures;

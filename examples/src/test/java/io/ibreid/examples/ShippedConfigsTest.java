@@ -15,7 +15,7 @@ import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.Plugins;
 import io.ibreid.core.testing.TinyTrainingSet;
-import io.ibreid.core.train.ModelAssembly;
+import io.ibreid.core.assembly.ModelAssembly;
 import io.ibreid.core.objective.Objective;
 import io.ibreid.core.run.RunDirectory;
 import io.ibreid.core.train.Trainer;

@@ -7,7 +7,7 @@ import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.Plugins;
-import io.ibreid.core.train.ModelAssembly;
+import io.ibreid.core.assembly.ModelAssembly;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -130,7 +131,8 @@ public final class Objective {
         return new Evaluation(Double.NaN, values, diagnostics, errors, t.label());
       }
       values.put(t.label(), result.value());
-      result.diagnostics().forEach((k, v) -> diagnostics.put(t.label() + "." + k, v));
+      // by name: terms build their diagnostics with Map.of, whose order differs from one JVM to the next
+      new TreeMap<>(result.diagnostics()).forEach((k, v) -> diagnostics.put(t.label() + "." + k, v));
       total += t.weight() * result.value();
       for (Map.Entry<String, INDArray> g : result.gradients().entrySet()) {
         Slot slot = t.slots().stream().filter(s -> s.name().equals(g.getKey())).findFirst()

@@ -1,12 +1,12 @@
 package io.ibreid.core.run;
 
 import io.ibreid.core.IbreidException;
+import io.ibreid.core.assembly.ModelAssembly;
 import io.ibreid.core.branch.ReidModel;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.Plugins;
-import io.ibreid.core.train.ModelAssembly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.ibreid.core.train;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.multibindings.OptionalBinder;
+import io.ibreid.core.assembly.ModelAssembly;
 import io.ibreid.core.branch.ReidModel;
 import io.ibreid.core.config.ConfigValidator;
 import io.ibreid.core.config.RunConfig;

@@ -1,6 +1,5 @@
 package io.ibreid.eval.embedding;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ibreid.core.IbreidException;
@@ -72,24 +71,34 @@ public final class TsnePictures {
       Double theta, int k, String distance, String checkpoint, Path root) {}
 
   private final Path run;
-  private final Options options;
   private final BranchRole role;
   private final String feature;
-  private final Distance distance;
+  private final String split;
+  private final int ids;
+  private final double perplexity;
+  private final long seed;
+  private final int iterations;
+  private final int k;
+  private final Distance dist;
   private final TrainedRun trained;
   private final List<ImageRecord> images;
-  private final double theta;
+  private final double t;
 
-  private TsnePictures(Path run, Options options, BranchRole role, String feature, Distance distance,
-      TrainedRun trained, List<ImageRecord> images, double theta) {
+  private TsnePictures(Path run, BranchRole role, String feature, Options o, Distance dist, TrainedRun trained,
+      List<ImageRecord> images, double t) {
     this.run = run;
-    this.options = options;
     this.role = role;
     this.feature = feature;
-    this.distance = distance;
+    this.split = o.split();
+    this.ids = o.ids();
+    this.perplexity = o.perplexity();
+    this.seed = o.seed();
+    this.iterations = o.iterations();
+    this.k = o.k();
+    this.dist = dist;
     this.trained = trained;
     this.images = images;
-    this.theta = theta;
+    this.t = t;
   }
 
   /**
@@ -98,31 +107,38 @@ public final class TsnePictures {
    * @param branch {@code visible}, {@code infrared} or {@code shared}
    * @param feature the branch output: {@code v} (observation) or {@code z} (representation)
    */
-  public static TsnePictures prepare(Path run, String branch, String feature, Options o) throws IOException {
+  public static TsnePictures prepare(Path run, String branch, String feature, Options options) throws IOException {
+    String split = options.split();
+    int ids = options.ids();
+    int perId = options.perId();
+    double perplexity = options.perplexity();
+    int iterations = options.iterations();
+    int k = options.k();
+    Double theta = options.theta();
     BranchRole role = parseBranch(branch);
-    Distance dist = Distance.parse(o.distance());
-    if (!o.split().equals("test") && !o.split().equals("holdout")) {
-      throw new IbreidException("--split must be one of [test, holdout], got [" + o.split() + "]");
+    Distance dist = Distance.parse(options.distance());
+    if (!split.equals("test") && !split.equals("holdout")) {
+      throw new IbreidException("--split must be one of [test, holdout], got [" + split + "]");
     }
-    if (o.ids() < 2) {
-      throw new IbreidException("--ids must be at least 2, got " + o.ids());
+    if (ids < 2) {
+      throw new IbreidException("--ids must be at least 2, got " + ids);
     }
-    if (o.perId() < 1) {
-      throw new IbreidException("--per-id must be at least 1, got " + o.perId());
+    if (perId < 1) {
+      throw new IbreidException("--per-id must be at least 1, got " + perId);
     }
-    if (!(o.perplexity() > 1)) {
-      throw new IbreidException("--perplexity must be greater than 1, got " + o.perplexity());
+    if (!(perplexity > 1)) {
+      throw new IbreidException("--perplexity must be greater than 1, got " + perplexity);
     }
-    if (o.iterations() < 1) {
-      throw new IbreidException("--iterations must be at least 1, got " + o.iterations());
+    if (iterations < 1) {
+      throw new IbreidException("--iterations must be at least 1, got " + iterations);
     }
-    if (o.k() < 1) {
-      throw new IbreidException("--k must be at least 1, got " + o.k());
+    if (k < 1) {
+      throw new IbreidException("--k must be at least 1, got " + k);
     }
-    if (o.theta() != null && (!(o.theta() >= 0) || o.theta().isInfinite())) {
-      throw new IbreidException("--theta must be >= 0 (0 = exact), got " + o.theta());
+    if (theta != null && (!(theta >= 0) || theta.isInfinite())) {
+      throw new IbreidException("--theta must be >= 0 (0 = exact), got " + theta);
     }
-    TrainedRun trained = TrainedRun.open(run, o.checkpoint());
+    TrainedRun trained = TrainedRun.open(run, options.checkpoint());
     if (!trained.model().has(role)) {
       throw new IbreidException("--branch " + branch + ": run " + run + " has no " + branch + " branch; it has "
           + trained.model().branches().stream().map(b -> b.role().label()).toList());
@@ -130,28 +146,28 @@ public final class TsnePictures {
     if (trained.model().outputIndex(role, feature) < 0) {
       throw new IbreidException("--feature " + feature + ": the " + branch + " branch of run " + run + " has no "
           + "output [" + feature + "]; its outputs: " + trained.model().outputs().stream()
-              .filter(out -> out.startsWith(role.label() + "."))
-              .map(out -> out.substring(role.label().length() + 1)).toList());
+              .filter(o -> o.startsWith(role.label() + ".")).map(o -> o.substring(role.label().length() + 1))
+              .toList());
     }
-    CrossModalSource source = DataSources.open(trained.config(), null, o.root(), null);
-    List<ImageRecord> pool = o.split().equals("test") ? source.testRecords() : source.holdout();
-    List<ImageRecord> images = select(pool, o.ids(), o.perId(), o.seed(), o.split() + " split of " + source.root());
+    CrossModalSource source = DataSources.open(trained.config(), null, options.root(), null);
+    List<ImageRecord> pool = split.equals("test") ? source.testRecords() : source.holdout();
+    List<ImageRecord> images = select(pool, ids, perId, options.seed(), split + " split of " + source.root());
     int n = images.size();
-    double t = o.theta() != null ? o.theta() : n <= EXACT_DEFAULT_UP_TO ? 0 : 0.5;
+    double t = theta != null ? theta : n <= EXACT_DEFAULT_UP_TO ? 0 : 0.5;
     if (n > (t == 0 ? MAX_EXACT : MAX_POINTS)) {
-      throw new IbreidException("--ids " + o.ids() + " --per-id " + o.perId() + " select " + n + " images; "
+      throw new IbreidException("--ids " + ids + " --per-id " + perId + " select " + n + " images; "
           + (t == 0 ? "exact t-SNE (--theta 0) takes at most " + MAX_EXACT + ": use --theta 0.5 or lower --ids or "
               + "--per-id" : "t-SNE here takes at most " + MAX_POINTS + ": lower --ids or --per-id"));
     }
-    if (3 * o.perplexity() + 1 > n) {
+    if (3 * perplexity + 1 > n) {
       throw new IbreidException(String.format(Locale.ROOT, "--perplexity %s needs at least %d images (3 x "
           + "perplexity + 1); the selection has %d: lower --perplexity or raise --ids / --per-id",
-          fmt(o.perplexity()), (int) Math.ceil(3 * o.perplexity() + 1), n));
+          fmt(perplexity), (int) Math.ceil(3 * perplexity + 1), n));
     }
-    if (o.k() > n - 1) {
-      throw new IbreidException("--k " + o.k() + " needs at least " + (o.k() + 1) + " images; the selection has " + n);
+    if (k > n - 1) {
+      throw new IbreidException("--k " + k + " needs at least " + (k + 1) + " images; the selection has " + n);
     }
-    return new TsnePictures(run, o, role, feature, dist, trained, images, t);
+    return new TsnePictures(run, role, feature, options, dist, trained, images, t);
   }
 
   /** The chosen images, in increasing identity order, visible first ({@link #select}). */
@@ -176,7 +192,7 @@ public final class TsnePictures {
 
   /** Whether t-SNE is exact (theta 0) rather than Barnes-Hut. */
   public boolean exact() {
-    return theta == 0;
+    return t == 0;
   }
 
   /**
@@ -209,20 +225,18 @@ public final class TsnePictures {
         .extract(images.stream().map(ImageRecord::path).toList(), role, feature);
     f.checkFiniteAndSquaredNorms(what + " features");
     long t0 = System.nanoTime();
-    Tsne.Options tsne = Tsne.Options.defaults(options.perplexity(), options.seed())
-        .withIterations(options.iterations()).withTheta(theta);
+    Tsne.Options options = Tsne.Options.defaults(perplexity, seed).withIterations(iterations).withTheta(t);
     int[] pid = images.stream().mapToInt(ImageRecord::pid).toArray();
     int[] mod = images.stream().mapToInt(r -> r.modality().ordinal()).toArray();
-    int k = options.k();
     Tsne.Result layout;
     NeighbourAgreement.Scores inFeatures;
-    if (theta == 0) {
-      double[] d2 = FeatureDistances.squared(f, distance, KernelFactory.BLAS);
-      layout = new Tsne(tsne).embed(d2, n);
+    if (t == 0) {
+      double[] d2 = FeatureDistances.squared(f, dist, KernelFactory.BLAS);
+      layout = new Tsne(options).embed(d2, n);
       inFeatures = NeighbourAgreement.of(d2, n, pid, mod, k);
     } else { // nothing n x n: the distances are streamed from the kernel block by block
-      try (BlockDistances d2 = FeatureDistances.blocks(f, distance, KernelFactory.BLAS)) {
-        layout = new Tsne(tsne).embed(d2);
+      try (BlockDistances d2 = FeatureDistances.blocks(f, dist, KernelFactory.BLAS)) {
+        layout = new Tsne(options).embed(d2);
         inFeatures = NeighbourAgreement.of(d2, pid, mod, k);
       }
     }
@@ -230,48 +244,43 @@ public final class TsnePictures {
     NeighbourAgreement.Scores inMap = NeighbourAgreement.ofPoints(layout.y(), n, 2, pid, mod, k);
     NeighbourAgreement.Scores chance = NeighbourAgreement.chance(pid, mod);
 
-    String title = what + ", " + options.ids() + " " + options.split() + " identities";
+    String title = what + ", " + ids + " " + split + " identities";
     List<EmbeddingChart.Point> points = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       points.add(new EmbeddingChart.Point(layout.get(i, 0), layout.get(i, 1), pid[i], images.get(i).modality()));
     }
     byte[] identityPng = EmbeddingChart.byIdentity(points, title);
     byte[] modalityPng = EmbeddingChart.byModality(points, title);
-    String summary = summary(what, n, options.ids(), k, inMap, inFeatures, chance, layout.kl());
-    String json = json(f.dim(), layout, seconds, inMap, inFeatures, chance, summary);
-    return new Pictures(identityPng, modalityPng, csv(images, layout), json, summary, theta == 0, seconds);
-  }
-
-  private String json(int dim, Tsne.Result layout, double seconds, NeighbourAgreement.Scores inMap,
-      NeighbourAgreement.Scores inFeatures, NeighbourAgreement.Scores chance, String summary)
-      throws JsonProcessingException {
+    String csv = csv(images, layout);
     long visible = visible();
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("run", run.toString());
     json.put("checkpoint", trained.checkpoint().getFileName().toString());
     json.put("branch", role.label());
     json.put("feature", feature);
-    json.put("featureDim", dim);
-    json.put("split", options.split());
-    json.put("identities", options.ids());
-    json.put("images", images.size());
+    json.put("featureDim", f.dim());
+    json.put("split", split);
+    json.put("identities", ids);
+    json.put("images", n);
     json.put("visible", visible);
-    json.put("infrared", images.size() - visible);
-    json.put("distance", distance.label());
-    json.put("method", theta == 0 ? "exact" : "barnes-hut");
-    json.put("theta", theta);
-    json.put("perplexity", options.perplexity());
-    json.put("iterations", options.iterations());
+    json.put("infrared", n - visible);
+    json.put("distance", dist.label());
+    json.put("method", t == 0 ? "exact" : "barnes-hut");
+    json.put("theta", t);
+    json.put("perplexity", perplexity);
+    json.put("iterations", iterations);
     json.put("learningRate", layout.learningRate());
-    json.put("seed", options.seed());
+    json.put("seed", seed);
     json.put("kl", layout.kl());
     json.put("seconds", seconds);
-    json.put("k", options.k());
+    json.put("k", k);
     json.put("embedding", scores(inMap));
     json.put("features", scores(inFeatures));
     json.put("chance", scores(chance));
+    String summary = summary(what, n, ids, k, inMap, inFeatures, chance, layout.kl());
     json.put("summary", summary);
-    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n";
+    String jsonText = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n";
+    return new Pictures(identityPng, modalityPng, csv, jsonText, summary, t == 0, seconds);
   }
 
   static BranchRole parseBranch(String s) {

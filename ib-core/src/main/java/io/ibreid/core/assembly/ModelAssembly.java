@@ -1,4 +1,4 @@
-package io.ibreid.core.train;
+package io.ibreid.core.assembly;
 
 import io.ibreid.core.ConfigException;
 import io.ibreid.core.bottleneck.BottleneckFactory;
@@ -30,7 +30,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 public final class ModelAssembly {
   private ModelAssembly() {}
 
-  /** Builds the model (without an optimiser: the trainer installs its own, {@link Optimizer}). */
+  /** Builds the model (without an optimiser: the trainer installs its own, {@link io.ibreid.core.train.Optimizer}). */
   public static ReidModel model(RunConfig config, Plugins plugins, ImageShape shape, int numClasses) {
     return model(config, plugins, shape, numClasses, true);
   }
