@@ -26,12 +26,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 
 /**
  * ibreid as a library: what {@code ibreid train} and {@code ibreid plugins} do, as calls.
  *
  * <pre>{@code
- * RunConfig config = Ibreid.config(Path.of("configs/demo.yaml"), "schedule.epochs=2");
+ * RunConfig config = Ibreid.config("demo", "schedule.epochs=2");   // a shipped config; or Ibreid.config(Path.of(...))
  * TrainResult result = Ibreid.train(config, Path.of("runs/mine"), TrainOptions.defaults());
  * Embedder embedder = Embedder.open(result.runDirectory());
  * float[] feature = embedder.embed(Path.of("query.jpg"), View.INFRARED);
@@ -58,6 +59,28 @@ public final class Ibreid {
   /** As {@link #config(Path, String...)} with a list of overrides. */
   public static RunConfig config(Path yaml, List<String> overrides) {
     return ConfigLoader.load(yaml, overrides);
+  }
+
+  /**
+   * A config that ships in this library's jar, by name ({@code demo}, {@code tiny}, {@code full}, ...: the
+   * repository's {@code configs/NAME.yaml}, see {@link #configs()}), with {@code key.path=value} overrides applied in
+   * order, validated like a file. Relative paths in it ({@code data.root}) are resolved against the working
+   * directory.
+   *
+   * @throws io.ibreid.core.ConfigException for an unknown name (its one line lists the known ones) or a bad key
+   */
+  public static RunConfig config(String name, String... overrides) {
+    return ShippedConfigs.load(name, Arrays.asList(overrides));
+  }
+
+  /** As {@link #config(String, String...)} with a list of overrides. */
+  public static RunConfig config(String name, List<String> overrides) {
+    return ShippedConfigs.load(name, overrides);
+  }
+
+  /** The names of the configs that ship in this library's jar, sorted. */
+  public static SortedSet<String> configs() {
+    return ShippedConfigs.names();
   }
 
   /** {@link #config(Path, String...)}, then {@link #train(RunConfig, Path, TrainOptions)}. */
@@ -92,26 +115,32 @@ public final class Ibreid {
     if (config == null || runDir == null || options == null) {
       throw new IllegalArgumentException("config, runDir and options must not be null");
     }
-    TrainingModule training = new TrainingModule(config, runDir, Plugins.discover(options.plugins())); // validates
-    Injector injector;
-    Trainer trainer;
-    TrainingSet data;
-    try {
-      injector = Guice.createInjector(training, new ValidationModule(config));
-      trainer = injector.getInstance(Trainer.class);
-      data = injector.getInstance(TrainingSet.class);
-    } catch (RuntimeException e) {
-      throw UserFacing.exception(e);
-    }
     RunLog log = options.trainLog() ? new RunLog(new RunDirectory(runDir).log()) : null;
     List<TrainerListener> listeners = new ArrayList<>();
     if (log != null) {
       listeners.add(log);
     }
     listeners.addAll(options.listeners());
+    TrainerListener listener = TrainerListener.all(listeners);
+    // the data set's lines (generating the lab, its progress) reach the listeners before training starts
+    TrainingModule training = new TrainingModule(config, runDir, Plugins.discover(options.plugins()),
+        listener::onLog); // validates
+    Injector injector;
+    Trainer trainer;
+    TrainingSet data;
+    try {
+      injector = Guice.createInjector(training, new ValidationModule(config));
+      data = injector.getInstance(TrainingSet.class);
+      trainer = injector.getInstance(Trainer.class);
+    } catch (RuntimeException e) {
+      if (log != null) {
+        log.close();
+      }
+      throw UserFacing.exception(e);
+    }
     TrainingSummary summary;
     try (TrainingSet closing = data) {
-      summary = trainer.train(options.resume(), TrainerListener.all(listeners));
+      summary = trainer.train(options.resume(), listener);
     } catch (RuntimeException e) {
       RuntimeException shown = UserFacing.exception(e);
       if (log != null) {

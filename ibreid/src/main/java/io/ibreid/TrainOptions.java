@@ -86,4 +86,21 @@ public final class TrainOptions {
   public boolean trainLog() {
     return trainLog;
   }
+
+  /**
+   * One line, e.g. {@code TrainOptions[fresh run, train.log, listeners [MyProgress], plug-ins [MyPlugin]]}; lambdas
+   * and anonymous classes show as {@code lambda} and {@code anonymous}.
+   */
+  @Override
+  public String toString() {
+    return "TrainOptions[" + (resume ? "resume" : "fresh run") + ", " + (trainLog ? "train.log" : "no train.log")
+        + ", listeners " + listeners.stream().map(TrainOptions::name).toList() + ", plug-ins "
+        + plugins.stream().map(TrainOptions::name).toList() + "]";
+  }
+
+  private static String name(Object o) {
+    Class<?> c = o.getClass();
+    return c.isSynthetic() || c.getSimpleName().contains("$$Lambda") ? "lambda"
+        : c.isAnonymousClass() ? "anonymous" : c.getSimpleName();
+  }
 }

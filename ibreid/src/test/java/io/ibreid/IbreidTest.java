@@ -139,6 +139,39 @@ class IbreidTest {
   }
 
   @Test
+  void theLabsGenerationReachesTheListenerAndTrainLogBeforeTrainingStarts() throws IOException {
+    // the data set is opened (and the lab generated) before the run directory exists: its lines come first
+    assertThat(RECORDER.lines.get(0)).isEqualTo("no data set at " + data + ": generating a synthetic sysu data set "
+        + "there (8+4 identities, 8+4 images each)");
+    assertThat(RECORDER.lines.get(1)).startsWith("generating 144 sysu-layout images of 8+4 identities (32x16)");
+    assertThat(RECORDER.lines.get(2)).startsWith("generated 144 sysu-layout images (96 visible + 48 infrared)");
+    assertThat(RECORDER.lines.get(3)).startsWith("Training facade-test for 4 iterations");
+    List<String> log = Files.readAllLines(run.resolve("train.log"));
+    for (int i = 0; i < 4; i++) {
+      assertThat(log.get(i)).endsWith("INFO  " + RECORDER.lines.get(i));
+    }
+  }
+
+  @Test
+  void thePublicTypesPrintReadably() {
+    assertThat(Ibreid.plugins().toString()).startsWith("Plugins[").contains("encoders: ", "fast-resnet", "small-resnet",
+        "bottlenecks: ", "losses: ", "ce, ", "vcd", "vml", "vsd", "datasets: ", "synthetic-sysu").doesNotContain("@");
+    assertThat(trained.toString()).startsWith("TrainResult[" + run + ": 4 iterations from 0 in ")
+        .contains("; last loss ", " at iteration 3; checkpoint ", "; uses " + run.resolve("checkpoints/best")
+            + ", holdout mAP ", ", rank1 ", ", mINP ").endsWith("]");
+    assertThat(trained.summary().last().toString())
+        .matches("iteration 3 \\(epoch 1\\) loss \\d+\\.\\d{4} \\[ce_visible=[^]]*vsd_visible=[^]]*\\] "
+            + "lr \\S+ \\|g\\| \\S+ \\d+ img/s");
+    assertThat(TrainOptions.defaults().withListener(RECORDER).withListener(new TrainerListener() {})
+        .withPlugins(new MeanZ()).withResume(true).toString())
+        .isEqualTo("TrainOptions[resume, train.log, listeners [Recorder, anonymous], plug-ins [MeanZ]]");
+    assertThat(TrainOptions.defaults().withTrainLog(false).toString())
+        .isEqualTo("TrainOptions[fresh run, no train.log, listeners [], plug-ins []]");
+    assertThat(Embedder.open(run).toString()).isEqualTo("Embedder[" + run + " at checkpoints/best: 8 columns, "
+        + "visible [visible.z, shared.z], infrared [infrared.z, shared.z], input 3x32x16]");
+  }
+
+  @Test
   void embedsFilesAndImagesInMemoryWithTheConfiguredTestTimeFeature() throws IOException {
     Embedder embedder = Embedder.open(run);
     assertThat(embedder.checkpoint()).isEqualTo(run.resolve("checkpoints/best"));

@@ -60,14 +60,22 @@ public final class ConfigLoader {
 
   /** Parses YAML text (tests, resolved configs). */
   public static RunConfig parse(String yaml, List<String> overrides) {
+    return parse(yaml, overrides, "<text>");
+  }
+
+  /**
+   * Parses YAML text, applies overrides and validates; {@code source} names the text in messages (e.g.
+   * {@code shipped config demo}).
+   */
+  public static RunConfig parse(String yaml, List<String> overrides, String source) {
     try {
       JsonNode tree = YAML.readTree(yaml);
       if (tree == null || !tree.isObject()) {
         tree = JsonNodeFactory.instance.objectNode();
       }
-      return fromTree((ObjectNode) tree, overrides, "<text>");
+      return fromTree((ObjectNode) tree, overrides, source);
     } catch (JsonProcessingException e) {
-      throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage());
+      throw new ConfigException("config (" + source + ") is not valid YAML: " + e.getOriginalMessage());
     }
   }
 
