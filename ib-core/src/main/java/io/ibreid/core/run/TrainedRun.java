@@ -44,8 +44,9 @@ public record TrainedRun(Path directory, RunConfig config, ReidModel model, Path
       throw new IbreidException("checkpoint " + ckpt + " does not record numClasses");
     }
     ImageShape shape = ImageShape.rgb(config.input.height, config.input.width);
+    // restored from the checkpoint next: the encoders' pretrained weights are not read
     ReidModel model = ModelAssembly.model(config, plugins == null ? Plugins.discover() : plugins, shape,
-        ((Number) classes).intValue());
+        ((Number) classes).intValue(), false);
     try {
       model.load(Checkpoints.modelFile(ckpt));
     } catch (IOException e) {

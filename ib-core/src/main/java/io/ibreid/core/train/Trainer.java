@@ -156,6 +156,11 @@ public final class Trainer {
     events.log(Level.INFO, "native build " + nativeBuild.build().id() + " (" + nativeBuild.reason()
         + "), loaded from " + NativeRuntime.loadedFrom() + "; " + NativeRuntime.dnnlStatus().describe() + "; "
         + threads.describe());
+    for (io.ibreid.core.branch.Branch b : model.branches()) {
+      for (String line : b.encoder().initialisationReport()) {
+        events.log(Level.INFO, b.role().label() + " encoder: " + line);
+      }
+    }
   }
 
   /** Runs steps from {@code start} to {@code total}, each followed by every hook; times the steps and data waits. */
