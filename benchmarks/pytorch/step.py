@@ -16,6 +16,11 @@ and the step is BenchMain's: forward in training mode (batch statistics), fixed 
 (lr 1e-4, L2 5e-4 added to the gradient of conv and dense kernels only, as DL4J's l2 does), float32.
 With --branches 3 there are three such networks (visible, infrared: batch rows each; shared: 2 x batch rows).
 
+With --model resnet50 (or resnet18/34/101) the trunk is instead ibreid's encoder of that name
+(`benchmarks/bench.sh --encoder resnet50 --input 3x256x128 --batch 16`): torchvision's own network without its
+classifier, last stride --last-stride (1), global average pooling, BN-neck (BatchNorm1d; --no-neck drops it) -> v
+(2048-d); the bottleneck and heads read v as above. --infer N then also times eval-mode extraction of v.
+
 Differences that do not change the work: convolutions pad symmetrically (padding = k // 2) where libnd4j's SAME mode
 pads a stride-2 3x3 convolution at the bottom/right only (same output size, same FLOPs); weights are PyTorch's
 default initialisation. The input gradient is computed (ibreid's trunk computes dL/dx too) unless --no-input-grad.
@@ -26,6 +31,7 @@ e.g. Debian's `python3-torch`: `apt-get install python3-torch`, then `/usr/bin/p
 import argparse
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -85,12 +91,40 @@ class Trunk(nn.Module):
         return e.mean(dim=(2, 3))
 
 
+class TorchvisionTrunk(nn.Module):
+    """ibreid's resnet18/34/50/101 encoder in PyTorch: torchvision's ResNet without its classifier, the first block of
+    layer4 at stride `last_stride` (its 3x3, or first 3x3 for basic blocks, and its shortcut), global average pooling,
+    then a BN-neck (BatchNorm1d) when `neck`."""
+
+    def __init__(self, model, last_stride, neck):
+        super().__init__()
+        import torchvision
+        net = getattr(torchvision.models, model)()
+        first = net.layer4[0]
+        conv = first.conv2 if hasattr(first, "conv3") else first.conv1
+        conv.stride = (last_stride, last_stride)
+        first.downsample[0].stride = (last_stride, last_stride)
+        net.fc = nn.Identity()
+        self.net = net
+        self.neck = nn.BatchNorm1d(net.layer4[-1].conv2.out_channels * (4 if hasattr(first, "conv3") else 1)) \
+            if neck else None
+        self.dim = self.neck.num_features if neck else None
+
+    def forward(self, x):
+        v = self.net(x)
+        return self.neck(v) if self.neck is not None else v
+
+
 class Branch(nn.Module):
     """Encoder + mlp bottleneck + two bias-free identity heads; returns v, z, v_logits, z_logits."""
 
     def __init__(self, args):
         super().__init__()
-        self.trunk = Trunk(args.channels, args.width, args.stages, args.dim, 2)
+        if args.model == "fast-resnet":
+            self.trunk = Trunk(args.channels, args.width, args.stages, args.dim, 2)
+        else:
+            self.trunk = TorchvisionTrunk(args.model, args.last_stride, not args.no_neck)
+            args.dim = {"resnet18": 512, "resnet34": 512}.get(args.model, 2048)
         self.h1 = nn.Linear(args.dim, args.hidden, bias=False)
         self.h1_bn = nn.BatchNorm1d(args.hidden)
         self.z = nn.Linear(args.hidden, args.z_dim, bias=False)
@@ -156,6 +190,16 @@ def cpu_model():
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--branches", type=int, choices=(1, 3), default=1)
+    p.add_argument("--model", default="fast-resnet", choices=("fast-resnet", "resnet18", "resnet34", "resnet50",
+                                                              "resnet101"),
+                   help="the encoder: fast-resnet (ibreid's small trunk, --width/--stages/--dim) or a torchvision "
+                        "ResNet as ibreid's resnetNN encoder (last stride --last-stride, BN-neck unless --no-neck)")
+    p.add_argument("--last-stride", type=int, default=1, choices=(1, 2))
+    p.add_argument("--no-neck", action="store_true")
+    p.add_argument("--infer", type=int, default=0, metavar="N",
+                   help="after the training steps, time eval-mode extraction of v (trunk + neck, no gradient) on "
+                        "batches of N images: img/s over --infer-calls calls after one warm-up call")
+    p.add_argument("--infer-calls", type=int, default=4)
     p.add_argument("--batch", type=int, default=32, help="images per branch and modality (shared sees 2x)")
     p.add_argument("--input", default="3x64x32", help="CxHxW")
     p.add_argument("--width", type=int, default=32)
@@ -236,15 +280,36 @@ def main():
     print("# model: %d branch(es), %d parameters, forward %.1f MFLOP per branch-image (conv+dense), training step "
           "%.2f GFLOP for %d branch-images" % (len(rows), params, forward_flops / images / 1e6, step_flops / 1e9,
                                                images))
-    print("pytorch-step: branches=%d batch=%d layout=%s input_grad=%d foreach=%d threads=%d warmup=%d steps=%d "
+    print("pytorch-step: model=%s branches=%d batch=%d layout=%s input_grad=%d foreach=%d threads=%d warmup=%d steps=%d "
           "gflop_per_step=%.4f step_ms_median=%.1f step_ms_min=%.1f step_ms_max=%.1f img_per_s=%.1f gflop_per_s=%.2f"
-          % (args.branches, args.batch, "nhwc" if args.channels_last else "nchw", 0 if args.no_input_grad else 1,
+          % (args.model, args.branches, args.batch, "nhwc" if args.channels_last else "nchw", 0 if args.no_input_grad else 1,
              1 if args.foreach else 0, args.threads, args.warmup, args.steps, step_flops / 1e9, med * 1e3,
              min(times) * 1e3, max(times) * 1e3, images / med, step_flops / med / 1e9))
     sys.stdout.flush()
 
+    if args.infer > 0:
+        infer(args, model[0].trunk, fmt)
+    print("pytorch-rss: maxrss_mib=%.0f" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0))
+    sys.stdout.flush()
+
     if args.profile > 0:
         profile(args, model, inputs, errors, opt, step)
+
+
+def infer(args, trunk, fmt):
+    """Eval-mode extraction of v: the encoder (and its neck) on batches of --infer images, no gradient."""
+    trunk.eval()
+    x = torch.rand(args.infer, args.channels, args.height, args.width_px).contiguous(memory_format=fmt)
+    times = []
+    with torch.no_grad():
+        trunk(x)
+        for _ in range(args.infer_calls):
+            t0 = time.perf_counter()
+            trunk(x)
+            times.append(time.perf_counter() - t0)
+    med = statistics.median(times)
+    print("pytorch-infer: batch=%d calls=%d ms_median=%.1f img_per_s=%.2f" % (args.infer, len(times), med * 1e3,
+                                                                          args.infer / med))
 
 
 def profile(args, model, inputs, errors, opt, step):

@@ -153,4 +153,43 @@ class ShippedConfigsRecipeTest {
     }
     assertThat(eps).containsExactly(0.1);
   }
+
+  /**
+   * The paper's setting: {@code full}'s branches, terms and weights on torchvision's ResNet-50 from ImageNet weights
+   * (last stride 1, BN-neck) at 256×128 with z = 256, the release's sampler, schedule and augmentation, on the real
+   * data set's reader; the configs validate against the discovered plug-ins.
+   */
+  @ParameterizedTest
+  @CsvSource({"paper-sysu,sysu,16,30", "paper-regdb,regdb,8,25"})
+  void paperConfigsAreFullOnTorchvisionsResNet50(String name, String data, int identities, int batchesPerEpoch) {
+    RunConfig full = load("full");
+    RunConfig c = load(name);
+    io.ibreid.core.config.ConfigValidator.validate(c, ShippedConfigsTest.plugins());
+    assertThat(c.data.type).isEqualTo(data);
+    assertThat(c.data.params).containsEntry("pad", 0).containsEntry("erasing", 0.0).containsEntry("flip", 0.5);
+    assertThat(c.input.height + "x" + c.input.width).isEqualTo("256x128");
+    assertThat(c.sampler.identities + "x" + c.sampler.instances).isEqualTo(identities + "x8");
+    assertThat(c.optimizer.lr).isEqualTo(3.5e-4);
+    assertThat(c.optimizer.weightDecay).isEqualTo(5e-4);
+    assertThat(c.schedule.epochs + "/" + c.schedule.warmupEpochs + "/" + c.schedule.warmupFactor + "/"
+        + c.schedule.milestones + "/" + c.schedule.gamma + "/" + c.schedule.batchesPerEpoch)
+        .isEqualTo("600/10.0/0.01/[210]/0.1/" + batchesPerEpoch);
+    assertThat(c.wiring).isEqualTo(full.wiring);
+    assertThat(c.branches.keySet()).containsExactlyElementsOf(full.branches.keySet());
+    for (RunConfig.BranchSpec b : c.branches.values()) {
+      assertThat(b.encoder.type).isEqualTo("resnet50");
+      assertThat(new TreeMap<>(b.encoder.params)).hasToString("{bnNeck=true, lastStride=1, pretrained=imagenet}");
+      assertThat(b.bottleneck.type).isEqualTo("mlp");
+      assertThat(b.bottleneck.params.get("dim")).isEqualTo(256);
+    }
+    assertThat(c.losses).hasSameSizeAs(full.losses);
+    for (int i = 0; i < c.losses.size(); i++) {
+      RunConfig.LossSpec l = c.losses.get(i);
+      RunConfig.LossSpec f = full.losses.get(i);
+      assertThat(l.type + "@" + l.branch + " " + l.weight + " " + new TreeMap<>(l.params))
+          .isEqualTo(f.type + "@" + f.branch + " " + f.weight + " " + new TreeMap<>(f.params));
+    }
+    assertThat(c.evaluation.visible).isEqualTo(full.evaluation.visible);
+    assertThat(c.evaluation.infrared).isEqualTo(full.evaluation.infrared);
+  }
 }

@@ -25,7 +25,7 @@ public final class IbreidCli implements Runnable {
     static final java.util.Map<String, Class<?>> ALL = subcommands(
         DemoCommand.class, AblationCommand.class, PluginsCommand.class, TrainCommand.class, SynthCommand.class,
         EvalCommand.class, ExtractCommand.class, EvalFeaturesCommand.class, TsneCommand.class, ProbeCommand.class,
-        DoctorCommand.class, ExportCommand.class, IndexCommand.class, SearchCommand.class);
+        WeightsCommand.class, DoctorCommand.class, ExportCommand.class, IndexCommand.class, SearchCommand.class);
 
     private Subcommands() {}
 
@@ -98,8 +98,8 @@ public final class IbreidCli implements Runnable {
   /**
    * Chooses ND4J's native build for this CPU (ib-core's NativeRuntime) and, for every command that computes with
    * ND4J, loads it now, on the main thread, before any command starts a thread. {@code eval-features} only chooses:
-   * it loads OpenBLAS itself (or ND4J, with {@code --backend nd4j}) before reading its inputs; help and version load
-   * nothing.
+   * it loads OpenBLAS itself (or ND4J, with {@code --backend nd4j}) before reading its inputs; {@code weights} (file
+   * reading only), help and version load nothing.
    */
   static void natives(String[] args) {
     NativeRuntime.select();
@@ -108,7 +108,8 @@ public final class IbreidCli implements Runnable {
     }
     java.util.List<String> list = java.util.Arrays.asList(args);
     String named = list.stream().filter(Subcommands.ALL::containsKey).findFirst().orElse(null);
-    if (named == null || named.equals("eval-features") || list.contains("--help") || list.contains("-h")
+    if (named == null || named.equals("eval-features") || named.equals("weights") || list.contains("--help")
+        || list.contains("-h")
         || list.contains("--version") || list.contains("-V")) {
       return;
     }

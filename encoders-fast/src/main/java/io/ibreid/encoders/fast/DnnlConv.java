@@ -137,7 +137,7 @@ final class DnnlConv implements AutoCloseable {
     after[axis] = total - total / 2;
   }
 
-  private static memory.format_tag tag(String weightsFormat) {
+  static memory.format_tag tag(String weightsFormat) {
     return switch (weightsFormat) {
       case "YXIO" -> memory.format_tag.hwio;
       case "OYXI" -> memory.format_tag.ohwi;

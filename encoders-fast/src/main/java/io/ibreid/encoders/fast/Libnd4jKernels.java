@@ -37,6 +37,12 @@ final class Libnd4jKernels implements TrunkKernels {
     return new Libnd4jMaxPooling(u, layout);
   }
 
+  /** None: inference runs the convolution, then the normalisation in place. */
+  @Override
+  public FoldedUnit folded(ConvUnit u, UnitParams p) {
+    return null;
+  }
+
   @Override
   public void close() {}
 }

@@ -9,8 +9,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * oneDNN's primitives, kept per unit and batch size, on one CPU engine and stream started on first use ({@link
- * TrunkKernels}); float NHWC only. Convolutions oneDNN must not run ({@link DnnlConv#supports}) and the normalisation
- * of inference passes (a per-channel scale and shift) use libnd4j's ops.
+ * TrunkKernels}); float NHWC only. Inference passes fold each unit's normalisation into its convolution, with the
+ * residual sum and the ReLU as post-operations ({@link DnnlFolding}). Convolutions oneDNN must not run ({@link
+ * DnnlConv#supports}) use libnd4j's ops.
  */
 final class OneDnnKernels implements TrunkKernels {
   private final TrunkLayer conf;
@@ -54,6 +55,12 @@ final class OneDnnKernels implements TrunkKernels {
   @Override
   public MaxPooling maxPooling(PoolUnit u) {
     return new DnnlMaxPooling(u, this);
+  }
+
+  /** oneDNN's convolution with the batch normalisation folded in, a bias and post-operations (sum, ReLU). */
+  @Override
+  public FoldedUnit folded(ConvUnit u, UnitParams p) {
+    return DnnlConv.supports(u) ? new DnnlFolding(u, p, conf, this) : null;
   }
 
   @Override

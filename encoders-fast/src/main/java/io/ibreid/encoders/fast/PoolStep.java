@@ -10,8 +10,6 @@ final class PoolStep implements TrunkStep {
   private final Layout layout;
   private final DataType type;
   private final Kept y = new Kept();
-  private final Kept inferenceY = new Kept();
-  private final Kept dx = new Kept();
 
   PoolStep(PoolUnit u, MaxPooling pooling, Layout layout, DataType type) {
     this.u = u;
@@ -20,16 +18,27 @@ final class PoolStep implements TrunkStep {
     this.type = type;
   }
 
+  private long[] outShape(INDArray x) {
+    return layout.shape(x.size(0), u.channels(), u.outH(), u.outW());
+  }
+
   @Override
-  public INDArray forward(INDArray x, boolean training) {
-    INDArray out = (training ? y : inferenceY).of(type, layout.shape(x.size(0), u.channels(), u.outH(), u.outW()));
-    pooling.forward(x, out, training);
+  public INDArray train(INDArray x, Scratch scratch) {
+    INDArray out = y.of(type, outShape(x));
+    pooling.forward(x, out, true);
     return out;
   }
 
   @Override
-  public INDArray backward(INDArray x, INDArray dOut) {
-    INDArray dIn = dx.of(type, x.shape());
+  public INDArray infer(INDArray x, Scratch scratch) {
+    INDArray out = scratch.take(outShape(x));
+    pooling.forward(x, out, false);
+    return out;
+  }
+
+  @Override
+  public INDArray backward(INDArray x, INDArray dOut, Scratch scratch) {
+    INDArray dIn = scratch.take(x.shape());
     pooling.backward(x, y.get(), dOut, dIn);
     return dIn;
   }

@@ -26,10 +26,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public class Trunk extends BaseLayer<TrunkLayer> {
   /**
-   * Rows per inference pass: a larger evaluation batch runs in chunks of this many rows through buffers of this size,
-   * so the memory a branch keeps for inference stays near 60 MB at 3×64×32 whatever the caller's batch.
+   * Most rows per inference pass: a larger evaluation batch runs in chunks through buffers of that many rows, so the
+   * memory a branch keeps for inference does not grow with the caller's batch. Fewer rows where a feature map is
+   * large ({@link #inferenceChunk}).
    */
   static final int INFERENCE_CHUNK = 64;
+  /** The size the chunk keeps one feature map of its rows under (a few such buffers serve a pass). */
+  static final long CHUNK_BYTES = 64L << 20;
 
   private final transient TrunkPlan plan;
   private final transient Layout layout;
@@ -37,6 +40,8 @@ public class Trunk extends BaseLayer<TrunkLayer> {
   private transient List<TrunkStep> steps;
   /** The input of every step in the last training pass. */
   private transient INDArray[] inputs;
+  /** The short-lived arrays of inference and backward passes. */
+  private transient Scratch scratch;
   private final transient Kept trainingInput = new Kept();
   private final transient Kept inferenceInput = new Kept();
   /** The gradient of the last feature map, from the pooled output's. */
@@ -46,6 +51,7 @@ public class Trunk extends BaseLayer<TrunkLayer> {
     super(conf, dataType);
     plan = layerConf().plan();
     layout = Layout.of(layerConf().getDataFormat());
+    scratch = new Scratch(dataType);
     use(TrunkKernels.choose(layerConf(), dataType));
   }
 
@@ -79,7 +85,33 @@ public class Trunk extends BaseLayer<TrunkLayer> {
 
   private UnitStep unit(ConvUnit u, boolean relu) {
     UnitParams p = new UnitParams(this, u);
-    return new UnitStep(u, p, kernels.convolution(u), kernels.normalisation(u, p, relu), layout, dataType);
+    return new UnitStep(u, p, kernels.convolution(u), kernels.normalisation(u, p, relu), kernels.folded(u, p), relu,
+        layout, dataType);
+  }
+
+  /** The largest feature map of one example (elements): a step's input or output. */
+  long largestMap() {
+    long m = (long) plan.inChannels() * plan.inH() * plan.inW();
+    for (TrunkPlan.Step s : plan.steps()) {
+      if (s instanceof TrunkPlan.MaxPool p) {
+        m = Math.max(m, (long) p.pool().channels() * p.pool().outH() * p.pool().outW());
+      }
+    }
+    for (ConvUnit u : plan.units()) {
+      m = Math.max(m, (long) u.outChannels() * u.outH() * u.outW());
+    }
+    return m;
+  }
+
+  /** Rows per inference pass: at most {@link #INFERENCE_CHUNK}, fewer where a row's largest map is large. */
+  int inferenceChunk() {
+    long rowBytes = largestMap() * dataType.width();
+    return (int) Math.max(1, Math.min(INFERENCE_CHUNK, CHUNK_BYTES / rowBytes));
+  }
+
+  /** The trunk's scratch arrays (for tests). */
+  Scratch scratch() {
+    return scratch;
   }
 
   /**
@@ -97,6 +129,15 @@ public class Trunk extends BaseLayer<TrunkLayer> {
   /** Whether the convolutions and training-mode batch normalisations run through oneDNN's kept primitives. */
   boolean directOneDnn() {
     return kernels instanceof OneDnnKernels;
+  }
+
+  /**
+   * The input of step {@code i} of the plan in the last training pass (the output of step i − 1), N×C×H×W: for
+   * tests that compare a trunk's stages with another implementation's.
+   */
+  INDArray trainingInputOf(int i) {
+    INDArray a = inputs[i];
+    return layout == Layout.NHWC ? a.permute(0, 3, 1, 2) : a;
   }
 
   /** The gradient view of a parameter ({@link UnitParams}). */
@@ -123,17 +164,18 @@ public class Trunk extends BaseLayer<TrunkLayer> {
     INDArray v;
     try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
       long n = input.size(0);
-      if (training || n <= INFERENCE_CHUNK) {
+      int chunk = inferenceChunk();
+      if (training || n <= chunk) {
         v = forward(input, n, training);
       } else {
         // Inference normalises with running statistics, so rows are independent: stale rows past the end of the
         // last chunk do not affect the rows kept.
         v = Nd4j.create(dataType, n, plan.outChannels());
-        for (long start = 0; start < n; start += INFERENCE_CHUNK) {
-          long r = Math.min(INFERENCE_CHUNK, n - start);
+        for (long start = 0; start < n; start += chunk) {
+          long r = Math.min(chunk, n - start);
           INDArray part = input.get(NDArrayIndex.interval(start, start + r), NDArrayIndex.all(), NDArrayIndex.all(),
               NDArrayIndex.all());
-          INDArray pv = forward(part, INFERENCE_CHUNK, false);
+          INDArray pv = forward(part, chunk, false);
           v.get(NDArrayIndex.interval(start, start + r), NDArrayIndex.all())
               .assign(pv.get(NDArrayIndex.interval(0, r), NDArrayIndex.all()));
         }
@@ -157,15 +199,23 @@ public class Trunk extends BaseLayer<TrunkLayer> {
     if (OpTimes.enabled()) {
       OpTimes.add("input_copy", System.nanoTime() - t0);
     }
+    scratch.fit(n * largestMap());
     INDArray a = x;
     for (int i = 0; i < steps.size(); i++) {
       if (training) {
         inputs[i] = a;
+        a = steps.get(i).train(a, scratch);
+      } else {
+        INDArray next = steps.get(i).infer(a, scratch);
+        if (next != a) {
+          scratch.give(a);
+        }
+        a = next;
       }
-      a = steps.get(i).forward(a, training);
     }
     long tp = System.nanoTime();
     INDArray v = a.mean(layout.spatialAxes());
+    scratch.give(a);
     if (OpTimes.enabled()) {
       OpTimes.add("pool", System.nanoTime() - tp);
     }
@@ -177,20 +227,28 @@ public class Trunk extends BaseLayer<TrunkLayer> {
     assertInputSet(true);
     Gradient g = new DefaultGradient(gradientsFlattened);
     INDArray dIn;
+    INDArray d;
     try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
       long n = input.size(0);
       // Global average pooling: every position receives dv / (H·W).
-      INDArray d = dFeatures.of(dataType, layout.shape(n, plan.outChannels(), plan.outH(), plan.outW()));
+      d = dFeatures.of(dataType, layout.shape(n, plan.outChannels(), plan.outH(), plan.outW()));
       INDArray dv = epsilon.castTo(dataType).div(plan.outH() * plan.outW());
       OpTimes.exec("pool_bp", new BroadcastCopyOp(d, dv, d, 0, layout.channelAxis()));
+      scratch.fit(n * largestMap());
       for (int i = steps.size() - 1; i >= 0; i--) {
-        d = steps.get(i).backward(inputs[i], d);
+        INDArray next = steps.get(i).backward(inputs[i], d, scratch);
+        if (next != d) {
+          scratch.give(d);
+        }
+        d = next;
       }
       dIn = layout == Layout.NHWC ? d.permute(0, 3, 1, 2) : d;
       for (Map.Entry<String, INDArray> e : gradientViews.entrySet()) {
         g.gradientForVariable().put(e.getKey(), e.getValue());
       }
     }
-    return new Pair<>(g, mgr.dup(ArrayType.ACTIVATION_GRAD, dIn));
+    Pair<Gradient, INDArray> result = new Pair<>(g, mgr.dup(ArrayType.ACTIVATION_GRAD, dIn));
+    scratch.give(d);
+    return result;
   }
 }

@@ -24,6 +24,12 @@ interface TrunkKernels extends AutoCloseable {
 
   MaxPooling maxPooling(PoolUnit u);
 
+  /**
+   * The unit's inference in one pass with its batch normalisation folded into the convolution, or null when these
+   * kernels run the two apart.
+   */
+  FoldedUnit folded(ConvUnit u, UnitParams p);
+
   /** Frees what the kernels hold outside the Java heap; the steps they made must not run after this. */
   @Override
   void close();

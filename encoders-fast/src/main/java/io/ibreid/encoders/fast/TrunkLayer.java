@@ -24,6 +24,11 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * training forward pass and have a zero gradient and a no-op updater.
  */
 public class TrunkLayer extends BaseLayer {
+  /** The architecture of {@code fast-resnet}. */
+  public static final String SMALL_RESNET = "small-resnet";
+  /** torchvision's ResNets. */
+  public static final String TORCHVISION = "torchvision";
+
   private int channels;
   private int height;
   private int width;
@@ -33,6 +38,10 @@ public class TrunkLayer extends BaseLayer {
   private int stemStride;
   private String dataFormat = "NHWC";
   private String weightsFormat = "YXIO";
+  /** {@code small-resnet} ({@link TrunkPlan#smallResNet}) or {@code torchvision} ({@link TrunkPlan#torchvisionResNet}). */
+  private String architecture = SMALL_RESNET;
+  private boolean bottleneck;
+  private int lastStride = 2;
   private double decay = 0.9;
   private double eps = 1e-5;
 
@@ -51,6 +60,22 @@ public class TrunkLayer extends BaseLayer {
     private int stemStride = 2;
     private String dataFormat = "NHWC";
     private String weightsFormat = "YXIO";
+    private String architecture = SMALL_RESNET;
+    private boolean bottleneck;
+    private int lastStride = 2;
+
+    /**
+     * A torchvision ResNet ({@link TrunkPlan#torchvisionResNet}) of {@code blocks} per stage at the {@link
+     * #baseWidth} (torchvision's: 64): its output is the pooled last stage, {@code baseWidth · 8} channels, times 4
+     * with bottleneck blocks.
+     */
+    public Builder torchvision(int[] blocks, boolean bottleneck, int lastStride) {
+      this.architecture = TORCHVISION;
+      this.stages = blocks.clone();
+      this.bottleneck = bottleneck;
+      this.lastStride = lastStride;
+      return this;
+    }
 
     public Builder baseWidth(int w) {
       this.baseWidth = w;
@@ -94,6 +119,13 @@ public class TrunkLayer extends BaseLayer {
       t.stemStride = stemStride;
       t.dataFormat = dataFormat;
       t.weightsFormat = weightsFormat;
+      t.architecture = architecture;
+      t.bottleneck = bottleneck;
+      t.lastStride = lastStride;
+      if (TORCHVISION.equals(architecture)) {
+        t.observationSize = baseWidth * 8 * (bottleneck ? 4 : 1);
+        t.stemStride = 2;
+      }
       return t;
     }
   }
@@ -103,7 +135,9 @@ public class TrunkLayer extends BaseLayer {
     if (channels <= 0) {
       throw new IllegalStateException("trunk layer " + getLayerName() + " has no input shape yet");
     }
-    return TrunkPlan.smallResNet(channels, height, width, baseWidth, stages, observationSize, stemStride);
+    return TORCHVISION.equals(architecture)
+        ? TrunkPlan.torchvisionResNet(channels, height, width, baseWidth, stages, bottleneck, lastStride)
+        : TrunkPlan.smallResNet(channels, height, width, baseWidth, stages, observationSize, stemStride);
   }
 
   /** Forward FLOPs of the convolutions for one example. */
@@ -172,10 +206,31 @@ public class TrunkLayer extends BaseLayer {
     return false;
   }
 
+  /**
+   * Per example, in elements: inference keeps each unit's convolution output and output; training keeps those and
+   * their two gradients (of the convolution output and of the unit's input), and a convolution's working buffer
+   * (its input unfolded, channels × kernel² × output pixels) is counted for the largest unit, forward and backward.
+   * What the memory check before training ({@code io.ibreid.core.train.MemoryCheck}) adds up.
+   */
   @Override
   public LayerMemoryReport getMemoryReport(InputType inputType) {
+    long inference = 0;
+    long training = 0;
+    long unfolded = 0;
+    if (inputType instanceof InputType.InputTypeConvolutional c) {
+      TrunkPlan plan = TrunkPlan.smallResNet((int) c.getChannels(), (int) c.getHeight(), (int) c.getWidth(),
+          baseWidth, stages, observationSize, stemStride);
+      for (ConvUnit u : plan.units()) {
+        long out = (long) u.outChannels() * u.outH() * u.outW();
+        long in = (long) u.inChannels() * u.inH() * u.inW();
+        inference += 2 * out;
+        training += 3 * out + in;
+        unfolded = Math.max(unfolded, (long) u.inChannels() * u.kernel() * u.kernel() * u.outH() * u.outW());
+      }
+    }
     return new LayerMemoryReport.Builder(getLayerName(), Trunk.class, inputType, getOutputType(0, inputType))
-        .standardMemory(initializer().numParams(this), 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+        .standardMemory(initializer().numParams(this), 0)
+        .workingMemory(0, inference + unfolded, 0, training + 2 * unfolded).cacheMemory(0, 0).build();
   }
 
   public int getChannels() {
@@ -214,6 +269,18 @@ public class TrunkLayer extends BaseLayer {
     return weightsFormat;
   }
 
+  public String getArchitecture() {
+    return architecture;
+  }
+
+  public boolean isBottleneck() {
+    return bottleneck;
+  }
+
+  public int getLastStride() {
+    return lastStride;
+  }
+
   public double getDecay() {
     return decay;
   }
@@ -233,12 +300,13 @@ public class TrunkLayer extends BaseLayer {
     return channels == t.channels && height == t.height && width == t.width && baseWidth == t.baseWidth
         && java.util.Arrays.equals(stages, t.stages) && observationSize == t.observationSize
         && stemStride == t.stemStride && dataFormat.equals(t.dataFormat) && weightsFormat.equals(t.weightsFormat)
+        && architecture.equals(t.architecture) && bottleneck == t.bottleneck && lastStride == t.lastStride
         && decay == t.decay && eps == t.eps;
   }
 
   @Override
   public int hashCode() {
     return java.util.Objects.hash(super.hashCode(), channels, height, width, baseWidth,
-        java.util.Arrays.hashCode(stages), observationSize, stemStride, dataFormat, weightsFormat, decay, eps);
+        java.util.Arrays.hashCode(stages), observationSize, stemStride, dataFormat, weightsFormat, architecture, bottleneck, lastStride, decay, eps);
   }
 }

@@ -74,6 +74,38 @@ public final class TrunkPlan {
     return b.conv("expand", observationSize, 1, 1, true).build();
   }
 
+  /**
+   * A torchvision ResNet (v1.5, as {@code torchvision.models.resnet}): a 7×7/2 stem unit {@code conv1} of {@code
+   * width} channels, a 3×3/2 max pooling {@code maxpool} with padding 1, then four stages of {@code blocks[s]}
+   * blocks of {@code width << s} planes ({@link Builder#bottleneck} blocks to 4× the planes when {@code
+   * bottleneck}, else {@link Builder#basicBlock}s), the first block of stages 2 and 3 at stride 2 and that of stage 4
+   * at {@code lastStride}; every convolution padded by k/2 on each side. Block b (from 0) of stage s (from 1) is
+   * named {@code layer<s>b<b>}, so its units are {@code layer<s>b<b>a|b|c|down} (torchvision's {@code
+   * layer<s>.<b>.conv1|conv2|conv3|downsample}).
+   */
+  public static TrunkPlan torchvisionResNet(int channels, int height, int width, int stemWidth, int[] blocks,
+      boolean bottleneck, int lastStride) {
+    if (blocks.length != 4 || stemWidth <= 0 || (lastStride != 1 && lastStride != 2)) {
+      throw new IllegalArgumentException("a torchvision ResNet has 4 stages, a width > 0 and a last stride of 1 or "
+          + "2, got " + java.util.Arrays.toString(blocks) + ", " + stemWidth + ", " + lastStride);
+    }
+    Builder b = builder(channels, height, width).symmetricPadding().conv("conv1", stemWidth, 7, 2, true)
+        .maxPool("maxpool", 3, 2, 1);
+    for (int s = 0; s < 4; s++) {
+      int planes = stemWidth << s;
+      int stride = s == 0 ? 1 : s == 3 ? lastStride : 2;
+      for (int i = 0; i < blocks[s]; i++) {
+        String name = "layer" + (s + 1) + "b" + i;
+        if (bottleneck) {
+          b.bottleneck(name, planes, 4 * planes, i == 0 ? stride : 1);
+        } else {
+          b.basicBlock(name, planes, i == 0 ? stride : 1);
+        }
+      }
+    }
+    return b.build();
+  }
+
   public static Builder builder(int channels, int height, int width) {
     return new Builder(channels, height, width);
   }

@@ -164,6 +164,26 @@ class PlannedTrunkTest {
     assertThat(maxAbsDiff(outDirect, outOps)).as("chunked inference").isLessThan(1e-5);
   }
 
+  /**
+   * Backward and inference passes run on a few scratch buffers the trunk shares among its steps, not one array per
+   * unit, and a second round of passes allocates none.
+   */
+  @Test
+  void passesShareAFewScratchBuffers() {
+    for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+      ComputationGraph g = graph(type);
+      Trunk t = (Trunk) g.getLayer("trunk");
+      DataSet data = batch(type);
+      gradients(g, data);
+      g.outputSingle(false, data.getFeatures());
+      int first = t.scratch().allocated();
+      gradients(g, data);
+      g.outputSingle(false, data.getFeatures());
+      assertThat(t.scratch().allocated()).as(type + ": a second round").isEqualTo(first);
+      assertThat(first).as(type + ": buffers for " + plan(3, 16, 8).units().size() + " units").isBetween(1, 4);
+    }
+  }
+
   private static Map<String, INDArray> gradients(ComputationGraph g, DataSet data) {
     g.setInputs(data.getFeatures());
     g.setLabels(data.getLabels());

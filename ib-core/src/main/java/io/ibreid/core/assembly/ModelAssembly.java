@@ -32,6 +32,15 @@ public final class ModelAssembly {
 
   /** Builds the model (without an optimiser: the trainer installs its own, {@link io.ibreid.core.train.Optimizer}). */
   public static ReidModel model(RunConfig config, Plugins plugins, ImageShape shape, int numClasses) {
+    return model(config, plugins, shape, numClasses, true);
+  }
+
+  /**
+   * As {@link #model(RunConfig, Plugins, ImageShape, int)}; with {@code initialiseEncoders} false the encoders keep
+   * their random initialisation (no pretrained weights are read): for a model restored from a checkpoint next.
+   */
+  public static ReidModel model(RunConfig config, Plugins plugins, ImageShape shape, int numClasses,
+      boolean initialiseEncoders) {
     List<Branch> branches = new ArrayList<>();
     for (BranchRole role : BranchRole.values()) {
       RunConfig.BranchSpec spec = config.branches.get(role.label());
@@ -49,7 +58,8 @@ public final class ModelAssembly {
     }
     ReidModel.Options options = new ReidModel.Options(config.seed,
         "double".equals(config.precision) ? DataType.DOUBLE : DataType.FLOAT, WorkspaceMode.ENABLED);
-    return ReidModel.build(branches, shape, numClasses, options, Wiring.parse(config.wiring, "wiring"));
+    return ReidModel.build(branches, shape, numClasses, options, Wiring.parse(config.wiring, "wiring"),
+        initialiseEncoders);
   }
 
   /** Binds every configured loss term to the model's outputs. */

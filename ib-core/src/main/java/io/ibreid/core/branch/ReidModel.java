@@ -62,7 +62,8 @@ public final class ReidModel {
   private final Map<BranchRole, List<Bottleneck.NoiseInput>> noise = new EnumMap<>(BranchRole.class);
   private final Wiring wiring;
 
-  private ReidModel(List<Branch> branches, ImageShape shape, int numClasses, Options options, Wiring wiring) {
+  private ReidModel(List<Branch> branches, ImageShape shape, int numClasses, Options options, Wiring wiring,
+      boolean initialiseEncoders) {
     if (branches.isEmpty()) {
       throw new IbreidException("a model needs at least one branch");
     }
@@ -123,8 +124,10 @@ public final class ReidModel {
     ComputationGraphConfiguration conf = g.build();
     this.graph = new ModelGraph(conf);
     graph.init();
-    for (Branch b : this.branches) {
-      b.encoder().initialise(graph, b.role().prefix());
+    if (initialiseEncoders) {
+      for (Branch b : this.branches) {
+        b.encoder().initialise(graph, b.role().prefix());
+      }
     }
     for (int i = 0; i < outputs.size(); i++) {
       outputWidths.put(outputs.get(i), (int) conf.getLayerActivationTypes(inputTypes.toArray(InputType[]::new))
@@ -140,13 +143,23 @@ public final class ReidModel {
 
   /** A model with the paper's wiring ({@link Wiring#PAPER}). */
   public static ReidModel build(List<Branch> branches, ImageShape shape, int numClasses, Options options) {
-    return new ReidModel(branches, shape, numClasses, options, Wiring.PAPER);
+    return new ReidModel(branches, shape, numClasses, options, Wiring.PAPER, true);
   }
 
   /** A model whose branches receive the images {@code wiring} says. */
   public static ReidModel build(List<Branch> branches, ImageShape shape, int numClasses, Options options,
       Wiring wiring) {
-    return new ReidModel(branches, shape, numClasses, options, wiring);
+    return new ReidModel(branches, shape, numClasses, options, wiring, true);
+  }
+
+  /**
+   * As {@link #build(List, ImageShape, int, Options, Wiring)}; with {@code initialiseEncoders} false the encoders'
+   * {@link io.ibreid.core.observation.Encoder#initialise} is not called: for a model whose parameters are restored
+   * from a checkpoint next, which then needs no pretrained weights file (nor a download).
+   */
+  public static ReidModel build(List<Branch> branches, ImageShape shape, int numClasses, Options options,
+      Wiring wiring, boolean initialiseEncoders) {
+    return new ReidModel(branches, shape, numClasses, options, wiring, initialiseEncoders);
   }
 
   /** Which images each branch receives. */

@@ -1,6 +1,7 @@
 package io.ibreid.core.observation;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
@@ -19,6 +20,17 @@ public interface Encoder {
   /** D, the width of the observation {@code v}. */
   int observationSize();
 
-  /** Called once after {@code graph.init()}; the default keeps the initialised weights. */
+  /**
+   * Called once after {@code graph.init()} of a model that is not about to be restored from a checkpoint; the default
+   * keeps the initialised weights.
+   */
   default void initialise(ComputationGraph graph, String prefix) {}
+
+  /**
+   * What the last {@link #initialise} did, as lines for the run's log ({@code train.log}): which weights it loaded
+   * from where, and how their keys mapped. Empty (the default) when it kept the initialised weights.
+   */
+  default List<String> initialisationReport() {
+    return List.of();
+  }
 }

@@ -14,7 +14,6 @@ import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.loss.LossTerm;
 import io.ibreid.core.loss.Slot;
 import io.ibreid.core.observation.EncoderFactory;
-import io.ibreid.core.observation.ResNet50Encoder;
 import io.ibreid.core.observation.SmallResNetEncoder;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +32,6 @@ class PluginDiscoveryTest {
     Plugins plugins = Plugins.discover();
     assertThat(plugins.get(EncoderFactory.KIND, "small-resnet").fromConfig(Map.of(), "p"))
         .isInstanceOf(SmallResNetEncoder.class);
-    assertThat(plugins.get(EncoderFactory.KIND, "resnet50").fromConfig(Map.of(), "p"))
-        .isInstanceOf(ResNet50Encoder.class);
     assertThat(plugins.get(BottleneckFactory.KIND, "mlp").fromConfig(Map.of("dim", 32), "p").representationSize())
         .isEqualTo(32);
     assertThat(plugins.get(BottleneckFactory.KIND, "mlp").fromConfig(Map.of(), "p")).isInstanceOf(MlpBottleneck.class);
@@ -48,7 +45,7 @@ class PluginDiscoveryTest {
   void everyFactoryIsFiledUnderItsKind() {
     Plugins plugins = Plugins.discover();
     assertThat(plugins.all(LossFactory.KIND)).containsKeys("ce", "triplet");
-    assertThat(plugins.all(EncoderFactory.KIND)).containsKeys("small-resnet", "resnet50");
+    assertThat(plugins.all(EncoderFactory.KIND)).containsKeys("small-resnet");
     assertThat(plugins.all(BottleneckFactory.KIND)).containsKeys("mlp");
     for (PluginKind<?> kind : CorePlugin.KINDS) {
       assertThat(plugins.all(kind).values()).allSatisfy(f -> assertThat(f).isInstanceOf(kind.factoryType()));

@@ -1,0 +1,57 @@
+package io.ibreid.weights;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ibreid.core.IbreidException;
+import io.ibreid.weights.safetensors.SafetensorsWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@link SafetensorsWriter} writes reads back bit for bit (float32, float64, int64, in order, empty and 0-d
+ * tensors) through the reader, leaving no temporary file, and an existing file is never overwritten.
+ */
+class SafetensorsWriterTest {
+  @Test
+  void aStateDictWrittenReadsBackBitForBit(@TempDir Path dir) throws Exception {
+    StateDict zip = Fixtures.stateDict("resnet50-w4.pth");
+    Path out = dir.resolve("r50.safetensors");
+    SafetensorsWriter.write(out, zip.tensors(), Map.of("format", "pt"));
+    StateDict back = StateDict.read(out);
+    assertThat(back.format()).isEqualTo(WeightsFormat.SAFETENSORS);
+    assertThat(List.copyOf(back.keys())).isEqualTo(List.copyOf(zip.keys()));
+    assertThat(zip.differences(back)).isEmpty();
+    assertThat(dir).isDirectoryContaining(p -> p.equals(out));
+    try (var files = java.nio.file.Files.list(dir)) {
+      assertThat(files.count()).as("no temporary file left").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void doublesAndIntegersKeepTheirTypes(@TempDir Path dir) {
+    Map<String, Tensor> t = new LinkedHashMap<>();
+    t.put("d", Tensor.ofDoubles(new long[] {2, 2}, new double[] {1.0 / 3, -0.0, Double.MIN_VALUE, 1e300}));
+    t.put("n", Tensor.ofLongs(new long[] {}, new long[] {Long.MAX_VALUE}));
+    t.put("e", Tensor.ofFloats(new long[] {0, 3}, new float[0]));
+    Path out = dir.resolve("x.safetensors");
+    SafetensorsWriter.write(out, t, null);
+    StateDict back = StateDict.read(out);
+    for (Map.Entry<String, Tensor> e : t.entrySet()) {
+      assertThat(back.get(e.getKey()).bitwiseEquals(e.getValue())).as(e.getKey()).isTrue();
+    }
+  }
+
+  @Test
+  void anExistingFileIsNotOverwritten(@TempDir Path dir) throws Exception {
+    Path out = Files.writeString(dir.resolve("keep.safetensors"), "mine");
+    assertThatThrownBy(() -> SafetensorsWriter.write(out, Map.of(), null)).isInstanceOf(IbreidException.class)
+        .hasMessage(out + " already exists; not overwritten (remove it or choose another name)");
+    assertThat(Files.readString(out)).isEqualTo("mine");
+  }
+}
