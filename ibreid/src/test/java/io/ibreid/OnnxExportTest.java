@@ -180,9 +180,8 @@ class OnnxExportTest {
 
   /**
    * torchvision's ResNet-18 (basic blocks) and ResNet-50 (bottleneck blocks), 7×7 stem and max pooling, trained for
-   * real and exported: ONNX Runtime reproduces their features too. The encoders come with issue 25 (encoders-fast's
-   * {@code resnet18}/{@code resnet50}); until they are on the class path the test is skipped. Run on a scratch merge
-   * of that branch (2026-12-06): largest differences 3.8e-6 (ResNet-18) and 1.1e-5 (ResNet-50).
+   * real and exported: ONNX Runtime reproduces their features too (2026-12-06: largest differences 3.8e-6 and
+   * 1.1e-5). Skipped if encoders-fast's {@code resnet18}/{@code resnet50} (issue 25) are not on the class path.
    */
   @Test
   void onnxRuntimeReproducesTorchvisionResNets(@TempDir Path own) throws Exception {
