@@ -46,14 +46,16 @@ public final class MemoryCheck {
     if (need <= available) {
       return;
     }
-    // the largest size of the same aspect ratio that fits, by bisection on the scale
+    // the largest size of the same aspect ratio that fits with a tenth to spare (what the process may use moves a
+    // little from one call to the next, so a size at the very edge would be refused when taken), by bisection
+    long budget = available - available / 10;
     double lo = 0;
     double hi = 1;
     for (int i = 0; i < 30; i++) {
       double mid = (lo + hi) / 2;
       int mh = (int) Math.floor(h * mid);
       int mw = (int) Math.floor(w * mid);
-      if (mh >= 1 && mw >= 1 && bytes(model, mh, mw, images, type) <= available) {
+      if (mh >= 1 && mw >= 1 && bytes(model, mh, mw, images, type) <= budget) {
         lo = mid;
       } else {
         hi = mid;
