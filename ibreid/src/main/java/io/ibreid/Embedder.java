@@ -12,6 +12,8 @@ import io.ibreid.data.image.ImageLoader;
 import io.ibreid.eval.extract.TrainingImageLoader;
 import io.ibreid.eval.features.FeatureMatrix;
 import io.ibreid.eval.run.ModelFeatures;
+import io.ibreid.export.OnnxExport;
+import io.ibreid.export.RunFingerprint;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +42,7 @@ public final class Embedder {
   private final TrainedRun run;
   private final ModelFeatures features;
   private final ImageLoader images;
+  private String fingerprint;
 
   private Embedder(TrainedRun run) {
     this.run = run;
@@ -99,6 +102,32 @@ public final class Embedder {
   public List<String> parts(View modality) {
     check(modality);
     return features.parts(modality).stream().map(ModelFeatures.Part::toString).toList();
+  }
+
+  /**
+   * The fingerprint of this feature function ({@link RunFingerprint}): weights, input shape and feature parts. A
+   * gallery index records it and refuses query features of another.
+   */
+  public synchronized String fingerprint() {
+    if (fingerprint == null) {
+      fingerprint = RunFingerprint.of(run, features);
+    }
+    return fingerprint;
+  }
+
+  /**
+   * Writes this feature function as an ONNX model ({@link OnnxExport}): input {@code image} (N×3×H×W, normalised as
+   * {@link #embed} normalises), outputs {@code feature_visible} / {@code feature_infrared}, metadata with the input
+   * size, the normalisation constants, the parts and the fingerprint. The file is written atomically.
+   *
+   * @throws IbreidException when {@code out} cannot be written or a layer of the model has no ONNX translation
+   */
+  public synchronized OnnxExport.Result exportOnnx(Path out, OnnxExport.Options options) {
+    try {
+      return OnnxExport.write(run, out, options);
+    } catch (RuntimeException e) {
+      throw UserFacing.exception(e);
+    }
   }
 
   /** The checkpoint folder the weights were read from. */

@@ -11,6 +11,7 @@ import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.Plugins;
 import io.ibreid.core.run.Checkpoints;
+import io.ibreid.core.run.RunClaim;
 import io.ibreid.core.run.RunDirectory;
 import io.ibreid.core.assembly.ModelAssembly;
 import io.ibreid.core.train.Trainer;
@@ -105,8 +106,11 @@ public final class Ibreid {
    * code) and every plug-in it names before any work; opens the data set; when the config keeps identities aside
    * ({@code data.params.holdout > 0}) scores them after every {@code validation.everyEpochs} epochs and keeps the
    * best checkpoint in {@code checkpoints/best}; writes {@code config.yaml}, {@code metrics.jsonl}, checkpoints and
-   * (unless turned off) {@code train.log}; calls the options' listeners on this thread. A config rejected before
-   * training starts leaves no run directory behind.
+   * (unless turned off) {@code train.log}; calls the options' listeners on this thread. The run directory belongs to
+   * one run: it is locked while training (a second process is refused), and a directory that holds another run (its
+   * config differs) or checkpoints of this one is refused with one line naming the first differing key, unless the
+   * options resume it or overwrite it ({@link TrainOptions#withOverwrite}: the old run is moved aside, never deleted).
+   * A run rejected or failed before its first checkpoint leaves no run directory behind.
    *
    * @throws IbreidException (or its subclass {@link io.ibreid.core.ConfigException}) with a one-line message
    */
@@ -115,44 +119,70 @@ public final class Ibreid {
     if (config == null || runDir == null || options == null) {
       throw new IllegalArgumentException("config, runDir and options must not be null");
     }
+    if (options.resume() && options.overwrite()) {
+      throw new IbreidException("resume and overwrite exclude each other: resume continues the run in " + runDir
+          + ", overwrite moves it aside and starts a new one");
+    }
     RunLog log = options.trainLog() ? new RunLog(new RunDirectory(runDir).log()) : null;
-    List<TrainerListener> listeners = new ArrayList<>();
-    if (log != null) {
-      listeners.add(log);
-    }
-    listeners.addAll(options.listeners());
-    TrainerListener listener = TrainerListener.all(listeners);
-    // the data set's lines (generating the lab, its progress) reach the listeners before training starts
-    TrainingModule training = new TrainingModule(config, runDir, Plugins.discover(options.plugins()),
-        listener::onLog); // validates
-    Injector injector;
-    Trainer trainer;
-    TrainingSet data;
-    try {
-      injector = Guice.createInjector(training, new ValidationModule(config));
-      data = injector.getInstance(TrainingSet.class);
-      trainer = injector.getInstance(Trainer.class);
-    } catch (RuntimeException e) {
-      if (log != null) {
-        log.close();
-      }
-      throw UserFacing.exception(e);
-    }
     TrainingSummary summary;
-    try (TrainingSet closing = data) {
-      summary = trainer.train(options.resume(), listener);
-    } catch (RuntimeException e) {
-      RuntimeException shown = UserFacing.exception(e);
+    try {
+      List<TrainerListener> listeners = new ArrayList<>();
       if (log != null) {
-        log.failed("training stopped: " + shown.getMessage());
+        listeners.add(log);
       }
-      throw shown;
+      listeners.addAll(options.listeners());
+      TrainerListener listener = TrainerListener.all(listeners);
+      // the data set's lines (generating the lab, its progress) reach the listeners before training starts
+      TrainingModule training = new TrainingModule(config, runDir, Plugins.discover(options.plugins()),
+          listener::onLog); // validates
+      RunClaim.Mode mode = options.overwrite() ? RunClaim.Mode.OVERWRITE : RunClaim.Mode.of(options.resume());
+      try (RunClaim claim = RunClaim.claim(runDir, config, mode)) {
+        summary = train(config, runDir, training, claim, log, listener);
+        claim.succeeded();
+      }
     } finally {
       if (log != null) {
         log.close();
       }
     }
     return result(config, runDir, summary);
+  }
+
+  /**
+   * Opens the data set and trains in the claimed directory; {@code train.log} is closed before the claim is (which
+   * removes the directory of a run that failed before its first checkpoint).
+   */
+  private static TrainingSummary train(RunConfig config, Path runDir, TrainingModule training, RunClaim claim,
+      RunLog log, TrainerListener listener) {
+    try {
+      if (log != null && claim.movedAside().isPresent()) {
+        log.onLog(java.lang.System.Logger.Level.INFO, "the run that was in " + runDir + " was moved aside to "
+            + claim.movedAside().get() + " (overwrite)");
+      }
+      Injector injector;
+      Trainer trainer;
+      TrainingSet data;
+      try {
+        injector = Guice.createInjector(training, new ValidationModule(config));
+        data = injector.getInstance(TrainingSet.class);
+        trainer = injector.getInstance(Trainer.class);
+      } catch (RuntimeException e) {
+        throw UserFacing.exception(e);
+      }
+      try (TrainingSet closing = data) {
+        return trainer.train(claim, listener);
+      } catch (RuntimeException e) {
+        RuntimeException shown = UserFacing.exception(e);
+        if (log != null) {
+          log.failed("training stopped: " + shown.getMessage());
+        }
+        throw shown;
+      }
+    } finally {
+      if (log != null) {
+        log.close();
+      }
+    }
   }
 
   private static TrainResult result(RunConfig config, Path runDir, TrainingSummary summary) {

@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How {@link Ibreid#train} runs: resume or start fresh, who listens, which plug-ins besides the discovered ones, and
- * whether {@code train.log} is written. Immutable; each {@code with...} method returns a changed copy.
+ * How {@link Ibreid#train} runs: resume, start fresh or replace a run already there, who listens, which plug-ins
+ * besides the discovered ones, and whether {@code train.log} is written. Immutable; each {@code with...} method
+ * returns a changed copy.
  *
  * <pre>{@code
  * TrainOptions.defaults().withListener(myProgress).withPlugins(new MyPlugin())
@@ -18,13 +19,20 @@ public final class TrainOptions {
   private final List<TrainerListener> listeners;
   private final List<IbreidPlugin> plugins;
   private final boolean trainLog;
+  private final boolean overwrite;
 
   private TrainOptions(boolean resume, List<TrainerListener> listeners, List<IbreidPlugin> plugins,
       boolean trainLog) {
+    this(resume, listeners, plugins, trainLog, false);
+  }
+
+  private TrainOptions(boolean resume, List<TrainerListener> listeners, List<IbreidPlugin> plugins,
+      boolean trainLog, boolean overwrite) {
     this.resume = resume;
     this.listeners = List.copyOf(listeners);
     this.plugins = List.copyOf(plugins);
     this.trainLog = trainLog;
+    this.overwrite = overwrite;
   }
 
   /** A fresh run, no listeners, only the plug-ins ServiceLoader finds, {@code train.log} written. */
@@ -37,7 +45,16 @@ public final class TrainOptions {
    * {@code false}: train from the first step.
    */
   public TrainOptions withResume(boolean resume) {
-    return new TrainOptions(resume, listeners, plugins, trainLog);
+    return new TrainOptions(resume, listeners, plugins, trainLog, overwrite);
+  }
+
+  /**
+   * {@code true}: when the run directory already holds a run, move it aside to {@code RUN_DIR.replaced-N} (nothing is
+   * deleted) and train from the first step. {@code false} (the default): a directory holding another run, or
+   * checkpoints of this one, is refused with one line naming the difference. Excludes {@link #withResume resume}.
+   */
+  public TrainOptions withOverwrite(boolean overwrite) {
+    return new TrainOptions(resume, listeners, plugins, trainLog, overwrite);
   }
 
   /** Adds a listener; listeners are called in the order added, on the thread that called {@link Ibreid#train}. */
@@ -47,7 +64,7 @@ public final class TrainOptions {
     }
     List<TrainerListener> all = new ArrayList<>(listeners);
     all.add(listener);
-    return new TrainOptions(resume, all, plugins, trainLog);
+    return new TrainOptions(resume, all, plugins, trainLog, overwrite);
   }
 
   /**
@@ -63,12 +80,12 @@ public final class TrainOptions {
       }
       all.add(p);
     }
-    return new TrainOptions(resume, listeners, all, trainLog);
+    return new TrainOptions(resume, listeners, all, trainLog, overwrite);
   }
 
   /** Whether to append the run's narrative to {@code RUN_DIR/train.log} (default {@code true}). */
   public TrainOptions withTrainLog(boolean write) {
-    return new TrainOptions(resume, listeners, plugins, write);
+    return new TrainOptions(resume, listeners, plugins, write, overwrite);
   }
 
   public boolean resume() {
@@ -83,6 +100,10 @@ public final class TrainOptions {
     return plugins;
   }
 
+  public boolean overwrite() {
+    return overwrite;
+  }
+
   public boolean trainLog() {
     return trainLog;
   }
@@ -93,7 +114,7 @@ public final class TrainOptions {
    */
   @Override
   public String toString() {
-    return "TrainOptions[" + (resume ? "resume" : "fresh run") + ", " + (trainLog ? "train.log" : "no train.log")
+    return "TrainOptions[" + (resume ? "resume" : overwrite ? "fresh run, overwrite" : "fresh run") + ", " + (trainLog ? "train.log" : "no train.log")
         + ", listeners " + listeners.stream().map(TrainOptions::name).toList() + ", plug-ins "
         + plugins.stream().map(TrainOptions::name).toList() + "]";
   }

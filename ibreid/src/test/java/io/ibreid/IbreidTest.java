@@ -167,6 +167,8 @@ class IbreidTest {
         .isEqualTo("TrainOptions[resume, train.log, listeners [Recorder, anonymous], plug-ins [MeanZ]]");
     assertThat(TrainOptions.defaults().withTrainLog(false).toString())
         .isEqualTo("TrainOptions[fresh run, no train.log, listeners [], plug-ins []]");
+    assertThat(TrainOptions.defaults().withOverwrite(true).toString())
+        .isEqualTo("TrainOptions[fresh run, overwrite, train.log, listeners [], plug-ins []]");
     assertThat(Embedder.open(run).toString()).isEqualTo("Embedder[" + run + " at checkpoints/best: 8 columns, "
         + "visible [visible.z, shared.z], infrared [infrared.z, shared.z], input 3x32x16]");
   }
@@ -221,6 +223,28 @@ class IbreidTest {
     TrainResult again = Ibreid.resume(copy, TrainOptions.defaults());
     assertThat(again.summary().iterations()).isZero();
     assertThat(Files.readString(copy.resolve("train.log"))).contains("Resuming from ");
+  }
+
+  @Test
+  void aRunDirectoryBelongsToOneRunUnlessOverwriteMovesItAside() throws IOException {
+    Path owned = dir.resolve("owned");
+    RunConfig first = config(List.of("schedule.epochs=1", "data.params.holdout=0"));
+    Ibreid.train(first, owned, TrainOptions.defaults());
+    String metrics = Files.readString(owned.resolve("metrics.jsonl"));
+    RunConfig other = config(List.of("schedule.epochs=1", "data.params.holdout=0", "seed=5"));
+    assertThatThrownBy(() -> Ibreid.train(other, owned, TrainOptions.defaults()))
+        .isExactlyInstanceOf(IbreidException.class)
+        .hasMessage("run directory " + owned + " holds another run ([seed] is 3 there, 5 here); resume it "
+            + "(--resume), train into another directory (--out), or move it aside first (--overwrite)");
+    assertThat(Files.readString(owned.resolve("metrics.jsonl"))).isEqualTo(metrics);
+    assertThatThrownBy(() -> Ibreid.train(other, owned, TrainOptions.defaults().withResume(true).withOverwrite(true)))
+        .hasMessageStartingWith("resume and overwrite exclude each other");
+    TrainResult replaced = Ibreid.train(other, owned, TrainOptions.defaults().withOverwrite(true));
+    assertThat(replaced.summary().iterations()).isEqualTo(2);
+    Path aside = dir.resolve("owned.replaced-1");
+    assertThat(Files.readString(aside.resolve("metrics.jsonl"))).isEqualTo(metrics);
+    assertThat(Ibreid.config(owned.resolve("config.yaml")).seed).isEqualTo(5);
+    assertThat(Files.readString(owned.resolve("train.log"))).contains("was moved aside to " + aside);
   }
 
   @Test

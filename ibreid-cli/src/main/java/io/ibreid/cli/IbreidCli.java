@@ -25,7 +25,7 @@ public final class IbreidCli implements Runnable {
     static final java.util.Map<String, Class<?>> ALL = subcommands(
         DemoCommand.class, AblationCommand.class, PluginsCommand.class, TrainCommand.class, SynthCommand.class,
         EvalCommand.class, ExtractCommand.class, EvalFeaturesCommand.class, TsneCommand.class, ProbeCommand.class,
-        WeightsCommand.class, DoctorCommand.class);
+        WeightsCommand.class, DoctorCommand.class, ExportCommand.class, IndexCommand.class, SearchCommand.class);
 
     private Subcommands() {}
 

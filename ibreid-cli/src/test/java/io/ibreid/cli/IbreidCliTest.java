@@ -45,7 +45,7 @@ class IbreidCliTest {
     assertThat(h.code()).isZero();
     assertThat(h.out()).contains("plugins", "train");
     for (String sub : new String[] {"demo", "ablation", "train", "synth", "eval", "extract", "eval-features", "tsne",
-        "probe", "doctor", "plugins"}) {
+        "probe", "doctor", "plugins", "weights", "export", "index", "search"}) {
       Result s = run(sub, "--help");
       assertThat(s.code()).as(sub + ": " + s.err()).isZero();
       assertThat(s.out()).as(sub).contains("Usage: ibreid " + sub);

@@ -103,7 +103,8 @@ public final class RankListReport {
       ImageMeta qm = query.get(row.queryIndex());
       int y = GAP + r * cellH;
       tile(g, imageRoot, qm.path(), GAP, y, new Color(60, 60, 60));
-      caption(g, String.format(Locale.ROOT, "AP %.1f%%", 100 * row.ap()), GAP, y);
+      caption(g, Double.isNaN(row.ap()) ? "query" : String.format(Locale.ROOT, "AP %.1f%%", 100 * row.ap()), GAP,
+          y); // NaN: a single search (ibreid search --png), no AP
       for (Entry e : row.entries()) {
         ImageMeta gm = gallery.get(e.galleryIndex());
         int x = GAP + cellW / 2 + e.rank() * cellW;

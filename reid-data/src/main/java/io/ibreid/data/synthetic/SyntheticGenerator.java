@@ -278,7 +278,18 @@ public final class SyntheticGenerator {
       }
     };
     long t0 = System.nanoTime();
+    if (out.toString().isBlank()) {
+      throw new IbreidException("synthetic output folder is empty; expected the name of a new or empty folder");
+    }
     Path target = out.toAbsolutePath().normalize();
+    Path cwd = Path.of("").toAbsolutePath().normalize();
+    if (cwd.startsWith(target)) {
+      throw new IbreidException("synthetic output " + out + " is " + (cwd.equals(target) ? "the current folder"
+          : "above the current folder") + "; expected a new or empty folder beside or below it");
+    }
+    if (target.getParent() == null) {
+      throw new IbreidException("synthetic output " + out + " is a file-system root; expected a new or empty folder");
+    }
     if (Files.exists(target) && !isEmptyFolder(target)) {
       throw new IbreidException("synthetic output " + out + " already exists and is not empty; expected a new or "
           + "empty folder");
@@ -289,6 +300,7 @@ public final class SyntheticGenerator {
     Summary summary;
     try {
       Files.createDirectories(parent);
+      removeStalePartials(parent, target.getFileName().toString());
       Files.createDirectory(tmp);
       SortedSet<Integer> test = chooseTest(spec, spec.layout() == Layout.SYSU ? 0 : 101);
       Population population = Population.draw(spec, test);
@@ -328,6 +340,27 @@ public final class SyntheticGenerator {
     }
     log.log(Level.INFO, summary.toString());
     return summary;
+  }
+
+  /**
+   * Removes the hidden {@code .NAME.partial-PID-*} folders that a killed generation of {@code NAME} left in
+   * {@code parent}: only folders of this naming pattern, and only when their process is no longer running.
+   */
+  static void removeStalePartials(Path parent, String name) {
+    String prefix = "." + name + ".partial-";
+    try (Stream<Path> s = Files.list(parent)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+        String rest = p.getFileName().toString().substring(prefix.length());
+        int dash = rest.indexOf('-');
+        if (dash > 0 && rest.substring(0, dash).matches("\\d+") && !AtomicFiles.alive(rest.substring(0, dash))
+            && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          LOG.info("removing {}, left by an interrupted generation", p);
+          deleteQuietly(p);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot list {} for leftovers of interrupted generations: {}", parent, e.getMessage());
+    }
   }
 
   private static boolean isEmptyFolder(Path p) {
