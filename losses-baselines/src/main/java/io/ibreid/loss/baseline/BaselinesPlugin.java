@@ -7,8 +7,8 @@ import io.ibreid.core.plugin.IbreidPlugin;
 import java.util.List;
 
 /**
- * Registers the baselines: the {@code vib} and {@code release-vib} bottlenecks and the {@code ib} and {@code vib} loss
- * terms.
+ * Registers the baselines: the {@code vib} and {@code release-vib} bottlenecks and the {@code ib}, {@code vib} and
+ * {@code ib-upper} loss terms.
  */
 @AutoService(IbreidPlugin.class)
 public final class BaselinesPlugin implements IbreidPlugin {
@@ -19,6 +19,6 @@ public final class BaselinesPlugin implements IbreidPlugin {
 
   @Override
   public List<LossFactory<?>> losses() {
-    return List.of(new ClassicIbLoss.Factory(), new VibLoss.Factory());
+    return List.of(new ClassicIbLoss.Factory(), new VibLoss.Factory(), new UpperBoundIbLoss.Factory());
   }
 }

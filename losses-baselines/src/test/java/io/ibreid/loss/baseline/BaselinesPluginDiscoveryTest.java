@@ -17,17 +17,18 @@ import org.junit.jupiter.api.Test;
 /** The module's plug-in is found by ServiceLoader and creates each plug-in from an empty params block. */
 class BaselinesPluginDiscoveryTest {
   @Test
-  void serviceLoaderFindsIbAndVib() {
+  void serviceLoaderFindsIbVibAndIbUpper() {
     List<IbreidPlugin> found = ServiceLoader.load(IbreidPlugin.class).stream().map(ServiceLoader.Provider::get)
         .filter(p -> p instanceof BaselinesPlugin).toList();
     assertThat(found).hasSize(1);
-    assertThat(found.get(0).losses()).extracting(LossFactory::name).containsExactly("ib", "vib");
+    assertThat(found.get(0).losses()).extracting(LossFactory::name).containsExactly("ib", "vib", "ib-upper");
     assertThat(found.get(0).bottlenecks()).extracting(BottleneckFactory::name).containsExactly("vib", "release-vib");
     Plugins plugins = Plugins.discover();
     LossContext context = new LossContext("ib_shared", 1, 10, Map.of("v", 512, "z", 256, "z_logits", 10,
         "mu", 256, "logvar", 256));
     assertThat(create(plugins.loss("ib"), context)).isInstanceOf(ClassicIbLoss.class);
     assertThat(create(plugins.loss("vib"), context)).isInstanceOf(VibLoss.class);
+    assertThat(create(plugins.loss("ib-upper"), context)).isInstanceOf(UpperBoundIbLoss.class);
     Bottleneck b = plugins.bottleneck("vib").createFromMap(Map.of(), "branches.shared.bottleneck.params");
     assertThat(b.representationSize()).isEqualTo(256);
     assertThat(b.noise()).containsExactly(new Bottleneck.NoiseInput("eps", 256));
