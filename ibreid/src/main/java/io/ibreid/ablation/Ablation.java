@@ -324,13 +324,19 @@ public final class Ablation {
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("run", dir.toString());
     extra.put("checkpoint", trained.checkpoint().getFileName().toString());
+    String json = RunEvaluation.setsJson(sets, extra);
     if (plan.v3 != null) {
       // the third design: the best validation score (the pilot's rule reads it) and the per-step terms, small
-      new Checkpoints(dir.resolve("checkpoints"), cfg.checkpoint.keep).best().ifPresent(b -> extra.put("validation",
-          b));
+      java.util.Optional<Map<String, Object>> best = new Checkpoints(dir.resolve("checkpoints"),
+          cfg.checkpoint.keep).best();
+      if (best.isPresent()) {
+        ObjectNode m = (ObjectNode) new ObjectMapper().readTree(json);
+        m.set("validation", new ObjectMapper().valueToTree(best.get()));
+        json = new ObjectMapper().writeValueAsString(m) + "\n";
+      }
       RunTerms.write(dir, cfg);
     }
-    AtomicFiles.writeString(metrics, RunEvaluation.setsJson(sets, extra));
+    AtomicFiles.writeString(metrics, json);
   }
 
   void train(AblationPlan.Run r, RunConfig cfg, Path dir, boolean resume) {
