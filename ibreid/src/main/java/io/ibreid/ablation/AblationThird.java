@@ -74,6 +74,9 @@ final class AblationThird {
           probe(r);
         }
       }
+      if (phase == AblationV3.PILOT) {
+        checkPilot(phase == a.design.stopAfter());
+      }
       if (phase == a.design.stopAfter()) {
         break;
       }
@@ -82,6 +85,60 @@ final class AblationThird {
     a.listener.onFinish(Duration.ofNanos(System.nanoTime() - t0), md);
     return md;
   }
+
+  /**
+   * After the pilot: the β rule ({@link io.ibreid.eval.stats.BetaRule}) on its validation scores, recorded in
+   * {@value #PILOT}; when a tuned config's β is not the rule's, the run stops here (unless it was to stop anyway) with
+   * the line that says what to set, so that no run of a tuned variant trains with another β.
+   */
+  private void checkPilot(boolean stopping) throws IOException {
+    ThirdResults r = ThirdResults.load(plan, a.fingerprints);
+    java.util.SortedMap<Integer, JsonNode> base = r.units("pilot", "baseline-ce", null);
+    ObjectNode out = AblationPlan.JSON.createObjectNode();
+    out.put("rule", io.ibreid.eval.stats.BetaRule.RULE);
+    List<String> wrong = new ArrayList<>();
+    for (AblationV3.Tuned t : plan.v3.tuned()) {
+      Map<Double, Double> scores = new LinkedHashMap<>();
+      for (double b : plan.v3.betaGrid()) {
+        java.util.SortedMap<Integer, JsonNode> u = r.units("pilot", AblationPlanV3.pilotLabel(t, b), null);
+        JsonNode v = u.isEmpty() ? null : u.values().iterator().next().path("validation").path("score");
+        if (v != null && v.isNumber()) {
+          scores.put(b, v.asDouble());
+        }
+      }
+      JsonNode ref = base.isEmpty() ? null : base.values().iterator().next().path("validation").path("score");
+      if (scores.size() < plan.v3.betaGrid().size() || ref == null || !ref.isNumber()) {
+        return; // the pilot is not complete
+      }
+      io.ibreid.eval.stats.BetaRule.Choice c = io.ibreid.eval.stats.BetaRule.choose(scores, ref.asDouble());
+      ObjectNode o = out.putObject(t.tunedVariant());
+      o.put("beta", c.beta());
+      o.put("fallback", c.fallback());
+      o.set("scores", AblationPlan.JSON.valueToTree(scores));
+      o.put("baselineScore", ref.asDouble());
+      for (AblationPlan.Run run : plan.runs) {
+        if (run.variant().equals(t.tunedVariant()) && run.phase() > AblationV3.PILOT) {
+          for (int k = 0; k < run.config().losses.size(); k++) {
+            var l = run.config().losses.get(k);
+            if (l.type.equals(t.lossType()) && l.params.get("beta") instanceof Number n
+                && n.doubleValue() != c.beta()) {
+              wrong.add("configs/" + t.tunedVariant() + ".yaml: losses." + k + ".params.beta is " + n + ", the "
+                  + "pilot's rule chose " + AblationV3.beta(c.beta()));
+            }
+          }
+          break;
+        }
+      }
+    }
+    AtomicFiles.writeString(a.out.resolve(PILOT), AblationPlan.JSON.writeValueAsString(out) + "\n");
+    if (!wrong.isEmpty() && !stopping) {
+      a.report();
+      throw new IbreidException(String.join("; ", wrong) + ": set it and run again with --new-plan (the pilot's runs "
+          + "are kept)");
+    }
+  }
+
+  static final String PILOT = "pilot.json";
 
   private List<AblationPlan.Run> phaseRuns(int phase) {
     return plan.runs.stream().filter(r -> r.phase() == phase).toList();

@@ -48,10 +48,13 @@ public final class SharedTrajectory {
   public record Step(int step, double maxAbs, double maxRel, String worst) {}
 
   /**
-   * The outcome: the recorded steps, the shared parameters compared, and whether the last step's relative difference
-   * is within {@link #SAME_TO_ROUNDING}.
+   * The outcome: the shared parameters compared; the difference of the two models' gradients of the shared
+   * parameters on the first batch from the same parameters, before any update ({@code gradient}, step 0: a loss that
+   * couples the branches shows there at the size of a gradient, rounding at ~1e-7); the recorded steps; whether the
+   * last step's relative difference is within {@link #SAME_TO_ROUNDING}.
    */
-  public record Result(int steps, int parameters, List<Step> trace, boolean sameToRounding, String summary) {}
+  public record Result(int steps, int parameters, Step gradient, List<Step> trace, boolean sameToRounding,
+      String summary) {}
 
   private SharedTrajectory() {}
 
@@ -72,6 +75,7 @@ public final class SharedTrajectory {
     List<Step> trace = new ArrayList<>();
     Map<Integer, Map<String, float[]>> got = new LinkedHashMap<>();
     train(coupled, steps, workDir.resolve("coupled"), start, record, got);
+    Step gradient = compare(0, want.remove(0), got.remove(0));
     for (int s : new TreeSet<>(want.keySet())) {
       trace.add(compare(s, want.get(s), got.get(s)));
     }
@@ -79,16 +83,18 @@ public final class SharedTrajectory {
     boolean same = last.maxRel() <= SAME_TO_ROUNDING;
     Step firstNonZero = trace.stream().filter(t -> t.maxAbs() > 0).findFirst().orElse(null);
     String summary = String.format(Locale.ROOT, "%s (%d branches) against %s (%d), %d shared parameters, the same "
-        + "initial shared weights and batches: after %d steps the largest relative difference of a shared parameter "
+        + "initial shared weights and batches: the gradients of the shared parameters on the first batch differ by "
+        + "at most %.3g relative (%.3g absolute, %s); after %d steps the largest relative difference of a shared parameter "
         + "array is %.3g (absolute %.3g, %s); %s. %s", coupled.name, coupled.branches.size(), reference.name,
-        reference.branches.size(), start.values().stream().mapToInt(a -> a.length).sum(), last.step(), last.maxRel(),
+        reference.branches.size(), start.values().stream().mapToInt(a -> a.length).sum(), gradient.maxRel(),
+        gradient.maxAbs(), gradient.worst(), last.step(), last.maxRel(),
         last.maxAbs(), last.worst(), same ? "the same to rounding (bound " + SAME_TO_ROUNDING + ")"
             : "NOT the same to rounding (bound " + SAME_TO_ROUNDING + ")",
         firstNonZero == null ? "Every recorded step was bit for bit equal."
             : String.format(Locale.ROOT, "The first recorded difference is after step %d: %.3g relative, %.3g "
                 + "absolute (%s).", firstNonZero.step(), firstNonZero.maxRel(), firstNonZero.maxAbs(),
                 firstNonZero.worst()));
-    return new Result(steps, start.values().stream().mapToInt(a -> a.length).sum(), trace, same, summary);
+    return new Result(steps, start.values().stream().mapToInt(a -> a.length).sum(), gradient, trace, same, summary);
   }
 
   /** Trains one config, optionally starting from {@code init}; returns its initial shared parameters. */
@@ -111,6 +117,13 @@ public final class SharedTrajectory {
     }
     Map<String, float[]> start = shared(table);
     try (TrainingSet data = injector.getInstance(TrainingSet.class)) {
+      // step 0: the shared parameters' gradient on the first batch, nothing updated (kept under key 0)
+      io.ibreid.core.data.CrossModalBatch first = data.epoch(0, 0).next();
+      io.ibreid.core.branch.ReidModel model = trainer.model();
+      io.ibreid.core.train.Objective objective = injector.getInstance(io.ibreid.core.train.Objective.class);
+      org.deeplearning4j.nn.gradient.Gradient g = model.graph().forwardBackward(model.trainingInputs(first,
+          io.ibreid.core.train.Seeds.derive(c.seed, 0, "noise")), outs -> objective.evaluate(outs, first, 0).errors());
+      into.put(0, shared(g.gradientForVariable()));
       int[] done = {0};
       trainer.train(false, new TrainerListener() {
         @Override

@@ -38,8 +38,9 @@ class AblationThirdTest {
     List<AblationV3.Claim> claims = List.of(
         new AblationV3.Claim("C3", List.of("sysu/crossview", "sysu/vsd-shared")),
         new AblationV3.Claim("C2", List.of("sysu/vsd-shared", "sysu/vib-tuned")));
+    // a one-value grid: the rule can only choose configs/vib-tuned.yaml's own β, so the run goes on past the pilot
     return new AblationV3.Design(b, List.of(new AblationV3.Tuned("vib", "vib", "vib-tuned")), List.of(), 101,
-        List.of(1e-3, 1.0), List.of(), claims, 6.0);
+        List.of(1e-3), List.of(), claims, 6.0);
   }
 
   static AblationDesign tinyThird(Path dir, Path sysu, List<Path> reuse) {
@@ -83,7 +84,7 @@ class AblationThirdTest {
     assertThat(p2.get("features").get(0).get("output").asText()).isEqualTo("z");
 
     // the pilot: validation scores in metrics.json, curves' data in terms.json with per-term gradient norms
-    for (String label : List.of("baseline-ce", "vib-b0.001", "vib-b1")) {
+    for (String label : List.of("baseline-ce", "vib-b0.001")) {
       Path run = out.resolve("runs/pilot/" + label + "/seed-101");
       assertThat(JSON.readTree(run.resolve("metrics.json").toFile()).get("validation").get("score").isNumber())
           .as(label).isTrue();
@@ -91,7 +92,8 @@ class AblationThirdTest {
       assertThat(terms.get("series").get("iteration")).isNotEmpty();
       assertThat(terms.get("series").has("diagnostics/ce_shared_z.gradNorm")).isTrue();
     }
-    JsonNode vibTerms = JSON.readTree(out.resolve("runs/pilot/vib-b1/seed-101").resolve(RunTerms.FILE).toFile());
+    JsonNode vibTerms = JSON.readTree(out.resolve("runs/pilot/vib-b0.001/seed-101").resolve(RunTerms.FILE)
+        .toFile());
     assertThat(vibTerms.get("series").has("diagnostics/vib_shared.kl")).isTrue();
     assertThat(vibTerms.get("types").get("vib_shared").asText()).isEqualTo("vib");
 
@@ -114,7 +116,9 @@ class AblationThirdTest {
     assertThat(md).contains("## Verdicts on the paper's claims", "## Pilot: β by the pre-declared rule",
         "| vib | ", "## Where the release's gain comes from", "## Probes of z over seeds",
         "## Regularisers shown to act", "## Correlated lab", "retrained runs gave the imported metrics.json exactly");
-    assertThat(out.resolve("curves/pilot_vib-b1.png")).exists();
+    assertThat(out.resolve("curves/pilot_vib-b0.001.png")).exists();
+    assertThat(JSON.readTree(out.resolve(AblationThird.PILOT).toFile()).get("vib-tuned").get("beta").asDouble())
+        .isEqualTo(1e-3);
     assertThat(out.resolve("curves/sysu_vsd-shared.png")).exists();
 
     // a rerun trains nothing and gives the same report
@@ -125,5 +129,25 @@ class AblationThirdTest {
     // and report-only too
     Ablation.report(design, out, new AblationListener() {});
     assertThat(Files.readString(out.resolve("ablation.md"))).isEqualTo(md);
+  }
+
+  @Test
+  void aTunedConfigWhoseBetaIsNotThePilotsStopsTheRunAfterThePilot(@TempDir Path dir) throws Exception {
+    Path sysu = dir.resolve("sysu");
+    SyntheticGenerator.generate(SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.SYSU, 8, 8, 32, 16, 2, 1.0, 1),
+        sysu, 1);
+    // the grid holds only 0.5: the rule must choose it, and configs/vib-tuned.yaml says 1e-3
+    AblationV3.Design d = new AblationV3.Design(List.of(new AblationV3.Block("sysu", "vib-tuned", List.of(1),
+        List.of(), AblationV3.FIRST)), List.of(new AblationV3.Tuned("vib", "vib", "vib-tuned")), List.of(), 101,
+        List.of(0.5), List.of(), List.of(), 0);
+    AblationDesign design = tinyThird(dir, sysu, List.of()).withThird(d);
+    Path out = dir.resolve("v3");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Ablation.run(design, out, false,
+        new AblationListener() {})).isInstanceOf(io.ibreid.core.IbreidException.class)
+        .hasMessageContaining("configs/vib-tuned.yaml: losses.4.params.beta is 0.001, the pilot's rule chose 0.5")
+        .hasMessageContaining("--new-plan");
+    assertThat(out.resolve("runs/vib-tuned/seed-1")).doesNotExist();
+    assertThat(JSON.readTree(out.resolve(AblationThird.PILOT).toFile()).get("vib-tuned").get("beta").asDouble())
+        .isEqualTo(0.5);
   }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The one-off trajectory test of docs/ablation-v3/design.md §9, not part of CI: {@code crossview} and {@code full} as
  * the third design's RegDB block trains them (RegDB lab, trial 1, seed 1, the ablation's budget overrides), for
- * {@code -Dibreid.trajectory.steps=N} steps from the same initial shared branch, recording steps 1–10 and every tenth;
+ * {@code -Dibreid.trajectory.steps=N} steps from the same initial shared branch, recording steps 1–10 and every tenth
+ * (and, as a control, crossview against itself from the same weights);
  * writes {@code -Dibreid.trajectory.out=FILE} (docs/ablation-v3/trajectory.json). The RegDB lab must exist at
  * {@code -Dibreid.trajectory.regdb=DIR}. Run with
  * {@code mvn -B -o -pl ibreid -am verify -Dtest=SharedTrajectoryRun -Dsurefire.failIfNoSpecifiedTests=false
@@ -47,8 +48,11 @@ class SharedTrajectoryRun {
     boolean before = NativeRuntime.directKernelsAllowed();
     NativeRuntime.allowDirectKernels(false); // the ablation's kernels (libnd4j)
     SharedTrajectory.Result r;
+    SharedTrajectory.Result control;
     try {
-      r = SharedTrajectory.run(crossview, full, steps, dir, s -> s <= 10 || s % 10 == 0);
+      r = SharedTrajectory.run(crossview, full, steps, dir.resolve("full"), s -> s <= 10 || s % 10 == 0);
+      // the control: crossview against itself from the same weights, to show the training is deterministic
+      control = SharedTrajectory.run(crossview, crossview, steps, dir.resolve("control"), s -> s <= 10 || s % 10 == 0);
     } finally {
       NativeRuntime.allowDirectKernels(before);
     }
@@ -60,7 +64,10 @@ class SharedTrajectoryRun {
     json.put("sameToRounding", r.sameToRounding());
     json.put("bound", SharedTrajectory.SAME_TO_ROUNDING);
     json.put("parameters", r.parameters());
+    json.put("gradient", r.gradient());
     json.put("trace", r.trace());
+    json.put("control", Map.of("summary", control.summary(), "gradient", control.gradient(), "last",
+        control.trace().get(control.trace().size() - 1)));
     json.put("seconds", (System.nanoTime() - t0) / 1e9);
     Files.createDirectories(out.getParent());
     AtomicFiles.writeString(out, AblationPlan.JSON.writeValueAsString(json) + "\n");

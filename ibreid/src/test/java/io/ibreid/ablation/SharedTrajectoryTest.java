@@ -46,6 +46,8 @@ class SharedTrajectoryTest {
     assertThat(same.parameters()).isGreaterThan(100);
     assertThat(same.sameToRounding()).as(same.summary()).isTrue();
     assertThat(same.trace().get(0).maxRel()).as(same.summary()).isLessThan(1e-6);
+    assertThat(same.gradient().step()).isZero();
+    assertThat(same.gradient().maxRel()).as(same.summary()).isLessThan(1e-5);
 
     List<String> coupled = new ArrayList<>(three);
     coupled.add("losses.16={type: sinkhorn, name: coupling, weight: 8.0, params: {epsilon: 0.5}, "
@@ -56,6 +58,6 @@ class SharedTrajectoryTest {
     SharedTrajectory.Result apart = SharedTrajectory.run(crossview, tied, 3, dir.resolve("b"), s -> true);
     assertThat(apart.sameToRounding()).as(apart.summary()).isFalse();
     assertThat(apart.trace().get(2).maxRel()).as(apart.summary()).isGreaterThan(1e-4);
-    assertThat(apart.summary()).contains("NOT the same to rounding");
+    assertThat(apart.summary()).contains("NOT the same to rounding", "gradients of the shared parameters");
   }
 }
