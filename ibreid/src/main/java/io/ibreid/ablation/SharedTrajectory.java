@@ -70,10 +70,10 @@ public final class SharedTrajectory {
       throw new IbreidException("the two configs must share the seed (and so the batches): " + reference.seed + " vs "
           + coupled.seed);
     }
-    Map<Integer, Map<String, float[]>> want = new LinkedHashMap<>();
-    Map<String, float[]> start = train(reference, steps, workDir.resolve("reference"), null, record, want);
+    Map<Integer, Map<String, double[]>> want = new LinkedHashMap<>();
+    Map<String, double[]> start = train(reference, steps, workDir.resolve("reference"), null, record, want);
     List<Step> trace = new ArrayList<>();
-    Map<Integer, Map<String, float[]>> got = new LinkedHashMap<>();
+    Map<Integer, Map<String, double[]>> got = new LinkedHashMap<>();
     train(coupled, steps, workDir.resolve("coupled"), start, record, got);
     Step gradient = compare(0, want.remove(0), got.remove(0));
     for (int s : new TreeSet<>(want.keySet())) {
@@ -98,15 +98,15 @@ public final class SharedTrajectory {
   }
 
   /** Trains one config, optionally starting from {@code init}; returns its initial shared parameters. */
-  private static Map<String, float[]> train(RunConfig config, int steps, Path dir, Map<String, float[]> init,
-      IntPredicate record, Map<Integer, Map<String, float[]>> into) {
+  private static Map<String, double[]> train(RunConfig config, int steps, Path dir, Map<String, double[]> init,
+      IntPredicate record, Map<Integer, Map<String, double[]>> into) {
     RunConfig c = io.ibreid.core.config.ConfigLoader.parse(io.ibreid.core.config.ConfigLoader.toYaml(config),
         List.of("schedule.maxIterations=" + steps));
     Injector injector = Guice.createInjector(new TrainingModule(c, dir, Plugins.discoverPlugins(List.of())));
     Trainer trainer = injector.getInstance(Trainer.class);
     Map<String, INDArray> table = trainer.model().graph().paramTable();
     if (init != null) {
-      for (Map.Entry<String, float[]> e : init.entrySet()) {
+      for (Map.Entry<String, double[]> e : init.entrySet()) {
         INDArray p = table.get(e.getKey());
         if (p == null || p.length() != e.getValue().length) {
           throw new IbreidException(config.name + " has no shared parameter [" + e.getKey() + "] of " + e.getValue()
@@ -115,7 +115,7 @@ public final class SharedTrajectory {
         p.assign(org.nd4j.linalg.factory.Nd4j.create(e.getValue(), p.shape(), 'c').castTo(p.dataType()));
       }
     }
-    Map<String, float[]> start = shared(table);
+    Map<String, double[]> start = shared(table);
     try (TrainingSet data = injector.getInstance(TrainingSet.class)) {
       // step 0: the shared parameters' gradient on the first batch, nothing updated (kept under key 0)
       io.ibreid.core.data.CrossModalBatch first = data.epoch(0, 0).next();
@@ -138,23 +138,23 @@ public final class SharedTrajectory {
     return start;
   }
 
-  private static Map<String, float[]> shared(Map<String, INDArray> table) {
-    Map<String, float[]> out = new LinkedHashMap<>();
+  private static Map<String, double[]> shared(Map<String, INDArray> table) {
+    Map<String, double[]> out = new LinkedHashMap<>();
     table.forEach((k, v) -> {
       if (k.startsWith(SHARED)) {
-        out.put(k, v.castTo(DataType.FLOAT).dup('c').data().asFloat());
+        out.put(k, v.castTo(DataType.DOUBLE).dup('c').data().asDouble());
       }
     });
     return out;
   }
 
-  static Step compare(int step, Map<String, float[]> a, Map<String, float[]> b) {
+  static Step compare(int step, Map<String, double[]> a, Map<String, double[]> b) {
     double maxAbs = 0;
     double maxRel = 0;
     String worst = "-";
-    for (Map.Entry<String, float[]> e : a.entrySet()) {
-      float[] x = e.getValue();
-      float[] y = b.get(e.getKey());
+    for (Map.Entry<String, double[]> e : a.entrySet()) {
+      double[] x = e.getValue();
+      double[] y = b.get(e.getKey());
       double scale = 0;
       double diff = 0;
       for (int i = 0; i < x.length; i++) {

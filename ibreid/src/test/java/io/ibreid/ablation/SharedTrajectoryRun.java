@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The one-off trajectory test of docs/ablation-v3/design.md §9, not part of CI: {@code crossview} and {@code full} as
  * the third design's RegDB block trains them (RegDB lab, trial 1, seed 1, the ablation's budget overrides), for
  * {@code -Dibreid.trajectory.steps=N} steps from the same initial shared branch, recording steps 1–10 and every tenth
- * (and, as a control, crossview against itself from the same weights);
+ * (and, as a control, crossview against itself from the same weights); {@code -Dibreid.trajectory.precision=double}
+ * trains both in double precision (rounding then ~1e-16: a coupling would stay as large as in float);
  * writes {@code -Dibreid.trajectory.out=FILE} (docs/ablation-v3/trajectory.json). The RegDB lab must exist at
  * {@code -Dibreid.trajectory.regdb=DIR}. Run with
  * {@code mvn -B -o -pl ibreid -am verify -Dtest=SharedTrajectoryRun -Dsurefire.failIfNoSpecifiedTests=false
@@ -42,6 +43,8 @@ class SharedTrajectoryRun {
         AblationDefaults.EPOCHS, 10, regdb, "", null, 0, List.of(), 0, 0, regdb, List.of(), true, "libnd4j")));
     o.add("data.params.trial=1");
     o.add("seed=1");
+    String precision = System.getProperty("ibreid.trajectory.precision", "float");
+    o.add("precision=" + precision);
     RunConfig crossview = ConfigLoader.load(CONFIGS.resolve("crossview.yaml"), o);
     RunConfig full = ConfigLoader.load(CONFIGS.resolve("full.yaml"), o);
     long t0 = System.nanoTime();
@@ -59,7 +62,7 @@ class SharedTrajectoryRun {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("what", "docs/ablation-v3/design.md section 9: crossview and full (RegDB lab, trial 1, seed 1, the "
         + "ablation's budget overrides, libnd4j kernels), the same initial shared-branch parameters, " + steps
-        + " steps");
+        + " steps, " + precision + " precision");
     json.put("summary", r.summary());
     json.put("sameToRounding", r.sameToRounding());
     json.put("bound", SharedTrajectory.SAME_TO_ROUNDING);
