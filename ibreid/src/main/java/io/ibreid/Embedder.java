@@ -1,19 +1,19 @@
 package io.ibreid;
 
 import io.ibreid.core.IbreidException;
+import io.ibreid.core.UserFacing;
 import io.ibreid.core.branch.View;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.Plugins;
-import io.ibreid.core.train.TrainedRun;
+import io.ibreid.core.run.TrainedRun;
 import io.ibreid.data.image.ImageLoader;
 import io.ibreid.eval.extract.TrainingImageLoader;
 import io.ibreid.eval.features.FeatureMatrix;
 import io.ibreid.eval.run.ModelFeatures;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -61,11 +61,11 @@ public final class Embedder {
    */
   public static Embedder open(Path runDir, String checkpoint, IbreidPlugin... plugins) {
     NativeRuntime.load();
-    Plugins registry = Plugins.of(Plugins.discoverPlugins(Arrays.asList(plugins)));
+    Plugins registry = Plugins.discover(plugins);
     try {
       return new Embedder(TrainedRun.open(runDir, checkpoint, registry));
     } catch (RuntimeException e) {
-      throw Ibreid.userFacing(e);
+      throw UserFacing.exception(e);
     }
   }
 

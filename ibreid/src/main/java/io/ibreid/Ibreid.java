@@ -1,33 +1,27 @@
 package io.ibreid;
 
-import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.ProvisionException;
-import com.google.inject.spi.Message;
 import io.ibreid.core.IbreidException;
+import io.ibreid.core.UserFacing;
 import io.ibreid.core.config.ConfigLoader;
-import io.ibreid.core.config.ConfigValidator;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.data.TrainingSet;
 import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.Plugins;
-import io.ibreid.core.train.Checkpoints;
-import io.ibreid.core.train.IterationRecord;
-import io.ibreid.core.train.ModelAssembly;
-import io.ibreid.core.train.RunDirectory;
+import io.ibreid.core.run.Checkpoints;
+import io.ibreid.core.run.RunDirectory;
+import io.ibreid.core.assembly.ModelAssembly;
 import io.ibreid.core.train.Trainer;
 import io.ibreid.core.train.TrainerListener;
 import io.ibreid.core.train.TrainingModule;
 import io.ibreid.core.train.TrainingSummary;
 import io.ibreid.eval.run.ValidationModule;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +49,7 @@ public final class Ibreid {
    * Reads a YAML config, applies {@code key.path=value} overrides in order and validates it (unknown keys, types,
    * ranges); plug-in names are checked when training starts.
    *
-   * @throws io.ibreid.core.config.ConfigException naming the key at fault
+   * @throws io.ibreid.core.ConfigException naming the key at fault
    */
   public static RunConfig config(Path yaml, String... overrides) {
     return ConfigLoader.load(yaml, Arrays.asList(overrides));
@@ -91,25 +85,23 @@ public final class Ibreid {
    * (unless turned off) {@code train.log}; calls the options' listeners on this thread. A config rejected before
    * training starts leaves no run directory behind.
    *
-   * @throws IbreidException (or its subclass {@link io.ibreid.core.config.ConfigException}) with a one-line message
+   * @throws IbreidException (or its subclass {@link io.ibreid.core.ConfigException}) with a one-line message
    */
   public static TrainResult train(RunConfig config, Path runDir, TrainOptions options) {
     NativeRuntime.load();
     if (config == null || runDir == null || options == null) {
       throw new IllegalArgumentException("config, runDir and options must not be null");
     }
-    ConfigValidator.validate(config);
-    List<IbreidPlugin> plugins = Plugins.discoverPlugins(options.plugins());
-    ModelAssembly.check(config, Plugins.of(plugins));
+    TrainingModule training = new TrainingModule(config, runDir, Plugins.discover(options.plugins())); // validates
     Injector injector;
     Trainer trainer;
     TrainingSet data;
     try {
-      injector = Guice.createInjector(new TrainingModule(config, runDir, plugins), new ValidationModule(config));
+      injector = Guice.createInjector(training, new ValidationModule(config));
       trainer = injector.getInstance(Trainer.class);
       data = injector.getInstance(TrainingSet.class);
     } catch (RuntimeException e) {
-      throw userFacing(e);
+      throw UserFacing.exception(e);
     }
     RunLog log = options.trainLog() ? new RunLog(new RunDirectory(runDir).log()) : null;
     List<TrainerListener> listeners = new ArrayList<>();
@@ -119,9 +111,9 @@ public final class Ibreid {
     listeners.addAll(options.listeners());
     TrainingSummary summary;
     try (TrainingSet closing = data) {
-      summary = trainer.train(options.resume(), new Broadcast(listeners));
+      summary = trainer.train(options.resume(), TrainerListener.all(listeners));
     } catch (RuntimeException e) {
-      RuntimeException shown = userFacing(e);
+      RuntimeException shown = UserFacing.exception(e);
       if (log != null) {
         log.failed("training stopped: " + shown.getMessage());
       }
@@ -137,11 +129,11 @@ public final class Ibreid {
   private static TrainResult result(RunConfig config, Path runDir, TrainingSummary summary) {
     RunDirectory run = new RunDirectory(runDir);
     Checkpoints checkpoints = new Checkpoints(run.checkpoints(), config.checkpoint.keep);
+    Path chosen = checkpoints.chosen().orElse(summary.checkpoint());
     Optional<Map<String, Object>> best = checkpoints.best();
-    Path bestDir = run.checkpoints().resolve("best");
-    Path chosen = best.isPresent() && Checkpoints.verify(bestDir).isEmpty() ? bestDir : summary.checkpoint();
     Map<String, Double> scores = new LinkedHashMap<>();
-    if (bestDir.equals(chosen) && best.get().get("scores") instanceof Map<?, ?> m) {
+    if (run.checkpoints().resolve("best").equals(chosen) && best.isPresent()
+        && best.get().get("scores") instanceof Map<?, ?> m) {
       m.forEach((k, v) -> {
         if (v instanceof Number n) {
           scores.put(String.valueOf(k), n.doubleValue());
@@ -153,82 +145,10 @@ public final class Ibreid {
 
   /**
    * The plug-in registry: every encoder, bottleneck, loss and data set ServiceLoader finds, plus {@code extra} ones
-   * registered in code. {@link Plugins#all(io.ibreid.core.plugin.PluginKind)} lists a kind by name.
+   * registered in code. {@link Plugins#all(io.ibreid.core.plugin.PluginKind)} lists a kind by name, e.g.
+   * {@code plugins().all(LossFactory.KIND)}.
    */
   public static Plugins plugins(IbreidPlugin... extra) {
-    return Plugins.of(Plugins.discoverPlugins(Arrays.asList(extra)));
-  }
-
-  /**
-   * The exception that explains a failure: an {@link IbreidException} found in the cause chain (through Guice's
-   * provisioning and creation wrappers), else the innermost unwrapped runtime exception; a checked cause becomes an
-   * {@link IbreidException} with its first message line.
-   */
-  static RuntimeException userFacing(RuntimeException e) {
-    Throwable plain = null;
-    Throwable t = e;
-    for (int depth = 0; depth < 20 && t != null; depth++) {
-      if (t instanceof IbreidException ie) {
-        return ie;
-      }
-      if (plain == null && !isGuiceWrapper(t)) {
-        plain = t;
-      }
-      Collection<Message> messages = t instanceof ProvisionException p ? p.getErrorMessages()
-          : t instanceof CreationException c ? c.getErrorMessages() : List.of();
-      Throwable next = messages.stream().map(Message::getCause).filter(x -> x != null).findFirst()
-          .orElse(t.getCause() == t ? null : t.getCause());
-      t = next;
-    }
-    if (plain == null) {
-      plain = e;
-    }
-    if (plain instanceof RuntimeException r && !isGuiceWrapper(r)) {
-      return r;
-    }
-    String message = plain.getMessage() == null ? "" : plain.getMessage().lines().findFirst().orElse("");
-    return new IbreidException(plain.getClass().getSimpleName() + ": " + message, plain);
-  }
-
-  private static boolean isGuiceWrapper(Throwable t) {
-    return t instanceof ProvisionException || t instanceof CreationException;
-  }
-
-  /** Hands every event to each listener in order. */
-  private record Broadcast(List<TrainerListener> listeners) implements TrainerListener {
-    @Override
-    public void onStart(long startIteration, long totalIterations, String description) {
-      listeners.forEach(l -> l.onStart(startIteration, totalIterations, description));
-    }
-
-    @Override
-    public void onIteration(IterationRecord record) {
-      listeners.forEach(l -> l.onIteration(record));
-    }
-
-    @Override
-    public void onCheckpoint(Path checkpoint) {
-      listeners.forEach(l -> l.onCheckpoint(checkpoint));
-    }
-
-    @Override
-    public void onEpochEnd(int epoch, IterationRecord last) {
-      listeners.forEach(l -> l.onEpochEnd(epoch, last));
-    }
-
-    @Override
-    public void onValidation(int epoch, Map<String, Double> scores) {
-      listeners.forEach(l -> l.onValidation(epoch, scores));
-    }
-
-    @Override
-    public void onFinish(TrainingSummary summary) {
-      listeners.forEach(l -> l.onFinish(summary));
-    }
-
-    @Override
-    public void onLog(Level level, String message) {
-      listeners.forEach(l -> l.onLog(level, message));
-    }
+    return Plugins.discover(extra);
   }
 }

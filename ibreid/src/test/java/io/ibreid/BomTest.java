@@ -59,8 +59,8 @@ class BomTest {
       assertThat(child(d, "version")).isEqualTo("${project.version}");
       listed.add(child(d, "artifactId"));
     }
-    assertThat(installed).contains("ib-core", "ibreid", "ibreid-testing", "ibreid-backend-cpu")
-        .doesNotContain("ibreid-examples", "ibreid-benchmarks");
+    assertThat(installed).contains("ib-core", "ibreid", "ibreid-testing", "ibreid-backend-cpu", "ibreid-ablation")
+        .doesNotContain("ibreid-examples", "ibreid-benchmarks", "ibreid-cli");
     assertThat(listed).containsExactlyInAnyOrderElementsOf(installed);
   }
 }

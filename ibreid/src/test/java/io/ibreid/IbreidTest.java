@@ -4,17 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.branch.View;
-import io.ibreid.core.config.ConfigException;
 import io.ibreid.core.config.RunConfig;
+import io.ibreid.core.data.DatasetFactory;
 import io.ibreid.core.loss.LossContext;
 import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.loss.LossResult;
 import io.ibreid.core.loss.LossTerm;
 import io.ibreid.core.loss.Slot;
+import io.ibreid.core.observation.EncoderFactory;
 import io.ibreid.core.plugin.IbreidPlugin;
-import io.ibreid.core.plugin.PluginKind;
 import io.ibreid.core.plugin.UnknownPluginException;
 import io.ibreid.core.train.IterationRecord;
 import io.ibreid.core.train.TrainerListener;
@@ -222,11 +223,11 @@ class IbreidTest {
     assertThat(r.bestScores()).as("no holdout, no validation").isEmpty();
     assertThat(r.checkpoint()).isEqualTo(r.summary().checkpoint());
     assertThat(Embedder.open(dir.resolve("own"), "last", new MeanZ()).dimension()).isEqualTo(8);
-    assertThat(Ibreid.plugins().all(PluginKind.LOSS)).containsKeys("ce", "triplet", "vsd", "vcd", "vml", "ib", "vib")
+    assertThat(Ibreid.plugins().all(LossFactory.KIND)).containsKeys("ce", "triplet", "vsd", "vcd", "vml", "ib", "vib")
         .doesNotContainKey("mean-z");
-    assertThat(Ibreid.plugins(new MeanZ()).all(PluginKind.LOSS)).containsKey("mean-z");
-    assertThat(Ibreid.plugins().all(PluginKind.ENCODER)).containsKeys("small-resnet", "fast-resnet", "resnet50");
-    assertThat(Ibreid.plugins().all(PluginKind.DATASET)).containsKeys("synthetic-sysu", "sysu", "regdb");
+    assertThat(Ibreid.plugins(new MeanZ()).all(LossFactory.KIND)).containsKey("mean-z");
+    assertThat(Ibreid.plugins().all(EncoderFactory.KIND)).containsKeys("small-resnet", "fast-resnet", "resnet50");
+    assertThat(Ibreid.plugins().all(DatasetFactory.KIND)).containsKeys("synthetic-sysu", "sysu", "regdb");
   }
 
   @Test
@@ -253,7 +254,7 @@ class IbreidTest {
     public static final class Params {}
 
     @Override
-    public List<LossFactory<?>> losses() {
+    public List<LossFactory<?>> factories() {
       return List.of(new LossFactory<Params>() {
         @Override
         public String name() {

@@ -5,8 +5,10 @@ import io.ibreid.core.branch.Branch;
 import io.ibreid.core.branch.BranchRole;
 import io.ibreid.core.branch.ReidModel;
 import io.ibreid.core.natives.NativeRuntime;
+import io.ibreid.core.observation.EncoderFactory;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.Plugins;
+import io.ibreid.core.train.Optimizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,14 +20,13 @@ import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.schedule.FixedSchedule;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Benchmark main: the SGEMM rate through ND4J, then for each encoder configuration a one-branch model (encoder +
@@ -80,7 +81,7 @@ public final class BenchMain implements Callable<Integer> {
   int steps = 10;
 
   @Option(names = "--warmup", description = "untimed warm-up steps before an encoder's first round: a count, or auto "
-      + "(default): until the JIT compiler has spent at most " + JitWarmup.IDLE_PERCENT + " % of the "
+      + "(default): until the JIT compiler has spent at most " + JitWarmup.IDLE_PERCENT + " %% of the "
       + "last " + JitWarmup.WINDOW + " steps' wall "
       + "time compiling (at least "
       + JitWarmup.MIN_STEPS + ", at most " + JitWarmup.MAX_STEPS + " steps or " + (int) JitWarmup.MAX_SECONDS
@@ -131,7 +132,8 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   /** A measured configuration: its model, FLOPs per example by vertex, FLOPs and branch-images per step. */
-  private record Setup(String label, ReidModel model, FlopCounter.Count flops, double stepFlops, int stepImages) {}
+  private record Setup(String label, ReidModel model, Optimizer adam, FlopCounter.Count flops, double stepFlops,
+      int stepImages) {}
 
   private List<BranchRole> roles() {
     return switch (branches) {
@@ -194,11 +196,13 @@ public final class BenchMain implements Callable<Integer> {
       bp.dim = zDim;
       List<Branch> list = new ArrayList<>();
       for (BranchRole role : roles()) {
-        list.add(new Branch(role, plugins.encoder(name).createFromMap(new LinkedHashMap<>(p), "encoder.params"),
+        list.add(new Branch(role,
+            plugins.get(EncoderFactory.KIND, name).fromConfig(new LinkedHashMap<>(p), "encoder.params"),
             new MlpBottleneck(bp)));
       }
-      ReidModel model = ReidModel.build(list, shape, classes, new ReidModel.Options(1, dataType,
-          new FixedSchedule(1e-4), 5e-4, workspace));
+      ReidModel model = ReidModel.build(list, shape, classes, new ReidModel.Options(1, dataType, workspace));
+      // Adam with weight decay, as a training run steps (a model carries no optimiser of its own)
+      Optimizer adam = new Optimizer(model.graph(), new FixedSchedule(1e-4), 5e-4);
       InputType[] types = new InputType[list.size()];
       Arrays.fill(types, InputType.convolutional(shape.height(), shape.width(), shape.channels()));
       FlopCounter.Count perExample = FlopCounter.count(model.graph().getConfiguration(), types);
@@ -213,7 +217,7 @@ public final class BenchMain implements Callable<Integer> {
       if (branches == 3) {
         label.append(" x3 branches");
       }
-      setups.add(new Setup(label.toString(), model, perExample, 3.0 * stepForward, imagesPerStep()));
+      setups.add(new Setup(label.toString(), model, adam, perExample, 3.0 * stepForward, imagesPerStep()));
       System.out.printf("model %s: %d parameters, forward %.1f MFLOP per branch-image (conv+dense), training step "
           + "%.2f GFLOP for %d branch-images%n", label, model.graph().numParams(),
           perExample.forwardPerExample() / 1e6 / list.size(), 3.0 * stepForward / 1e9, imagesPerStep());
@@ -226,8 +230,8 @@ public final class BenchMain implements Callable<Integer> {
     List<Setup> measured = new ArrayList<>();
     for (String n : sweep) {
       for (Setup s : setups) {
-        measured.add(n == null ? s : new Setup(s.label() + " @" + n + " threads", s.model(), s.flops(), s.stepFlops(),
-            s.stepImages()));
+        measured.add(n == null ? s : new Setup(s.label() + " @" + n + " threads", s.model(), s.adam(), s.flops(),
+            s.stepFlops(), s.stepImages()));
       }
     }
     for (int round = 0; round < rounds; round++) {
@@ -239,7 +243,7 @@ public final class BenchMain implements Callable<Integer> {
         if (n != null) {
           Threads.set(n);
         }
-        double[] t = trainSteps(s.model(), shape, round == 0 ? warmupSteps() : 1, steps, false);
+        double[] t = trainSteps(s.model(), s.adam(), shape, round == 0 ? warmupSteps() : 1, steps, false);
         stepSeconds.computeIfAbsent(s.label(), key -> new ArrayList<>()).add(median(t));
         if (!noInfer) {
           inferRate.computeIfAbsent(s.label(), key -> new ArrayList<>()).add(inferImagesPerSecond(s.model(), shape));
@@ -276,17 +280,17 @@ public final class BenchMain implements Callable<Integer> {
    * seconds per timed step (all of them with {@code keepAll}, else those the JIT finished no compilation in, when
    * they are at least half) and prints the warm-up length and the JIT's work during the timed steps.
    */
-  double[] trainSteps(ReidModel model, ImageShape shape, int warm, int timed, boolean keepAll) {
+  double[] trainSteps(ReidModel model, Optimizer adam, ImageShape shape, int warm, int timed, boolean keepAll) {
     INDArray[] in = inputs(model, shape, batch);
     int outputs = model.outputs().size();
     INDArray[][] errors = {null};
-    io.ibreid.core.train.Objective loss = objective ? objective(model) : null;
-    io.ibreid.core.data.CrossModalBatch cm = objective ? crossModalBatch(in) : null;
+    io.ibreid.core.objective.Objective loss = objective ? objective(model) : null;
+    io.ibreid.core.branch.WiredBatch cm = objective ? model.wire(crossModalBatch(in)) : null;
     JitWarmup jit = new JitWarmup();
     int i = 0;
     while (warm < 0 ? !jit.done() : i < warm) {
       long t0 = System.nanoTime();
-      step(model, in, outputs, errors, loss, cm, i++);
+      step(model, adam, in, outputs, errors, loss, cm, i++);
       jit.afterWarmupStep(System.nanoTime() - t0);
     }
     int warmed = i;
@@ -294,7 +298,7 @@ public final class BenchMain implements Callable<Integer> {
     double[] t = new double[timed];
     for (int k = 0; k < timed; k++) {
       long t0 = System.nanoTime();
-      step(model, in, outputs, errors, loss, cm, i++);
+      step(model, adam, in, outputs, errors, loss, cm, i++);
       t[k] = (System.nanoTime() - t0) / 1e9;
       jit.afterTimedStep();
     }
@@ -307,8 +311,8 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   /** One training step: forward, backward (external errors from the objective or fixed random ones), Adam. */
-  private void step(ReidModel model, INDArray[] in, int outputs, INDArray[][] errors,
-      io.ibreid.core.train.Objective loss, io.ibreid.core.data.CrossModalBatch cm, long iteration) {
+  private void step(ReidModel model, Optimizer adam, INDArray[] in, int outputs, INDArray[][] errors,
+      io.ibreid.core.objective.Objective loss, io.ibreid.core.branch.WiredBatch cm, long iteration) {
     Gradient g = model.graph().forwardBackward(in, outs -> {
       if (loss != null) {
         return loss.evaluate(outs, cm, iteration).errors();
@@ -321,8 +325,7 @@ public final class BenchMain implements Callable<Integer> {
       }
       return errors[0];
     });
-    model.graph().getUpdater().update(g, (int) iteration, 0, batch, LayerWorkspaceMgr.noWorkspaces());
-    model.graph().params().subi(g.gradient());
+    adam.step(g, iteration, 0, batch);
   }
 
   /** The --warmup value as a step count, or -1 for auto. */
@@ -354,8 +357,8 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   /** CE on v_logits and z_logits, triplet on v and z, for every branch and every view of the shared branch. */
-  private io.ibreid.core.train.Objective objective(ReidModel model) {
-    List<io.ibreid.core.train.Objective.BoundTerm> terms = new ArrayList<>();
+  private io.ibreid.core.objective.Objective objective(ReidModel model) {
+    List<io.ibreid.core.objective.Objective.BoundTerm> terms = new ArrayList<>();
     for (Branch b : model.branches()) {
       List<String> scopes = new ArrayList<>();
       if (b.role() == BranchRole.SHARED) {
@@ -367,19 +370,19 @@ public final class BenchMain implements Callable<Integer> {
       for (String scope : scopes) {
         for (String out : List.of("v_logits", "z_logits")) {
           String key = scope + "." + out;
-          terms.add(new io.ibreid.core.train.Objective.BoundTerm("ce_" + key, 1.0,
+          terms.add(new io.ibreid.core.objective.Objective.BoundTerm("ce_" + key, 1.0,
               new io.ibreid.core.loss.CrossEntropyLoss(0.1), List.of(io.ibreid.core.loss.Slot.differentiable(
                   "logits", "")), Map.of("logits", io.ibreid.core.branch.OutputKey.parse(key, "bench"))));
         }
         for (String out : List.of("v", "z")) {
           String key = scope + "." + out;
-          terms.add(new io.ibreid.core.train.Objective.BoundTerm("tri_" + key, 1.0,
+          terms.add(new io.ibreid.core.objective.Objective.BoundTerm("tri_" + key, 1.0,
               new io.ibreid.core.loss.BatchHardTripletLoss(0.3), List.of(io.ibreid.core.loss.Slot.differentiable(
                   "features", "")), Map.of("features", io.ibreid.core.branch.OutputKey.parse(key, "bench"))));
         }
       }
     }
-    return new io.ibreid.core.train.Objective(model, terms, 1);
+    return new io.ibreid.core.objective.Objective(model, terms, 1);
   }
 
   /** A cross-modal batch over the benchmark's images: 4 images per identity, identities below --classes. */
@@ -395,7 +398,7 @@ public final class BenchMain implements Callable<Integer> {
   private INDArray[] inputs(ReidModel model, ImageShape shape, int n) {
     List<INDArray> in = new ArrayList<>();
     for (Branch b : model.branches()) {
-      in.add(Nd4j.rand(dataType, shape.batchShape(ReidModel.rows(b.role(), n))));
+      in.add(Nd4j.rand(dataType, shape.batchShape(io.ibreid.core.branch.Wiring.PAPER.rows(b.role(), n))));
     }
     if (model.graph().getConfiguration().getNetworkInputs().size() != in.size()) {
       throw new IllegalStateException("bottleneck noise inputs are not supported by the benchmark");
@@ -431,7 +434,7 @@ public final class BenchMain implements Callable<Integer> {
       io.ibreid.encoders.fast.OpTimes.reset();
       io.ibreid.encoders.fast.OpTimes.enable(true);
       int n = 3;
-      double[] st = trainSteps(s.model(), shape, 0, n, true);
+      double[] st = trainSteps(s.model(), s.adam(), shape, 0, n, true);
       io.ibreid.encoders.fast.OpTimes.enable(false);
       double stepMs = java.util.Arrays.stream(st).sum() * 1e3 / n;
       System.out.printf("## ops inside the fused trunk (ms per training step; step %.1f ms with workspaces)%n",

@@ -1,6 +1,10 @@
 package io.ibreid.examples;
 
+import io.ibreid.Embedder;
+import io.ibreid.Ibreid;
 import io.ibreid.TrainOptions;
+import io.ibreid.TrainResult;
+import io.ibreid.core.branch.View;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.train.IterationRecord;
 import io.ibreid.core.train.TrainerListener;
@@ -11,9 +15,15 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * What the example mains share: their command line ({@code [--out RUN_DIR] [--resume] [key.path=value ...]}), a
- * progress listener that prints one line per epoch, and one-line errors. Everything else they do is the library's
- * public API ({@link io.ibreid.Ibreid}, {@link io.ibreid.Embedder}).
+ * What the example mains share: their command line ({@code [--out RUN_DIR] [--resume] [key.path=value ...]}, default
+ * run directory {@code runs/NAME}), a progress listener that prints one line per epoch, one-line errors, and the
+ * training and description of a run that most of them are ({@link #trainAndDescribe}). Everything they do is the
+ * library's public API ({@link io.ibreid.Ibreid}, {@link io.ibreid.Embedder}).
+ *
+ * <p>Run them from the ibreid folder, on the command line's jar (which holds the library and the ND4J backend), e.g.
+ * {@code mvn -B -q -DskipTests package -pl ibreid-cli,examples -am}, then
+ * {@code java -cp ibreid-cli/target/ibreid.jar:examples/target/classes io.ibreid.examples.VsdExample
+ * schedule.epochs=2}.
  */
 final class Examples {
   private Examples() {}
@@ -62,6 +72,27 @@ final class Examples {
       System.err.println(name + ": " + e.getMessage());
       System.exit(2);
     }
+  }
+
+  /**
+   * Trains {@code configs/NAME.yaml} with the arguments' overrides into their run directory, prints the steps, time,
+   * best checkpoint and its scores, then opens the run and prints its test-time feature's width and parts.
+   */
+  static void trainAndDescribe(String name, String[] args) {
+    run(name, args, a -> {
+      TrainResult result = train(a);
+      Embedder embedder = Embedder.open(result.runDirectory());
+      System.out.printf("test-time feature: %d columns, visible images %s, infrared images %s%n",
+          embedder.dimension(), embedder.parts(View.VISIBLE), embedder.parts(View.INFRARED));
+    });
+  }
+
+  /** Trains the arguments' config with their overrides; prints the steps, time, best checkpoint and its scores. */
+  static TrainResult train(Args a) {
+    TrainResult result = Ibreid.train(Ibreid.config(a.config(), a.overrides()), a.run(), a.options());
+    System.out.printf("%d steps in %.0f s; checkpoint %s %s%n", result.summary().iterations(),
+        result.summary().seconds(), result.checkpoint(), result.bestScores());
+    return result;
   }
 
   /** Prints the run's start, each epoch's last losses and the validation scores, one line each. */

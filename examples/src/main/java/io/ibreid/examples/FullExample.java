@@ -1,7 +1,6 @@
 package io.ibreid.examples;
 
 import io.ibreid.Embedder;
-import io.ibreid.Ibreid;
 import io.ibreid.TrainResult;
 import io.ibreid.core.branch.View;
 import io.ibreid.core.config.RunConfig;
@@ -13,21 +12,16 @@ import java.util.List;
 /**
  * Trains {@code configs/full.yaml}: the full method, VSD on both modality-specific branches, VCD + VML on the shared
  * branch; then embeds an infrared test image and two visible ones (same person, another person) and prints their
- * cosine similarities. Run from the ibreid folder, e.g.
- * {@code java -cp examples/target/ibreid.jar io.ibreid.examples.FullExample schedule.epochs=2}; arguments:
- * {@code [--out RUN_DIR] [--resume] [key.path=value ...]} (default run directory {@code runs/full}).
+ * cosine similarities ({@link Examples}: how to run it, its arguments).
  */
 public final class FullExample {
   private FullExample() {}
 
   public static void main(String[] args) {
     Examples.run("full", args, a -> {
-      RunConfig config = Ibreid.config(a.config(), a.overrides());
-      TrainResult result = Ibreid.train(config, a.run(), a.options());
-      System.out.printf("%d steps in %.0f s; checkpoint %s %s%n", result.summary().iterations(),
-          result.summary().seconds(), result.checkpoint(), result.bestScores());
-
+      TrainResult result = Examples.train(a);
       Embedder embedder = Embedder.open(result.runDirectory());
+      RunConfig config = embedder.config();
       List<ImageRecord> test = DataSources.open(config.data.type, Path.of(config.data.root), config.data.params, 1)
           .testRecords();
       ImageRecord query = test.stream().filter(r -> r.modality() == View.INFRARED).findFirst().orElseThrow();

@@ -3,22 +3,16 @@ package io.ibreid.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ibreid.cli.IbreidCli;
 import io.ibreid.core.IbreidException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * The example mains' command line, one main run end to end over the library API on a small generated set, and
- * {@code ibreid plugins} listing the method's terms.
- */
+/** The example mains' command line and one main run end to end over the library API on a small generated set. */
 class ExamplesTest {
   @Test
   void argumentsNameTheConfigTheRunAndTheOverrides() {
@@ -36,15 +30,15 @@ class ExamplesTest {
         .isInstanceOf(IbreidException.class).hasMessageStartingWith("unexpected argument [--set]; usage:");
   }
 
-  @Test
-  void fullExampleTrainsThenComparesTestImages(@TempDir Path dir) throws Exception {
+  /** Runs an example main on a small generated set with one epoch of two steps; returns what it printed. */
+  private static String runSmall(java.util.function.Consumer<String[]> main, Path dir) {
     Path configs = Path.of("").toAbsolutePath().getParent().resolve("configs");
     String previous = System.setProperty("ibreid.configs", configs.toString());
     PrintStream out = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     try {
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      FullExample.main(new String[] {"--out", dir.resolve("run").toString(),
+      main.accept(new String[] {"--out", dir.resolve("run").toString(),
           "data.root=" + dir.resolve("data"), "data.workers=1",
           "data.params={ids: 8, testIds: 4, height: 32, width: 16, images: 2, cameraPresence: 1, holdout: 2}",
           "sampler.identities=3", "sampler.instances=4", "schedule.epochs=1", "schedule.batchesPerEpoch=2",
@@ -57,7 +51,12 @@ class ExamplesTest {
         System.setProperty("ibreid.configs", previous);
       }
     }
-    String text = captured.toString(StandardCharsets.UTF_8);
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void fullExampleTrainsThenComparesTestImages(@TempDir Path dir) throws Exception {
+    String text = runSmall(FullExample::main, dir);
     assertThat(text).contains("training full: ", "epoch 1: holdout {mAP=").containsPattern("2 steps in \\d+ s");
     assertThat(text).containsPattern("cosine\\(infrared \\d+, visible \\d+\\) = -?[01]\\.\\d{3}; cosine");
     assertThat(dir.resolve("run/checkpoints/best")).isDirectory();
@@ -65,16 +64,11 @@ class ExamplesTest {
   }
 
   @Test
-  void pluginsCommandListsTheMethodsTerms() {
-    StringWriter out = new StringWriter();
-    int status = IbreidCli.run(new String[] {"plugins"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
-    assertThat(status).isZero();
-    String text = out.toString();
-    String losses = text.substring(text.indexOf("losses:"), text.indexOf("datasets:"));
-    for (String term : new String[] {"vsd", "vcd", "vml", "ib", "vib", "ce", "triplet"}) {
-      assertThat(losses).containsPattern("(?m)^  " + term + "\\s");
-    }
-    String bottlenecks = text.substring(text.indexOf("bottlenecks:"), text.indexOf("losses:"));
-    assertThat(bottlenecks).containsPattern("(?m)^  vib\\s").containsPattern("(?m)^  mlp\\s");
+  void aBaselineMainTrainsAndDescribesItsTestFeature(@TempDir Path dir) throws Exception {
+    String text = runSmall(CrossviewExample::main, dir);
+    assertThat(text).contains("training crossview: ", "epoch 1: holdout {mAP=").containsPattern("2 steps in \\d+ s");
+    assertThat(text).containsPattern("test-time feature: \\d+ columns, visible images \\[.+\\], infrared images "
+        + "\\[.+\\]");
+    assertThat(dir.resolve("run/checkpoints/best")).isDirectory();
   }
 }

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ibreid.core.branch.ReidModel;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
+import io.ibreid.core.objective.Objective;
 import io.ibreid.core.plugin.Plugins;
+import io.ibreid.core.run.RunDirectory;
 import io.ibreid.core.testing.TinyTrainingSet;
 import io.ibreid.core.train.IterationRecord;
-import io.ibreid.core.train.ModelAssembly;
-import io.ibreid.core.train.Objective;
-import io.ibreid.core.train.RunDirectory;
+import io.ibreid.core.assembly.ModelAssembly;
 import io.ibreid.core.train.Trainer;
 import io.ibreid.core.train.TrainerListener;
 import java.nio.file.Path;
@@ -45,8 +45,7 @@ class FullRunMeasurement {
     Plugins plugins = ShippedConfigsTest.plugins();
     TinyTrainingSet data = new TinyTrainingSet(16, io.ibreid.core.observation.ImageShape.rgb(config.input.height,
         config.input.width), config.sampler.identities, config.sampler.instances / 2, 8, config.seed, 0.3);
-    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses(),
-        data.batchesPerEpoch());
+    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses());
     Objective objective = ModelAssembly.objective(config, plugins, model);
     List<IterationRecord> records = new ArrayList<>();
     new Trainer(config, model, objective, data, new RunDirectory(dir)).train(false, new TrainerListener() {

@@ -11,7 +11,7 @@ import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.plugin.Plugins;
 import io.ibreid.core.testing.TinyTrainingSet;
-import io.ibreid.core.train.ModelAssembly;
+import io.ibreid.core.assembly.ModelAssembly;
 import io.ibreid.eval.extract.TrainingImageLoader;
 import io.ibreid.eval.features.FeatureMatrix;
 import io.ibreid.eval.run.ModelFeatures;
@@ -29,8 +29,7 @@ class ReleaseConfigFeatureTest {
         ShippedConfigsTest.SMALL);
     Plugins plugins = Plugins.discover();
     TinyTrainingSet data = ShippedConfigsTest.data(config);
-    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses(),
-        data.batchesPerEpoch());
+    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses());
     assertThat(model.wiring()).isEqualTo(Wiring.RELEASE);
     Map<String, ModelFeatures> sets = ModelFeatures.sets(model, config.evaluation, new TrainingImageLoader(), 8);
     ModelFeatures primary = sets.get("");

@@ -3,22 +3,24 @@ package io.ibreid.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.branch.ReidModel;
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.branch.WiredBatch;
 import io.ibreid.core.config.ConfigLoader;
+import io.ibreid.core.config.ConfigValidator;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.Plugins;
 import io.ibreid.core.testing.TinyTrainingSet;
-import io.ibreid.core.train.ModelAssembly;
-import io.ibreid.core.train.Objective;
-import io.ibreid.core.train.RunDirectory;
+import io.ibreid.core.assembly.ModelAssembly;
+import io.ibreid.core.objective.Objective;
+import io.ibreid.core.run.RunDirectory;
 import io.ibreid.core.train.Trainer;
 import io.ibreid.core.train.TrainerListener;
 import io.ibreid.core.train.TrainingSummary;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,10 +87,9 @@ class ShippedConfigsTest {
     assertThat(config.data.type).isEqualTo("synthetic-sysu");
     assertThat(config.data.root).isEqualTo("data/lab-sysu");
     Plugins plugins = plugins();
-    ModelAssembly.check(config, plugins);
+    ConfigValidator.validate(config, plugins);
     TinyTrainingSet data = data(config);
-    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses(),
-        data.batchesPerEpoch());
+    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses());
     Objective objective = ModelAssembly.objective(config, plugins, model);
     assertThat(objective.terms()).extracting(Objective.BoundTerm::label)
         .containsExactly(labels.split(",\\s*"));
@@ -97,8 +98,9 @@ class ShippedConfigsTest {
     }
     CrossModalBatch batch = data.batch(0, 0);
     Objective.Evaluation[] eval = new Objective.Evaluation[1];
-    model.graph().forwardBackward(model.trainingInputs(batch, 1), outs -> {
-      eval[0] = objective.evaluate(outs, batch, 0);
+    WiredBatch wired = model.wire(batch);
+    model.forwardBackward(wired, 1, outs -> {
+      eval[0] = objective.evaluate(outs, wired, 0);
       return eval[0].errors();
     });
     assertThat(eval[0].nonFiniteTerm()).isNull();
@@ -113,10 +115,9 @@ class ShippedConfigsTest {
     RunConfig config = ConfigLoader.load(CONFIGS.resolve("full.yaml"),
         List.of("sampler.identities=4", "sampler.instances=4", "schedule.maxIterations=3"));
     Plugins plugins = plugins();
-    ModelAssembly.check(config, plugins);
+    ConfigValidator.validate(config, plugins);
     TinyTrainingSet data = data(config);
-    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses(),
-        data.batchesPerEpoch());
+    ReidModel model = ModelAssembly.model(config, plugins, data.imageShape(), data.numClasses());
     Objective objective = ModelAssembly.objective(config, plugins, model);
     TrainingSummary s = new Trainer(config, model, objective, data, new RunDirectory(dir))
         .train(false, new TrainerListener() {});
@@ -134,14 +135,14 @@ class ShippedConfigsTest {
     Plugins plugins = plugins();
     RunConfig vcdOnVisible = ConfigLoader.load(CONFIGS.resolve("vsd.yaml"),
         List.of("losses.10={type: vcd, branch: visible}"));
-    assertThatThrownBy(() -> ModelAssembly.check(vcdOnVisible, plugins)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> ConfigValidator.validate(vcdOnVisible, plugins)).isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("config key [losses.10.branch] = [visible]: vcd pairs the visible and infrared")
         .hasMessageContaining("needs branch: shared");
     RunConfig vibOnMlp = ConfigLoader.load(CONFIGS.resolve("baseline-ce.yaml"),
         List.of("losses.4={type: vib, branch: shared}", "sampler.identities=2", "sampler.instances=2"));
-    ModelAssembly.check(vibOnMlp, plugins);
+    ConfigValidator.validate(vibOnMlp, plugins);
     TinyTrainingSet data = data(vibOnMlp);
-    ReidModel model = ModelAssembly.model(vibOnMlp, plugins, data.imageShape(), data.numClasses(), 1);
+    ReidModel model = ModelAssembly.model(vibOnMlp, plugins, data.imageShape(), data.numClasses());
     assertThatThrownBy(() -> ModelAssembly.objective(vibOnMlp, plugins, model)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("losses.4.inputs.").hasMessageContaining("shared.mu");
   }

@@ -37,12 +37,12 @@ public final class PluginChecks {
   }
 
   /**
-   * Returns the factory of {@code kind} named {@code name} from the discovered registry ({@link Plugins#discover()});
-   * fails with the known names and the registration hint when there is none.
+   * Returns the factory of {@code kind} (e.g. {@code LossFactory.KIND}) named {@code name} from the discovered
+   * registry ({@link Plugins#discover}); fails with the known names and the registration hint when there is none.
    */
-  public static PluginFactory<?> requireDiscovered(PluginKind kind, String name) {
+  public static <F extends PluginFactory<?>> F requireDiscovered(PluginKind<F> kind, String name) {
     Plugins plugins = Plugins.discover();
-    PluginFactory<?> f = plugins.all(kind).get(name);
+    F f = plugins.all(kind).get(name);
     if (f == null) {
       throw new AssertionError("no " + kind.label() + " named [" + name + "] was discovered; known "
           + plugins.all(kind).keySet() + ". If it is yours: " + PROCESSOR_HINT);

@@ -3,10 +3,10 @@ package io.ibreid.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ibreid.core.builtin.CorePlugin;
+import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.natives.NativeRuntime;
-import io.ibreid.core.plugin.CorePlugin;
 import io.ibreid.core.plugin.IbreidPlugin;
-import io.ibreid.core.plugin.PluginKind;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.launcher.LauncherSessionListener;
@@ -31,8 +31,8 @@ class TestingTest {
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining(Unregistered.class.getName() + " is not registered for ServiceLoader")
         .hasMessageContaining("<artifactId>auto-service</artifactId>");
-    assertThat(PluginChecks.requireDiscovered(PluginKind.LOSS, "ce").name()).isEqualTo("ce");
-    assertThatThrownBy(() -> PluginChecks.requireDiscovered(PluginKind.LOSS, "cosine-agreement"))
+    assertThat(PluginChecks.requireDiscovered(LossFactory.KIND, "ce").name()).isEqualTo("ce");
+    assertThatThrownBy(() -> PluginChecks.requireDiscovered(LossFactory.KIND, "cosine-agreement"))
         .isInstanceOf(AssertionError.class)
         .hasMessageStartingWith("no loss named [cosine-agreement] was discovered; known [ce, triplet]");
   }

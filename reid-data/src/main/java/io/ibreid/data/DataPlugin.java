@@ -1,8 +1,8 @@
 package io.ibreid.data;
 
 import com.google.auto.service.AutoService;
-import io.ibreid.core.data.DatasetFactory;
 import io.ibreid.core.plugin.IbreidPlugin;
+import io.ibreid.core.plugin.PluginFactory;
 import io.ibreid.data.training.RegdbDataset;
 import io.ibreid.data.training.SyntheticDataset;
 import io.ibreid.data.training.SysuDataset;
@@ -15,7 +15,7 @@ import java.util.List;
 @AutoService(IbreidPlugin.class)
 public final class DataPlugin implements IbreidPlugin {
   @Override
-  public List<DatasetFactory<?>> datasets() {
+  public List<PluginFactory<?>> factories() {
     return List.of(new SysuDataset.Factory(), new RegdbDataset.Factory(), new SyntheticDataset.SysuFactory(),
         new SyntheticDataset.RegdbFactory());
   }

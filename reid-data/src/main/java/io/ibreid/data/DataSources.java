@@ -2,7 +2,6 @@ package io.ibreid.data;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.config.RunConfig;
-import io.ibreid.core.plugin.Plugins;
 import io.ibreid.data.image.ImageVerification;
 import io.ibreid.data.regdb.RegDb;
 import io.ibreid.data.synthetic.SyntheticGenerator.Layout;
@@ -88,21 +87,20 @@ public final class DataSources {
     int threads = Math.max(1, workers);
     switch (type == null ? "" : type) {
       case "sysu" -> {
-        SysuDataset.Params p = Plugins.bindParameters(new SysuDataset.Factory(), params, "data.params");
+        SysuDataset.Params p = new SysuDataset.Factory().bind(params, "data.params");
         return SysuMm01.open(root, new SysuMm01.Options(p.holdout, p.holdoutSeed, policy(images, p), threads));
       }
       case "regdb" -> {
-        RegdbDataset.Params p = Plugins.bindParameters(new RegdbDataset.Factory(), params, "data.params");
+        RegdbDataset.Params p = new RegdbDataset.Factory().bind(params, "data.params");
         return RegDb.open(root, new RegDb.Options(p.trial, p.holdout, p.holdoutSeed, policy(images, p), threads));
       }
       case "synthetic-sysu" -> {
-        SyntheticDataset.Params p = Plugins.bindParameters(new SyntheticDataset.SysuFactory(), params, "data.params");
+        SyntheticDataset.Params p = new SyntheticDataset.SysuFactory().bind(params, "data.params");
         SyntheticDataset.ensure(root, p.spec(Layout.SYSU), threads);
         return SysuMm01.open(root, new SysuMm01.Options(p.holdout, p.holdoutSeed, policy(images, p), threads));
       }
       case "synthetic-regdb" -> {
-        SyntheticDataset.Params p = Plugins.bindParameters(new SyntheticDataset.RegdbFactory(), params,
-            "data.params");
+        SyntheticDataset.Params p = new SyntheticDataset.RegdbFactory().bind(params, "data.params");
         SyntheticDataset.ensure(root, p.spec(Layout.REGDB), threads);
         return RegDb.open(root, new RegDb.Options(p.trial, p.holdout, p.holdoutSeed, policy(images, p), threads));
       }

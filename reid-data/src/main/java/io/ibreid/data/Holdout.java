@@ -1,7 +1,7 @@
 package io.ibreid.data;
 
 import io.ibreid.core.IbreidException;
-import io.ibreid.core.train.Seeds;
+import io.ibreid.core.random.Seeds;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -3,9 +3,10 @@ package io.ibreid.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.IbreidException;
-import io.ibreid.core.config.ConfigException;
 import io.ibreid.core.data.DataContext;
+import io.ibreid.core.data.DatasetFactory;
 import io.ibreid.core.data.TrainingSet;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.IbreidPlugin;
@@ -33,22 +34,26 @@ class DataPluginTest {
     return new DataContext(root, ImageShape.rgb(32, 16), 2, 2, 3, 1);
   }
 
+  private static DatasetFactory<?> dataset(String name) {
+    return Plugins.discover().get(DatasetFactory.KIND, name);
+  }
+
   @Test
   void serviceLoaderFindsTheDataPlugin() {
     assertThat(ServiceLoader.load(IbreidPlugin.class).stream().map(ServiceLoader.Provider::type))
         .contains(DataPlugin.class);
     Plugins plugins = Plugins.discover();
-    assertThat(plugins.dataset("sysu")).isInstanceOf(SysuDataset.Factory.class);
-    assertThat(plugins.dataset("regdb")).isInstanceOf(RegdbDataset.Factory.class);
-    assertThat(plugins.dataset("synthetic-sysu")).isInstanceOf(SyntheticDataset.SysuFactory.class);
-    assertThat(plugins.dataset("synthetic-regdb")).isInstanceOf(SyntheticDataset.RegdbFactory.class);
+    assertThat(plugins.get(DatasetFactory.KIND, "sysu")).isInstanceOf(SysuDataset.Factory.class);
+    assertThat(plugins.get(DatasetFactory.KIND, "regdb")).isInstanceOf(RegdbDataset.Factory.class);
+    assertThat(plugins.get(DatasetFactory.KIND, "synthetic-sysu")).isInstanceOf(SyntheticDataset.SysuFactory.class);
+    assertThat(plugins.get(DatasetFactory.KIND, "synthetic-regdb")).isInstanceOf(SyntheticDataset.RegdbFactory.class);
   }
 
   @Test
   void syntheticSysuGeneratesIntoAnEmptyRootOnceAndReadsIt() throws Exception {
     Path root = dir.resolve("data/synthetic-sysu");
-    var factory = Plugins.discover().dataset("synthetic-sysu");
-    try (TrainingSet set = factory.openFromMap(TINY, "data.params", context(root))) {
+    var factory = dataset("synthetic-sysu");
+    try (TrainingSet set = factory.fromConfig(TINY, "data.params", context(root))) {
       assertThat(set.numClasses()).isEqualTo(4);
       assertThat(set.epoch(0, 0).next().pairs()).isEqualTo(2);
       assertThat(set.describe()).contains("synthetic-sysu");
@@ -58,7 +63,7 @@ class DataPluginTest {
     FileTime written = Files.getLastModifiedTime(list);
     Files.setLastModifiedTime(list, FileTime.fromMillis(written.toMillis() - 60_000));
     // opening again uses what is there (asking for other parameters only warns)
-    try (TrainingSet set = factory.openFromMap(Map.of("ids", 4, "testIds", 2, "height", 32, "width", 16,
+    try (TrainingSet set = factory.fromConfig(Map.of("ids", 4, "testIds", 2, "height", 32, "width", 16,
         "images", 2), "data.params", context(root))) {
       assertThat(set.numClasses()).isEqualTo(4);
     }
@@ -68,10 +73,10 @@ class DataPluginTest {
   @Test
   void syntheticRegdbReadsTheRequestedTrial() {
     Path root = dir.resolve("regdb");
-    var factory = Plugins.discover().dataset("synthetic-regdb");
+    var factory = dataset("synthetic-regdb");
     Map<String, Object> params = new java.util.HashMap<>(TINY);
     params.put("trial", 3);
-    try (TrainingSet set = factory.openFromMap(params, "data.params", context(root))) {
+    try (TrainingSet set = factory.fromConfig(params, "data.params", context(root))) {
       assertThat(set.numClasses()).isEqualTo(4);
       assertThat(set.describe()).contains("trial 3");
     }
@@ -82,14 +87,14 @@ class DataPluginTest {
     Path sysu = dir.resolve("s");
     SyntheticGenerator.generate(SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.SYSU, 5, 2, 32, 16, 1, 1, 1),
         sysu, 1);
-    try (TrainingSet set = Plugins.discover().dataset("sysu").openFromMap(Map.of("holdout", 1), "data.params",
+    try (TrainingSet set = dataset("sysu").fromConfig(Map.of("holdout", 1), "data.params",
         context(sysu))) {
       assertThat(set.numClasses()).isEqualTo(4);
     }
     Path regdb = dir.resolve("r");
     SyntheticGenerator.generate(SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.REGDB, 5, 2, 32, 16, 2, 1, 1),
         regdb, 1);
-    try (TrainingSet set = Plugins.discover().dataset("regdb").openFromMap(Map.of("trial", 10), "data.params",
+    try (TrainingSet set = dataset("regdb").fromConfig(Map.of("trial", 10), "data.params",
         context(regdb))) {
       assertThat(set.numClasses()).isEqualTo(5);
     }
@@ -101,7 +106,7 @@ class DataPluginTest {
     Map<String, Object> params = new java.util.HashMap<>(TINY);
     params.put("holdout", 1);
     CrossModalSource source = DataSources.open("synthetic-sysu", root, params, 1);
-    try (TrainingSet set = Plugins.discover().dataset("synthetic-sysu").openFromMap(params, "data.params",
+    try (TrainingSet set = dataset("synthetic-sysu").fromConfig(params, "data.params",
         context(root))) {
       assertThat(source.train().numClasses()).isEqualTo(set.numClasses()).isEqualTo(3);
     }
@@ -121,18 +126,18 @@ class DataPluginTest {
   void badParametersAndMissingDataGiveOneLine() {
     Plugins plugins = Plugins.discover();
     ConfigException unknown = catchThrowableOfType(ConfigException.class,
-        () -> plugins.dataset("sysu").openFromMap(Map.of("trail", 2), "data.params", context(dir)));
+        () -> plugins.get(DatasetFactory.KIND, "sysu").fromConfig(Map.of("trail", 2), "data.params", context(dir)));
     assertThat(unknown.getMessage()).contains("data.params.trail");
     IbreidException trial = catchThrowableOfType(IbreidException.class,
-        () -> plugins.dataset("regdb").openFromMap(Map.of("trial", 11), "data.params", context(dir)));
+        () -> plugins.get(DatasetFactory.KIND, "regdb").fromConfig(Map.of("trial", 11), "data.params", context(dir)));
     assertThat(trial.getMessage()).contains("trial 11").doesNotContain("\n");
     Path missing = dir.resolve("no-such-sysu");
     IbreidException root = catchThrowableOfType(IbreidException.class,
-        () -> plugins.dataset("sysu").openFromMap(Map.of(), "data.params", context(missing)));
+        () -> plugins.get(DatasetFactory.KIND, "sysu").fromConfig(Map.of(), "data.params", context(missing)));
     assertThat(Fixtures.oneLineNaming(root, missing)).contains("does not exist");
     IbreidException pad = catchThrowableOfType(IbreidException.class,
-        () -> plugins.dataset("synthetic-sysu").openFromMap(Map.of("ids", 4, "testIds", 2, "height", 32, "width", 16,
-            "images", 1, "pad", -3), "data.params", context(dir.resolve("x"))));
+        () -> plugins.get(DatasetFactory.KIND, "synthetic-sysu").fromConfig(Map.of("ids", 4, "testIds", 2,
+            "height", 32, "width", 16, "images", 1, "pad", -3), "data.params", context(dir.resolve("x"))));
     assertThat(pad.getMessage()).contains("data.params.pad");
   }
 }

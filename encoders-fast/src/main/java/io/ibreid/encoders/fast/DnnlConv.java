@@ -14,13 +14,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One trunk convolution (NHWC float activations, SAME padding as libnd4j computes it) through oneDNN's primitives,
- * created once for a batch size and kept: forward, backward to the input and backward to the kernel. The activations
- * stay in ND4J's buffers in plain NHWC (oneDNN reads and writes them in place); the kernel is reordered from ND4J's
- * plain layout to the blocked layout the primitives chose on each forward pass, and its gradient back into the
- * gradient view. libnd4j's {@code conv2d}/{@code conv2d_bp} go through oneDNN too, but build the primitives and
- * reorder on every call; keeping them is what this class is for (benchmarks/README.md, issue 18 part 4). Not
- * thread-safe: one per unit and batch size, used by one trunk.
+ * One trunk convolution (NHWC float activations, SAME padding as libnd4j computes it or explicit padding) through
+ * oneDNN's primitives, created once for a batch size and kept: forward, backward to the input and backward to the
+ * kernel. The activations stay in ND4J's buffers in plain NHWC (oneDNN reads and writes them in place); the kernel is
+ * reordered from ND4J's plain layout to the blocked layout the primitives chose on each forward pass, and its
+ * gradient back into the gradient view. libnd4j's {@code conv2d}/{@code conv2d_bp} go through oneDNN too, but build
+ * the primitives and reorder on every call; keeping them is what this class is for (benchmarks/README.md, issue 18
+ * part 4). Not thread-safe: one per unit and batch size, used by one trunk.
  */
 final class DnnlConv implements AutoCloseable {
   private final stream strm;
@@ -61,8 +61,13 @@ final class DnnlConv implements AutoCloseable {
     long s = u.stride();
     long[] pl = new long[2];
     long[] pr = new long[2];
-    padding(u.inH(), u.outH(), k, s, pl, pr, 0);
-    padding(u.inW(), u.outW(), k, s, pl, pr, 1);
+    if (u.same()) {
+      padding(u.inH(), u.outH(), k, s, pl, pr, 0);
+      padding(u.inW(), u.outW(), k, s, pl, pr, 1);
+    } else {
+      java.util.Arrays.fill(pl, u.pad());
+      java.util.Arrays.fill(pr, u.pad());
+    }
     long[] strides = {s, s};
     memory.desc srcMd = objects.own(new memory.desc(new long[] {n, c, u.inH(), u.inW()}, memory.data_type.f32,
         memory.format_tag.nhwc));

@@ -1,6 +1,6 @@
 package io.ibreid.encoders.fast;
 
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.observation.Encoder;
 import io.ibreid.core.observation.EncoderFactory;
 import io.ibreid.core.observation.ImageShape;
@@ -10,8 +10,8 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 /**
  * The {@code fast-resnet} encoder: the same residual architecture as ib-core's {@code small-resnet} (strided 3×3
  * stem, stages of basic blocks, 1×1 expansion to D, BN + ReLU, global average pooling, optional BN-neck), built as
- * one {@link TrunkLayer} vertex instead of ~30 DL4J layers. Its convolutions and batch normalisations are libnd4j
- * ops, which the {@code linux-x86_64-onednn-avx512} build of ND4J runs through oneDNN.
+ * one {@link TrunkLayer} vertex instead of ~30 DL4J layers. Its steps run on the {@link TrunkKernels} chosen once
+ * when the trunk is built: oneDNN's kept primitives where its binding is loaded (float, CPU), else libnd4j's ops.
  */
 public final class FastResNetEncoder implements Encoder {
   /** Parameters of {@code fast-resnet}. */
@@ -75,7 +75,7 @@ public final class FastResNetEncoder implements Encoder {
 
     @Override
     public String description() {
-      return "small-resnet as one fused layer over libnd4j ops (oneDNN with the onednn ND4J build)";
+      return "small-resnet as one fused layer (oneDNN kernels where loaded, else libnd4j ops)";
     }
 
     @Override

@@ -18,10 +18,9 @@ import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
  * Configuration of the whole residual trunk as one DL4J layer: input N×C×H×W (NCHW, as the branch graph feeds
- * images), output N×D, the globally average-pooled features. Inside, it runs libnd4j's {@code conv2d},
- * {@code conv2d_bp}, {@code batchnorm}, {@code batchnorm_bp} and {@code relu_bp} ops in the data format
- * {@link #getDataFormat()} (oneDNN executes them when ND4J's {@code onednn} build is on the class path). Batch
- * statistics are used in training; running statistics (decay {@link #getDecay()}) are updated in place by the
+ * images), output N×D, the globally average-pooled features. Its layout is {@link #plan()}; the {@link Trunk} runs
+ * it in the data format {@link #getDataFormat()} with the kernels it chooses when built ({@link TrunkKernels}).
+ * Batch statistics are used in training; running statistics (decay {@link #getDecay()}) are updated in place by the
  * training forward pass and have a zero gradient and a no-op updater.
  */
 public class TrunkLayer extends BaseLayer {
@@ -104,7 +103,7 @@ public class TrunkLayer extends BaseLayer {
     if (channels <= 0) {
       throw new IllegalStateException("trunk layer " + getLayerName() + " has no input shape yet");
     }
-    return new TrunkPlan(channels, height, width, baseWidth, stages, observationSize, stemStride);
+    return TrunkPlan.smallResNet(channels, height, width, baseWidth, stages, observationSize, stemStride);
   }
 
   /** Forward FLOPs of the convolutions for one example. */

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.schedule.FixedSchedule;
 
 /**
  * In float NHWC the trunk's convolutions run through oneDNN's kept primitives by default; the same model with
@@ -52,7 +51,7 @@ class DirectOneDnnTrunkTest {
     b.dim = 4;
     b.hidden = new int[] {6};
     return ReidModel.build(List.of(new Branch(BranchRole.VISIBLE, new FastResNetEncoder(p), new MlpBottleneck(b))),
-        SHAPE, 3, new ReidModel.Options(11, type, new FixedSchedule(1e-3), 0, WorkspaceMode.ENABLED));
+        SHAPE, 3, new ReidModel.Options(11, type, WorkspaceMode.ENABLED));
   }
 
   static Trunk trunk(ReidModel m) {

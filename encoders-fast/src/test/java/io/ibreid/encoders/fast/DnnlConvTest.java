@@ -146,6 +146,62 @@ class DnnlConvTest {
     assertClose("dW", dKernel, ref[2]);
   }
 
+  /**
+   * A 3×3 kernel of ones at stride 2 over a 4×4 map of ones counts the positions inside the map: SAME padding (none
+   * before, one after) gives 9, 6, 6, 4; torchvision's (one on every side) 4, 6, 6, 9. Both kernels, both paddings.
+   */
+  @ParameterizedTest(name = "pad {0}")
+  @CsvSource({"-1, 9, 6, 6, 4", "1, 4, 6, 6, 9"})
+  void paddingOnAHandCase(int pad, double a, double b, double c, double d) {
+    ConvUnit u = new ConvUnit("u", 1, 1, 3, 2, pad, 4, 4);
+    INDArray kernel = Nd4j.ones(DataType.FLOAT, TrunkParams.kernelShape(u, "YXIO"));
+    INDArray x = Nd4j.ones(DataType.FLOAT, 1, 4, 4, 1);
+    INDArray y = Nd4j.create(DataType.FLOAT, 1, 2, 2, 1);
+    new Libnd4jConvolution(u, "NHWC", "YXIO").forward(x, kernel, y);
+    assertThat(y.reshape(4).toDoubleVector()).as("libnd4j").containsExactly(a, b, c, d);
+    if (NativeRuntime.dnnlLoaded()) {
+      try (engine eng = new engine(engine.kind.cpu, 0); stream strm = new stream(eng);
+          DnnlConv conv = new DnnlConv(u, 1, "YXIO", eng, strm)) {
+        INDArray yd = Nd4j.create(DataType.FLOAT, 1, 2, 2, 1);
+        conv.forward(x, kernel, yd);
+        assertThat(yd.reshape(4).toDoubleVector()).as("oneDNN").containsExactly(a, b, c, d);
+      }
+    }
+  }
+
+  /** Explicit padding (torchvision's k/2): oneDNN against libnd4j's conv2d with the same padding in double. */
+  @ParameterizedTest(name = "c{0} {1}x{2} -> {3}, k{4} s{5} p{6}")
+  @CsvSource({"3, 16, 8, 8, 7, 2, 3", "8, 8, 4, 8, 3, 2, 1", "8, 7, 5, 16, 3, 1, 1", "16, 8, 4, 8, 1, 2, 0",
+      "4, 9, 6, 4, 3, 2, 1"})
+  void explicitPaddingMatchesLibnd4j(int c, int h, int w, int o, int k, int s, int p) {
+    assumeThat(NativeRuntime.dnnlLoaded()).as("oneDNN's binding loaded").isTrue();
+    int n = 12;
+    ConvUnit u = new ConvUnit("u", c, o, k, s, p, h, w);
+    Nd4j.getRandom().setSeed(17);
+    INDArray x = Nd4j.rand(DataType.FLOAT, n, h, w, c).subi(0.5);
+    INDArray kernel = Nd4j.rand(DataType.FLOAT, TrunkParams.kernelShape(u, "YXIO")).subi(0.5);
+    INDArray dy = Nd4j.rand(DataType.FLOAT, n, u.outH(), u.outW(), o).subi(0.5);
+    INDArray y = Nd4j.create(DataType.FLOAT, dy.shape());
+    INDArray dx = Nd4j.create(DataType.FLOAT, x.shape());
+    INDArray dKernel = Nd4j.create(DataType.FLOAT, kernel.shape());
+    try (engine eng = new engine(engine.kind.cpu, 0); stream strm = new stream(eng);
+        DnnlConv conv = new DnnlConv(u, n, "YXIO", eng, strm)) {
+      conv.forward(x, kernel, y);
+      conv.backward(x, dy, dx, dKernel);
+    }
+    INDArray xd = x.castTo(DataType.DOUBLE);
+    INDArray kd = kernel.castTo(DataType.DOUBLE);
+    INDArray yRef = Nd4j.create(DataType.DOUBLE, dy.shape());
+    INDArray dxRef = Nd4j.create(DataType.DOUBLE, x.shape());
+    INDArray dwRef = Nd4j.create(DataType.DOUBLE, kernel.shape());
+    Convolution ref = new Libnd4jConvolution(u, "NHWC", "YXIO");
+    ref.forward(xd, kd, yRef);
+    ref.backward(xd, kd, dy.castTo(DataType.DOUBLE), dxRef, dwRef);
+    assertClose("y", y, yRef);
+    assertClose("dx", dx, dxRef);
+    assertClose("dW", dKernel, dwRef);
+  }
+
   private static long len(long[] shape) {
     return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
   }

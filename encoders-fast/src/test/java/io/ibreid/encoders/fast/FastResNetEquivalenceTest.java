@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.schedule.FixedSchedule;
 
 /**
  * The fused trunk computes exactly what ib-core's {@code small-resnet} computes with the same weights (training and
@@ -38,7 +37,7 @@ class FastResNetEquivalenceTest {
     b.dim = 4;
     b.hidden = new int[] {5};
     return ReidModel.build(List.of(new Branch(BranchRole.VISIBLE, e, new MlpBottleneck(b))), SHAPE, 3,
-        new ReidModel.Options(11, DataType.DOUBLE, new FixedSchedule(1e-3), 0, WorkspaceMode.ENABLED));
+        new ReidModel.Options(11, DataType.DOUBLE, WorkspaceMode.ENABLED));
   }
 
   static FastResNetEncoder.Params fast(String format, String weights) {

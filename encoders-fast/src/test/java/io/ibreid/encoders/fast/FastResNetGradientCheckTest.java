@@ -11,10 +11,10 @@ import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.loss.BatchHardTripletLoss;
 import io.ibreid.core.loss.CrossEntropyLoss;
 import io.ibreid.core.loss.Slot;
+import io.ibreid.core.objective.Objective;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.testing.GradientChecks;
 import io.ibreid.core.testing.TinyTrainingSet;
-import io.ibreid.core.train.Objective;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.schedule.FixedSchedule;
 
 /**
  * Finite-difference check, in double precision, of the fused trunk inside a full branch graph (trunk + mlp
@@ -53,8 +52,7 @@ class FastResNetGradientCheckTest {
     b.hidden = new int[] {5};
     List<Branch> branches = Arrays.stream(roles)
         .map(r -> new Branch(r, new FastResNetEncoder(e), new MlpBottleneck(b))).toList();
-    return ReidModel.build(branches, SHAPE, 3, new ReidModel.Options(7, type, new FixedSchedule(1e-3), 0,
-        WorkspaceMode.ENABLED));
+    return ReidModel.build(branches, SHAPE, 3, new ReidModel.Options(7, type, WorkspaceMode.ENABLED));
   }
 
   static CrossModalBatch batch(DataType type) {

@@ -6,9 +6,11 @@ import io.ibreid.core.bottleneck.MlpBottleneck;
 import io.ibreid.core.branch.Branch;
 import io.ibreid.core.branch.BranchRole;
 import io.ibreid.core.branch.ReidModel;
+import io.ibreid.core.observation.EncoderFactory;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.Plugins;
+import io.ibreid.core.train.Optimizer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +35,8 @@ class FastResNetPersistenceTest {
   void serviceLoaderFindsThePluginAndItCreatesTheEncoderFromAConfigMap() {
     assertThat(ServiceLoader.load(IbreidPlugin.class).stream().map(ServiceLoader.Provider::type))
         .contains(FastEncodersPlugin.class);
-    var encoder = Plugins.discover().encoder("fast-resnet")
-        .createFromMap(Map.of("width", 8, "stages", List.of(1, 1), "observationSize", 64), "encoder.params");
+    var encoder = Plugins.discover().get(EncoderFactory.KIND, "fast-resnet")
+        .fromConfig(Map.of("width", 8, "stages", List.of(1, 1), "observationSize", 64), "encoder.params");
     assertThat(encoder).isInstanceOf(FastResNetEncoder.class);
     assertThat(encoder.observationSize()).isEqualTo(64);
   }
@@ -49,12 +50,13 @@ class FastResNetPersistenceTest {
     b.dim = 6;
     b.hidden = new int[] {8};
     return ReidModel.build(List.of(new Branch(BranchRole.SHARED, new FastResNetEncoder(p), new MlpBottleneck(b))),
-        SHAPE, 5, new ReidModel.Options(3, DataType.FLOAT, new FixedSchedule(1e-2), 5e-4, WorkspaceMode.ENABLED));
+        SHAPE, 5, new ReidModel.Options(3, DataType.FLOAT, WorkspaceMode.ENABLED));
   }
 
   @Test
   void aTrainedModelSurvivesSaveAndRestore(@TempDir Path dir) throws Exception {
     ReidModel model = model();
+    Optimizer adam = new Optimizer(model.graph(), new FixedSchedule(1e-2), 5e-4);
     INDArray before = model.graph().params().dup();
     INDArray kernelBefore = model.graph().paramTable().get("shared/trunk_s1b1aW").dup();
     Nd4j.getRandom().setSeed(9);
@@ -67,8 +69,7 @@ class FastResNetPersistenceTest {
         }
         return e;
       });
-      model.graph().getUpdater().update(g, i, 0, 6, LayerWorkspaceMgr.noWorkspaces());
-      model.graph().params().subi(g.gradient());
+      adam.step(g, i, 0, 6);
     }
     Map<String, INDArray> table = model.graph().paramTable();
     // Training moved the kernels (Adam) and the running statistics (in-place update).
@@ -86,7 +87,7 @@ class FastResNetPersistenceTest {
     ComputationGraph plain = ModelSerializer.restoreComputationGraph(zip.toFile(), true);
     assertThat(plain.getLayer("shared/trunk").conf().getLayer()).isInstanceOf(TrunkLayer.class);
     assertThat(plain.params()).isEqualTo(model.graph().params());
-    assertThat(plain.getUpdater().getStateViewArray()).isEqualTo(model.graph().getUpdater().getStateViewArray());
+    assertThat(plain.getUpdater().getStateViewArray()).isEqualTo(adam.state());
     INDArray vPlain = plain.output(List.of("shared/out_v"), false, new INDArray[] {probe}, null)[0];
     assertThat(vPlain).isEqualTo(expected.get("v"));
 
@@ -137,7 +138,9 @@ class FastResNetPersistenceTest {
 
   @Test
   void weightDecayAppliesToKernelsOnlyAndRunningStatisticsHaveNoUpdater() {
-    TrunkLayer t = (TrunkLayer) model().graph().getLayer("shared/trunk").conf().getLayer();
+    ReidModel model = model();
+    new Optimizer(model.graph(), new FixedSchedule(1e-2), 5e-4); // what a trainer installs
+    TrunkLayer t = (TrunkLayer) model.graph().getLayer("shared/trunk").conf().getLayer();
     assertThat(t.getRegularizationByParam("stemW")).isNotEmpty();
     assertThat(t.getRegularizationByParam("stemGamma")).isEmpty();
     assertThat(t.getRegularizationByParam("stemMean")).isEmpty();

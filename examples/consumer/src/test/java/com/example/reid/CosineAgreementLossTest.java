@@ -3,7 +3,7 @@ package com.example.reid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ibreid.core.plugin.PluginKind;
+import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.testing.GradientChecks;
 import io.ibreid.testing.PluginChecks;
 import java.util.Map;
@@ -16,7 +16,7 @@ class CosineAgreementLossTest {
   @Test
   void isRegistered() {
     PluginChecks.requireRegistered(ConsumerPlugin.class);
-    assertEquals("cosine-agreement", PluginChecks.requireDiscovered(PluginKind.LOSS, "cosine-agreement").name());
+    assertEquals("cosine-agreement", PluginChecks.requireDiscovered(LossFactory.KIND, "cosine-agreement").name());
   }
 
   @Test

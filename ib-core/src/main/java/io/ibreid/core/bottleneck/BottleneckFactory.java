@@ -1,15 +1,25 @@
 package io.ibreid.core.bottleneck;
 
 import io.ibreid.core.plugin.PluginFactory;
-import io.ibreid.core.plugin.Plugins;
+import io.ibreid.core.plugin.PluginKind;
 import java.util.Map;
 
-/** Creates a {@link Bottleneck} from its bound parameters; registered through {@link io.ibreid.core.plugin.IbreidPlugin}. */
+/**
+ * The {@code bottleneck} kind of plug-in ({@code branches.B.bottleneck} in a config): creates a {@link Bottleneck} from
+ * its bound parameters. Registered through {@link io.ibreid.core.plugin.IbreidPlugin}.
+ */
 public interface BottleneckFactory<P> extends PluginFactory<P> {
+  PluginKind<BottleneckFactory<?>> KIND = PluginKind.of("bottleneck", "bottlenecks", BottleneckFactory.class);
+
   Bottleneck create(P params);
 
-  /** Binds an untyped parameter map and creates the bottleneck. */
-  default Bottleneck createFromMap(Map<String, Object> params, String keyPath) {
-    return create(Plugins.bindParameters(this, params, keyPath));
+  @Override
+  default PluginKind<BottleneckFactory<?>> kind() {
+    return KIND;
+  }
+
+  /** Binds a config's {@code params:} map ({@link #bind}) and creates the bottleneck. */
+  default Bottleneck fromConfig(Map<String, Object> params, String keyPath) {
+    return create(bind(params, keyPath));
   }
 }

@@ -1,6 +1,6 @@
 package io.ibreid.core.bottleneck;
 
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;

@@ -1,6 +1,6 @@
 package io.ibreid.core.branch;
 
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.ibreid.core.branch;
 
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 
 /**
  * One part of a test-time feature: {@code branch.output} (the branch fed its own input, {@link Wiring#inputOf}) or

@@ -1,6 +1,6 @@
 package io.ibreid.core.branch;
 
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 import java.util.Arrays;
 import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,7 +12,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * authors' public release feeds its "infrared" inputs: every pixel becomes {@code 0.2989 R + 0.587 G + 0.114 B} of its
  * own three channels, repeated into all three channels (so the encoder keeps its 3-channel input). Like the release,
  * which converts the tensors its loader already normalised, the weights apply to the model-input values, not to the
- * decoded 0..255 pixels. The same transform runs in training ({@link ReidModel#trainingInputs}) and at test time
+ * decoded 0..255 pixels. The same transform runs in training ({@link Wiring#wire}) and at test time
  * ({@link ReidModel#infer}).
  */
 public enum InputTransform {

@@ -1,6 +1,6 @@
 package io.ibreid.core.branch;
 
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 
 /**
  * The address of a branch output: {@code branch.output} (all rows the branch sees) or {@code branch.view.output}

@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -21,6 +22,7 @@ import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
@@ -29,8 +31,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.learning.config.NoOp;
 
 /**
  * The whole network: every configured branch in one {@link ModelGraph}, vertices prefixed with the branch name.
@@ -42,12 +43,13 @@ import org.nd4j.linalg.schedule.ISchedule;
  * from a bias-free linear head like {@code v_logits}.
  */
 public final class ReidModel {
-  /** Graph-wide settings. */
-  public record Options(long seed, DataType dataType, ISchedule learningRate, double weightDecay,
-      WorkspaceMode workspaceMode) {
+  /**
+   * Graph-wide settings. The model carries no optimiser: its layers are built with DL4J's {@code NoOp} updater, and
+   * a trainer installs its own ({@link io.ibreid.core.train.Optimizer}).
+   */
+  public record Options(long seed, DataType dataType, WorkspaceMode workspaceMode) {
     public static Options defaults(long seed) {
-      return new Options(seed, DataType.FLOAT, new org.nd4j.linalg.schedule.FixedSchedule(3.5e-4), 5e-4,
-          WorkspaceMode.ENABLED);
+      return new Options(seed, DataType.FLOAT, WorkspaceMode.ENABLED);
     }
   }
 
@@ -58,7 +60,6 @@ public final class ReidModel {
   private final List<String> outputs = new ArrayList<>();
   private final Map<String, Integer> outputWidths = new LinkedHashMap<>();
   private final Map<BranchRole, List<Bottleneck.NoiseInput>> noise = new EnumMap<>(BranchRole.class);
-  private final ISchedule learningRate;
   private final Wiring wiring;
 
   private ReidModel(List<Branch> branches, ImageShape shape, int numClasses, Options options, Wiring wiring) {
@@ -68,13 +69,11 @@ public final class ReidModel {
     this.branches = List.copyOf(branches);
     this.shape = shape;
     this.numClasses = numClasses;
-    this.learningRate = options.learningRate();
     this.wiring = java.util.Objects.requireNonNull(wiring, "wiring");
     GraphBuilder g = new NeuralNetConfiguration.Builder()
         .seed(options.seed())
         .dataType(options.dataType())
-        .updater(new Adam(options.learningRate()))
-        .l2(options.weightDecay())
+        .updater(new NoOp())
         .miniBatch(false) // loss terms return mean-reduced gradients already
         .trainingWorkspaceMode(options.workspaceMode())
         .inferenceWorkspaceMode(options.workspaceMode())
@@ -155,17 +154,22 @@ public final class ReidModel {
     return wiring;
   }
 
-  /** The learning-rate schedule the graph's Adam updater follows. */
-  public ISchedule learningRate() {
-    return learningRate;
-  }
-
   public ModelGraph graph() {
     return graph;
   }
 
   public List<Branch> branches() {
     return branches;
+  }
+
+  /** The branches' roles, in graph order. */
+  public List<BranchRole> roles() {
+    return branches.stream().map(Branch::role).toList();
+  }
+
+  /** Trainable parameters and BatchNorm statistics, all counted. */
+  public long parameterCount() {
+    return graph.numParams();
   }
 
   public boolean has(BranchRole role) {
@@ -194,43 +198,36 @@ public final class ReidModel {
     return outputs.indexOf(role.label() + "." + output);
   }
 
-  /** Rows a branch sees in a batch of {@code pairs} visible + {@code pairs} infrared images, paper wiring. */
-  public static int rows(BranchRole role, int pairs) {
-    return Wiring.PAPER.rows(role, pairs);
+  /** The batch as this model's branches see it ({@link Wiring#wire}); build it once per training step. */
+  public WiredBatch wire(CrossModalBatch batch) {
+    return wiring.wire(batch, roles());
   }
 
-  /** First row and row count of {@code key} within its branch's output (paper wiring). */
-  public static int[] rowRange(OutputKey key, int pairs) {
-    return Wiring.PAPER.rowRange(key, pairs);
-  }
-
-  /** Labels of every row a branch sees in {@code batch} (paper wiring). */
-  public static int[] labels(BranchRole role, CrossModalBatch batch) {
-    return Wiring.PAPER.labels(role, batch);
-  }
-
-  /** First row and row count of {@code key} within its branch's output, under this model's wiring. */
-  public int[] rowRangeOf(OutputKey key, int pairs) {
-    return wiring.rowRange(key, pairs);
-  }
-
-  /** Labels of every row a branch sees in {@code batch}, under this model's wiring. */
-  public int[] labelsOf(BranchRole role, CrossModalBatch batch) {
-    return wiring.labels(role, batch);
-  }
-
-  /** Graph inputs for a training step; noise drawn from ND4J's generator seeded with {@code noiseSeed}. */
-  public INDArray[] trainingInputs(CrossModalBatch batch, long noiseSeed) {
+  /**
+   * Graph inputs for a training step: each branch's images of {@code batch} in the graph's data type, each followed
+   * by its bottleneck's noise, drawn from ND4J's generator seeded with {@code noiseSeed}.
+   */
+  public INDArray[] inputs(WiredBatch batch, long noiseSeed) {
+    DataType dt = graph.getConfiguration().getDefaultConfiguration().getDataType();
     List<INDArray> in = new ArrayList<>();
     Nd4j.getRandom().setSeed(noiseSeed);
     for (Branch b : branches) {
-      INDArray images = wiring.images(b.role(), batch);
-      in.add(images.castTo(graph.getConfiguration().getDefaultConfiguration().getDataType()));
+      INDArray images = batch.images(b.role());
+      in.add(images.castTo(dt));
       for (Bottleneck.NoiseInput n : noise.get(b.role())) {
-        in.add(Nd4j.randn(graph.getConfiguration().getDefaultConfiguration().getDataType(), images.size(0), n.size()));
+        in.add(Nd4j.randn(dt, images.size(0), n.size()));
       }
     }
     return in.toArray(INDArray[]::new);
+  }
+
+  /**
+   * One training-mode forward pass of every branch over {@code batch}, then back-propagation of the errors
+   * {@code errors} returns for the graph outputs (in {@link #outputs()} order). Returns the parameter gradient, a view
+   * of a buffer the next call reuses.
+   */
+  public Gradient forwardBackward(WiredBatch batch, long noiseSeed, Function<INDArray[], INDArray[]> errors) {
+    return graph.forwardBackward(inputs(batch, noiseSeed), errors);
   }
 
   /**
@@ -284,24 +281,21 @@ public final class ReidModel {
     return result;
   }
 
-  /** Writes parameters and updater state as a DL4J ModelSerializer zip (readable by plain DL4J). */
+  /**
+   * Writes the graph as a DL4J ModelSerializer zip (readable by plain DL4J): its configuration, parameters and, when
+   * a trainer's optimiser is installed, the optimiser's state.
+   */
   public void save(Path zip) throws IOException {
     ModelSerializer.writeModel(graph, zip.toFile(), true);
   }
 
-  /** Loads parameters and updater state written by {@link #save} for the same configuration. */
+  /** Loads the parameters of a zip written by {@link #save} for the same configuration (the optimiser's state not). */
   public void load(Path zip) throws IOException {
-    ComputationGraph saved = ModelSerializer.restoreComputationGraph(zip.toFile(), true);
+    ComputationGraph saved = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
     if (saved.params().length() != graph.params().length()) {
       throw new IbreidException("checkpoint " + zip + " holds " + saved.params().length()
           + " parameters, the configured model has " + graph.params().length());
     }
     graph.params().assign(saved.params());
-    if (saved.getUpdater() != null && saved.getUpdater().getStateViewArray() != null
-        && graph.getUpdater().getStateViewArray() != null) {
-      graph.getUpdater().getStateViewArray().assign(saved.getUpdater().getStateViewArray());
-    }
-    graph.getConfiguration().setIterationCount(saved.getConfiguration().getIterationCount());
-    graph.getConfiguration().setEpochCount(saved.getConfiguration().getEpochCount());
   }
 }

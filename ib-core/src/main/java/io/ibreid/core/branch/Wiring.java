@@ -1,6 +1,6 @@
 package io.ibreid.core.branch;
 
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.data.CrossModalBatch;
 import java.util.Arrays;
 import java.util.Locale;
@@ -59,17 +59,17 @@ public enum Wiring {
     return role == BranchRole.SHARED ? 2 * pairs : pairs;
   }
 
-  /** First row and row count of {@code key} within its branch's output. */
-  public int[] rowRange(OutputKey key, int pairs) {
-    if (key.branch() == BranchRole.SHARED && key.view() != null) {
-      int half = rows(BranchRole.SHARED, pairs) / 2;
-      return new int[] {key.view() == View.VISIBLE ? 0 : half, half};
-    }
-    return new int[] {0, rows(key.branch(), pairs)};
+  /**
+   * The batch as {@code roles} see it under this wiring: each branch's images, and the rows and labels of every
+   * output key ({@link WiredBatch}). Built once per training step; the model's forward pass and the objective both
+   * read it.
+   */
+  public WiredBatch wire(CrossModalBatch batch, java.util.List<BranchRole> roles) {
+    return new WiredBatch(this, batch, roles);
   }
 
   /** Labels of every row a branch sees in {@code batch}. */
-  public int[] labels(BranchRole role, CrossModalBatch batch) {
+  int[] labels(BranchRole role, CrossModalBatch batch) {
     int m = batch.pairs();
     int[] both = new int[2 * m];
     System.arraycopy(batch.visibleLabels(), 0, both, 0, m);
@@ -91,7 +91,7 @@ public enum Wiring {
   }
 
   /** The images a branch's encoder receives in a training step, rows in the order of {@link #labels}. */
-  public INDArray images(BranchRole role, CrossModalBatch batch) {
+  INDArray images(BranchRole role, CrossModalBatch batch) {
     if (this == PAPER) {
       return switch (role) {
         case VISIBLE -> batch.visible();

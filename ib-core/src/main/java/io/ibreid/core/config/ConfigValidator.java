@@ -1,16 +1,38 @@
 package io.ibreid.core.config;
 
+import io.ibreid.core.ConfigException;
+import io.ibreid.core.bottleneck.Bottleneck;
+import io.ibreid.core.bottleneck.BottleneckFactory;
 import io.ibreid.core.branch.BranchRole;
 import io.ibreid.core.branch.EvaluationKey;
+import io.ibreid.core.branch.OutputKey;
 import io.ibreid.core.branch.Wiring;
+import io.ibreid.core.data.DatasetFactory;
+import io.ibreid.core.loss.LossFactory;
+import io.ibreid.core.loss.OutputNames;
+import io.ibreid.core.loss.Slot;
+import io.ibreid.core.observation.EncoderFactory;
+import io.ibreid.core.plugin.Plugins;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
-/** Checks ranges and relations that Jackson cannot, before any work starts; each failure names its key. */
+/**
+ * The one place a {@link RunConfig} is checked, before any work starts; each failure is a {@link ConfigException}
+ * naming its key. {@link #validate(RunConfig)} checks what needs no plug-in (ranges, relations, branch names, output
+ * keys; {@link ConfigLoader} runs it on every file it reads); {@link #validate(RunConfig, Plugins)} adds what does:
+ * every plug-in the config names exists and its parameters bind, every evaluation key names an output its branch
+ * produces, every loss input is bound to a configured branch. Training runs the second once, when its
+ * {@code TrainingModule} is made.
+ */
 public final class ConfigValidator {
   private ConfigValidator() {}
 
+  /** The checks that need no plug-in. */
   public static void validate(RunConfig c) {
     require(c.precision != null && List.of("float", "double").contains(c.precision), "precision",
         c.precision, "one of [float, double]");
@@ -112,6 +134,101 @@ public final class ConfigValidator {
             + k.branch().label() + ", which is not configured; branches: " + c.branches.keySet());
       }
     }
+  }
+
+  /** {@link #validate(RunConfig)}, then every check against the plug-ins: nothing is read or trained yet. */
+  public static void validate(RunConfig c, Plugins plugins) {
+    validate(c);
+    Map<String, List<String>> outputs = new LinkedHashMap<>();
+    for (var e : c.branches.entrySet()) {
+      String key = "branches." + e.getKey();
+      plugins.get(EncoderFactory.KIND, e.getValue().encoder.type).fromConfig(e.getValue().encoder.params,
+          key + ".encoder.params");
+      Bottleneck bottleneck = plugins.get(BottleneckFactory.KIND, e.getValue().bottleneck.type).fromConfig(
+          e.getValue().bottleneck.params, key + ".bottleneck.params");
+      List<String> names = new ArrayList<>(List.of(OutputNames.V, OutputNames.Z, OutputNames.V_LOGITS,
+          OutputNames.Z_LOGITS));
+      names.addAll(bottleneck.extraOutputs());
+      outputs.put(e.getKey(), names);
+    }
+    RunConfig.Evaluation e = c.evaluation;
+    checkOutputs(e.visible, "evaluation.visible", outputs);
+    checkOutputs(e.infrared, "evaluation.infrared", outputs);
+    if (e.featureSets != null) {
+      for (var set : e.featureSets.entrySet()) {
+        checkOutputs(set.getValue().visible, "evaluation.featureSets." + set.getKey() + ".visible", outputs);
+        checkOutputs(set.getValue().infrared, "evaluation.featureSets." + set.getKey() + ".infrared", outputs);
+      }
+    }
+    for (int i = 0; i < c.losses.size(); i++) {
+      checkLoss(c, plugins, c.losses.get(i), "losses." + i);
+    }
+    plugins.get(DatasetFactory.KIND, c.data.type);
+  }
+
+  /** Every evaluation key names an output its branch produces. */
+  private static void checkOutputs(List<String> keys, String configKey, Map<String, List<String>> outputs) {
+    for (int i = 0; keys != null && i < keys.size(); i++) {
+      EvaluationKey k = EvaluationKey.parse(keys.get(i), configKey + "." + i);
+      List<String> names = outputs.get(k.branch().label());
+      if (names != null && !names.contains(k.output())) {
+        throw new ConfigException("config key [" + configKey + "." + i + "] = [" + keys.get(i) + "]: branch "
+            + k.branch().label() + " has no output [" + k.output() + "]; its outputs: " + names);
+      }
+    }
+  }
+
+  private static <P> void checkLoss(RunConfig config, Plugins plugins, RunConfig.LossSpec spec, String key) {
+    @SuppressWarnings("unchecked")
+    LossFactory<P> factory = (LossFactory<P>) plugins.get(LossFactory.KIND, spec.type);
+    lossInputs(config, factory, factory.bind(spec.params, key + ".params"), spec, key);
+  }
+
+  /**
+   * The slot → output-key bindings of loss entry {@code key} ({@code losses.N}): the plug-in's defaults for
+   * {@code branch:}, overridden by {@code inputs:}, in the plug-in's slot order. Every slot must be bound and every key
+   * must name a configured branch.
+   */
+  public static <P> Map<String, OutputKey> lossInputs(RunConfig config, LossFactory<P> factory, P params,
+      RunConfig.LossSpec spec, String key) {
+    String label = LossLabels.label(spec);
+    Map<String, String> raw = new LinkedHashMap<>();
+    if (spec.branch != null) {
+      BranchRole role = BranchRole.parse(spec.branch, key + ".branch");
+      if (!config.branches.containsKey(role.label())) {
+        throw new ConfigException("config key [" + key + ".branch] = [" + spec.branch + "]: no such branch is "
+            + "configured; branches: " + config.branches.keySet());
+      }
+      try {
+        raw.putAll(factory.defaultInputs(spec.branch, params));
+      } catch (ConfigException e) {
+        throw new ConfigException("config key [" + key + ".branch] = [" + spec.branch + "]: " + e.getMessage(), e);
+      }
+    }
+    if (spec.inputs != null) {
+      raw.putAll(spec.inputs);
+    }
+    for (Slot slot : factory.slots(params)) {
+      if (!raw.containsKey(slot.name())) {
+        throw new ConfigException("config key [" + key + ".inputs] gives loss term [" + label + "] no binding for its "
+            + "input [" + slot.name() + "]; set branch: or inputs." + slot.name() + ": BRANCH[.VIEW].OUTPUT");
+      }
+    }
+    // Bind in the plug-in's slot order (then any extra keys), so messages are the same on every run.
+    Map<String, String> ordered = new LinkedHashMap<>();
+    factory.slots(params).forEach(slot -> ordered.put(slot.name(), raw.get(slot.name())));
+    new TreeMap<>(raw).forEach(ordered::putIfAbsent);
+    Map<String, OutputKey> keys = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : ordered.entrySet()) {
+      OutputKey k = OutputKey.parse(e.getValue(), key + ".inputs." + e.getKey());
+      if (!config.branches.containsKey(k.branch().label())) {
+        throw new ConfigException("config key [" + key + ".inputs." + e.getKey() + "] = [" + e.getValue()
+            + "]: loss term [" + label + "] reads branch " + k.branch().label() + ", which is not configured; "
+            + "branches: " + config.branches.keySet());
+      }
+      keys.put(e.getKey(), k);
+    }
+    return keys;
   }
 
   private static void require(boolean ok, String key, Object value, String expected) {

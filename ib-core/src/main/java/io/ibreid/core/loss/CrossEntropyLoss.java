@@ -1,6 +1,6 @@
 package io.ibreid.core.loss;
 
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;

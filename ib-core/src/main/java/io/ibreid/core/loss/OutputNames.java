@@ -1,6 +1,6 @@
 package io.ibreid.core.loss;
 
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 
 /** The names of the outputs every branch exposes to loss terms. */
 public final class OutputNames {

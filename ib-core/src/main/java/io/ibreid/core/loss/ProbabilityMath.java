@@ -4,8 +4,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Row-wise probability helpers shared by the distillation terms, in the input's precision and numerically stable
- * (max-shifted). All take and return N×C arrays and never modify their inputs.
+ * The maths the loss terms share, in the input's precision and numerically stable (max-shifted): row-wise softmax and
+ * KL divergence, and the two forms of the distillation divergence ({@link #paperKl}, {@link #releaseKl}) that VSD and
+ * VCD are made of (their parameters and checks: {@link Distillation}). All take N×C arrays and never modify them.
  */
 public final class ProbabilityMath {
   private ProbabilityMath() {}
@@ -30,22 +31,23 @@ public final class ProbabilityMath {
     return p.mul(logP.sub(logQ)).sum(true, 1);
   }
 
-  /**
-   * The {@code params.form} of a distillation term: false for {@code paper} (the KL divergence), true for
-   * {@code release} ({@link #releaseKl}); anything else is a config error naming the term's key.
-   */
-  public static boolean releaseForm(String term, String form) {
-    if ("paper".equals(form)) {
-      return false;
-    }
-    if ("release".equals(form)) {
-      return true;
-    }
-    throw new io.ibreid.core.config.ConfigException(term + ": params.form must be paper or release, got " + form);
-  }
-
   /** A divergence's value and its gradient with respect to the student's logits. */
   public record Divergence(double value, INDArray studentGradient) {}
+
+  /**
+   * The distillation divergence of the paper, teacher t (no gradient) to student s over N rows at temperature T:
+   * {@code L = T² · (1/N) Σ_i KL( softmax(t_i/T) ‖ softmax(s_i/T) )}, from log-probabilities, so the value is the true
+   * KL in nats. Gradient: {@code dL/ds_i = (T/N) · (softmax(s_i/T) − softmax(t_i/T))}.
+   */
+  public static Divergence paperKl(INDArray teacherLogits, INDArray studentLogits, double temperature) {
+    long n = studentLogits.rows();
+    double t = temperature;
+    INDArray logP = logSoftmax(teacherLogits, t);
+    INDArray logQ = logSoftmax(studentLogits, t);
+    double value = t * t * klRows(logP, logQ).sumNumber().doubleValue() / n;
+    INDArray grad = Transforms.exp(logQ, true).subi(Transforms.exp(logP, false)).muli(t / n);
+    return new Divergence(value, grad);
+  }
 
   /**
    * The KL term as the authors' public PyTorch release computes it, kept for release-faithful comparisons only:

@@ -180,7 +180,8 @@ public final class NativeRuntime {
   /**
    * Whether models built from now on may call oneDNN directly (default yes, when its binding is loaded): the fast
    * encoder's kernels then come from oneDNN, otherwise from libnd4j's ops, whose float rounding earlier results were
-   * computed with. A model decides on its first pass and keeps that. The ablation pins this to what its plan records.
+   * computed with. A trunk reads this once, when it is built, and keeps its kernels. The ablation pins this to what its
+   * plan records.
    */
   public static void allowDirectKernels(boolean allowed) {
     directKernels = allowed;

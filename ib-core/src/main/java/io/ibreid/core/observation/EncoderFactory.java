@@ -1,13 +1,25 @@
 package io.ibreid.core.observation;
 
 import io.ibreid.core.plugin.PluginFactory;
+import io.ibreid.core.plugin.PluginKind;
+import java.util.Map;
 
-/** Creates an {@link Encoder} from its bound parameters; registered through {@link io.ibreid.core.plugin.IbreidPlugin}. */
+/**
+ * The {@code encoder} kind of plug-in ({@code branches.B.encoder} in a config): creates an {@link Encoder} from its
+ * bound parameters. Registered through {@link io.ibreid.core.plugin.IbreidPlugin}.
+ */
 public interface EncoderFactory<P> extends PluginFactory<P> {
+  PluginKind<EncoderFactory<?>> KIND = PluginKind.of("encoder", "encoders", EncoderFactory.class);
+
   Encoder create(P params);
 
-  /** Binds an untyped parameter map and creates the encoder. */
-  default Encoder createFromMap(java.util.Map<String, Object> params, String keyPath) {
-    return create(io.ibreid.core.plugin.Plugins.bindParameters(this, params, keyPath));
+  @Override
+  default PluginKind<EncoderFactory<?>> kind() {
+    return KIND;
+  }
+
+  /** Binds a config's {@code params:} map ({@link #bind}) and creates the encoder. */
+  default Encoder fromConfig(Map<String, Object> params, String keyPath) {
+    return create(bind(params, keyPath));
   }
 }

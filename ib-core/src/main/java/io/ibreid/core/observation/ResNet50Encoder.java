@@ -1,7 +1,7 @@
 package io.ibreid.core.observation;
 
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.IbreidException;
-import io.ibreid.core.config.ConfigException;
 import java.io.IOException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;

@@ -27,12 +27,12 @@ public final class SmallResNetEncoder implements Encoder {
 
   public SmallResNetEncoder(Params p) {
     if (p.width <= 0 || p.observationSize <= 0 || p.stages == null || p.stages.length == 0 || p.stemStride <= 0) {
-      throw new io.ibreid.core.config.ConfigException("small-resnet: width, observationSize, stemStride must be > 0 "
+      throw new io.ibreid.core.ConfigException("small-resnet: width, observationSize, stemStride must be > 0 "
           + "and stages non-empty");
     }
     for (int s : p.stages) {
       if (s <= 0) {
-        throw new io.ibreid.core.config.ConfigException("small-resnet: every entry of stages must be > 0");
+        throw new io.ibreid.core.ConfigException("small-resnet: every entry of stages must be > 0");
       }
     }
     this.p = p;

@@ -1,21 +1,21 @@
 package io.ibreid.core.plugin;
 
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 import java.util.Collection;
 import java.util.TreeSet;
 
 /** A config names a plug-in nobody provides: {@code Unknown loss [x], known options [a, b, c]}. */
 public final class UnknownPluginException extends ConfigException {
-  private final PluginKind kind;
+  private final PluginKind<?> kind;
   private final String name;
 
-  public UnknownPluginException(PluginKind kind, String name, Collection<String> known) {
+  public UnknownPluginException(PluginKind<?> kind, String name, Collection<String> known) {
     super("Unknown " + kind.label() + " [" + name + "], known options " + new TreeSet<>(known));
     this.kind = kind;
     this.name = name;
   }
 
-  public PluginKind kind() {
+  public PluginKind<?> kind() {
     return kind;
   }
 

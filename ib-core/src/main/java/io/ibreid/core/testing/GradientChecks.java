@@ -8,7 +8,8 @@ import io.ibreid.core.loss.LossResult;
 import io.ibreid.core.loss.LossTerm;
 import io.ibreid.core.loss.Slot;
 import io.ibreid.core.branch.ReidModel;
-import io.ibreid.core.train.Objective;
+import io.ibreid.core.branch.WiredBatch;
+import io.ibreid.core.objective.Objective;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,9 +167,10 @@ public final class GradientChecks {
    * model (BatchNorm running statistics excluded: they are not parameters of the loss), element by element for at
    * most {@code perParameter} elements of each parameter array.
    */
-  public static Report checkModel(ReidModel model, Objective objective, CrossModalBatch batch, double h,
+  public static Report checkModel(ReidModel model, Objective objective, CrossModalBatch data, double h,
       int perParameter, long seed) {
-    INDArray[] inputs = model.trainingInputs(batch, NOISE_SEED);
+    WiredBatch batch = model.wire(data);
+    INDArray[] inputs = model.inputs(batch, NOISE_SEED);
     double[] value = new double[1];
     Gradient g = model.graph().forwardBackward(inputs, outs -> {
       Objective.Evaluation e = objective.evaluate(outs, batch, 0);
@@ -214,7 +216,7 @@ public final class GradientChecks {
     return new Report(worst, where, checked, Map.of());
   }
 
-  private static double loss(ReidModel model, Objective objective, CrossModalBatch batch, INDArray[] inputs) {
+  private static double loss(ReidModel model, Objective objective, WiredBatch batch, INDArray[] inputs) {
     double[] v = new double[1];
     model.graph().forwardBackward(inputs, outs -> {
       Objective.Evaluation e = objective.evaluate(outs, batch, 0);

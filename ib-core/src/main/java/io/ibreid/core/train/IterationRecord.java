@@ -8,4 +8,10 @@ import java.util.Map;
  */
 public record IterationRecord(long iteration, int epoch, double lr, double loss, Map<String, Double> terms,
     Map<String, Double> diagnostics, double gradientNorm, double imagesPerSecond, double dataWaitFraction,
-    boolean skipped) {}
+    boolean skipped) {
+  /** This record with the step's throughput and the share of its time spent waiting for data. */
+  public IterationRecord timed(double imagesPerSecond, double dataWaitFraction) {
+    return new IterationRecord(iteration, epoch, lr, loss, terms, diagnostics, gradientNorm, imagesPerSecond,
+        dataWaitFraction, skipped);
+  }
+}

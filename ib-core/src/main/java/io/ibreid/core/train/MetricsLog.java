@@ -1,9 +1,9 @@
 package io.ibreid.core.train;
 
-import io.ibreid.core.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ibreid.core.IbreidException;
+import io.ibreid.core.io.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,18 +15,39 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code metrics.jsonl}: one JSON object per training step, appended and flushed as it happens. */
-public final class MetricsLog implements AutoCloseable {
+/**
+ * {@code metrics.jsonl}, written as a listener of the training loop: one JSON object per training step and one per
+ * validation, appended and flushed as they happen. At the start it drops the lines of steps a resumed run redoes.
+ */
+public final class MetricsLog implements TrainerListener, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
   private BufferedWriter out;
+  private long lastIteration = -1;
 
   public MetricsLog(Path file) {
     this.file = file;
   }
 
+  @Override
+  public void onStart(long startIteration, long totalIterations, String description) {
+    openAfter(startIteration);
+  }
+
+  @Override
+  public void onIteration(IterationRecord record) {
+    write(record);
+    lastIteration = record.iteration();
+  }
+
+  /** Recorded with the iteration of the step it followed. */
+  @Override
+  public void onValidation(int epoch, Map<String, Double> scores) {
+    writeValidation(lastIteration, epoch, scores);
+  }
+
   /** Drops lines past {@code iteration} (steps redone after a resume), atomically; then opens for appending. */
-  public void openAfter(long iteration) {
+  void openAfter(long iteration) {
     try {
       if (Files.exists(file)) {
         List<String> kept = new ArrayList<>();
@@ -52,7 +73,7 @@ public final class MetricsLog implements AutoCloseable {
     }
   }
 
-  public void write(IterationRecord r) {
+  void write(IterationRecord r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("iteration", r.iteration());
     m.put("epoch", r.epoch());
@@ -78,7 +99,7 @@ public final class MetricsLog implements AutoCloseable {
   }
 
   /** A validation record: {@code {"iteration": i, "epoch": e, "validation": {...}}}. */
-  public void writeValidation(long iteration, int epoch, Map<String, Double> scores) {
+  void writeValidation(long iteration, int epoch, Map<String, Double> scores) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("iteration", iteration);
     m.put("epoch", epoch);

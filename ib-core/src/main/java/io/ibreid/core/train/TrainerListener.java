@@ -1,9 +1,19 @@
 package io.ibreid.core.train;
 
 import java.nio.file.Path;
+import java.util.List;
 
-/** Callbacks from the {@link Trainer}, on its thread; all default to doing nothing. */
+/**
+ * Callbacks from the {@link Trainer}, on its thread; all default to doing nothing. Per step the order is
+ * {@link #onIteration}, then (when due) {@link #onCheckpoint}, then (after a validated epoch) {@link #onValidation};
+ * {@link #onEpochEnd} follows an epoch's last step, {@link #onFinish} the run's.
+ */
 public interface TrainerListener {
+  /** One listener that hands every event to each of {@code listeners}, in order. */
+  static TrainerListener all(List<? extends TrainerListener> listeners) {
+    return new Broadcast(listeners);
+  }
+
   /** Training starts (or resumes) at {@code startIteration} of {@code totalIterations}. */
   default void onStart(long startIteration, long totalIterations, String description) {}
 

@@ -7,11 +7,11 @@ import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.loss.BatchHardTripletLoss;
 import io.ibreid.core.loss.CrossEntropyLoss;
 import io.ibreid.core.loss.Slot;
+import io.ibreid.core.objective.Objective;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.observation.SmallResNetEncoder;
 import io.ibreid.core.testing.GradientChecks;
 import io.ibreid.core.testing.TinyTrainingSet;
-import io.ibreid.core.train.Objective;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.schedule.FixedSchedule;
 
 /**
  * Finite-difference check of the whole training path: encoder + bottleneck + heads in one graph, loss terms on
@@ -44,7 +43,7 @@ class ModelGradientCheckTest {
     List<Branch> branches = java.util.Arrays.stream(roles)
         .map(r -> new Branch(r, new SmallResNetEncoder(e), new MlpBottleneck(b))).toList();
     return ReidModel.build(branches, SHAPE, 3,
-        new ReidModel.Options(7, DataType.DOUBLE, new FixedSchedule(1e-3), 0, mode));
+        new ReidModel.Options(7, DataType.DOUBLE, mode));
   }
 
   static CrossModalBatch batch() {
@@ -95,8 +94,9 @@ class ModelGradientCheckTest {
     for (int m = 0; m < 2; m++) {
       ReidModel model = tinyModel(modes[m], BranchRole.SHARED);
       Objective objective = new Objective(model, List.of(ce("ce", "shared.z_logits")), 1);
-      grads[m] = model.graph().forwardBackward(model.trainingInputs(batch, 1), outs ->
-          objective.evaluate(outs, batch, 0).errors()).gradient().dup().toDoubleVector();
+      WiredBatch wired = model.wire(batch);
+      grads[m] = model.forwardBackward(wired, 1, outs ->
+          objective.evaluate(outs, wired, 0).errors()).gradient().dup().toDoubleVector();
     }
     assertThat(grads[0]).containsExactly(grads[1], org.assertj.core.data.Offset.offset(1e-12));
   }

@@ -22,11 +22,11 @@ class ReidModelInferTest {
     List<Branch> branches = List.of(BranchRole.VISIBLE, BranchRole.SHARED).stream().map(r -> new Branch(r,
         new io.ibreid.core.observation.SmallResNetEncoder(e), new io.ibreid.core.bottleneck.MlpBottleneck(b))).toList();
     ReidModel model = ReidModel.build(branches, ModelGradientCheckTest.SHAPE, 3, new ReidModel.Options(7,
-        DataType.FLOAT, new org.nd4j.linalg.schedule.FixedSchedule(1e-3), 0, WorkspaceMode.ENABLED));
+        DataType.FLOAT, WorkspaceMode.ENABLED));
     INDArray images = new TinyTrainingSet(3, ModelGradientCheckTest.SHAPE, 3, 2, 1, 5, 0.5).batch(0, 0).visible();
     // After a training pass, as during validation.
     var batch = new TinyTrainingSet(3, ModelGradientCheckTest.SHAPE, 3, 2, 1, 5, 0.5).batch(0, 1);
-    model.graph().forwardBackward(model.trainingInputs(batch, 1), outs -> {
+    model.forwardBackward(model.wire(batch), 1, outs -> {
       INDArray[] err = new INDArray[outs.length];
       for (int i = 0; i < err.length; i++) {
         err[i] = outs[i].ulike().assign(0.01);

@@ -6,9 +6,9 @@ import io.ibreid.core.bottleneck.MlpBottleneck;
 import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.loss.CrossEntropyLoss;
 import io.ibreid.core.loss.Slot;
+import io.ibreid.core.objective.Objective;
 import io.ibreid.core.testing.GradientChecks;
 import io.ibreid.core.testing.TinyGraphs;
-import io.ibreid.core.train.Objective;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +53,8 @@ class ReleaseWiringTest {
     ReidModel model = model(Wiring.RELEASE);
     CrossModalBatch batch = TinyGraphs.batch();
     int m = batch.pairs();
-    INDArray[] in = model.trainingInputs(batch, 1);
+    WiredBatch wired = model.wire(batch);
+    INDArray[] in = model.inputs(wired, 1);
     // inputs in branch order: visible, infrared, shared (mlp has no noise inputs)
     INDArray both = Nd4j.concat(0, batch.visible(), batch.infrared());
     assertThat(in[0]).isEqualTo(both);
@@ -73,16 +74,23 @@ class ReleaseWiringTest {
     }
     assertThat(in[1].get(NDArrayIndex.interval(m, 2 * m))).isEqualTo(InputTransform.GRAY.apply(batch.infrared()));
     assertThat(in[2]).isEqualTo(Nd4j.concat(0, both, InputTransform.GRAY.apply(both)));
-    int[] both2 = model.labelsOf(BranchRole.VISIBLE, batch);
+    int[] both2 = wired.rows(OutputKey.parse("visible.z", "k")).labels();
     assertThat(both2).hasSize(2 * m);
-    assertThat(model.labelsOf(BranchRole.SHARED, batch)).hasSize(4 * m);
-    assertThat(model.rowRangeOf(OutputKey.parse("shared.infrared.z", "k"), m)).containsExactly(2 * m, 2 * m);
-    assertThat(model.rowRangeOf(OutputKey.parse("infrared.z", "k"), m)).containsExactly(0, 2 * m);
+    assertThat(wired.rows(OutputKey.parse("shared.z", "k")).labels()).hasSize(4 * m);
+    assertThat(range(wired, "shared.infrared.z")).containsExactly(2 * m, 2 * m);
+    assertThat(range(wired, "infrared.z")).containsExactly(0, 2 * m);
     // the paper wiring is unchanged
     ReidModel paper = model(Wiring.PAPER);
-    INDArray[] p = paper.trainingInputs(batch, 1);
+    WiredBatch paperWired = paper.wire(batch);
+    INDArray[] p = paper.inputs(paperWired, 1);
     assertThat(p[1]).isEqualTo(batch.infrared());
-    assertThat(paper.rowRangeOf(OutputKey.parse("shared.infrared.z", "k"), m)).containsExactly(m, m);
+    assertThat(range(paperWired, "shared.infrared.z")).containsExactly(m, m);
+  }
+
+  /** First row and row count of an output key's rows. */
+  private static int[] range(WiredBatch batch, String key) {
+    WiredBatch.Rows r = batch.rows(OutputKey.parse(key, "k"));
+    return new int[] {r.first(), r.count()};
   }
 
   @Test

@@ -9,11 +9,12 @@ import io.ibreid.core.branch.Branch;
 import io.ibreid.core.branch.BranchRole;
 import io.ibreid.core.branch.OutputKey;
 import io.ibreid.core.branch.ReidModel;
+import io.ibreid.core.branch.WiredBatch;
 import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.loss.CrossEntropyLoss;
 import io.ibreid.core.loss.Slot;
+import io.ibreid.core.objective.Objective;
 import io.ibreid.core.testing.TinyTrainingSet;
-import io.ibreid.core.train.Objective;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.schedule.FixedSchedule;
 
 class ResNet50EncoderTest {
   static final ImageShape SHAPE = ImageShape.rgb(64, 32);
@@ -40,7 +40,7 @@ class ResNet50EncoderTest {
     MlpBottleneck.Params b = new MlpBottleneck.Params();
     b.dim = 256;
     return ReidModel.build(List.of(new Branch(BranchRole.VISIBLE, new ResNet50Encoder(p), new MlpBottleneck(b))),
-        SHAPE, 4, new ReidModel.Options(1, DataType.FLOAT, new FixedSchedule(1e-4), 0, WorkspaceMode.ENABLED));
+        SHAPE, 4, new ReidModel.Options(1, DataType.FLOAT, WorkspaceMode.ENABLED));
   }
 
   @Test
@@ -53,9 +53,10 @@ class ResNet50EncoderTest {
     Objective objective = new Objective(model, List.of(new Objective.BoundTerm("ce", 1, new CrossEntropyLoss(0.1),
         List.of(Slot.differentiable("logits", "")), Map.of("logits", OutputKey.parse("visible.z_logits", "t")))), 1);
     double[] loss = new double[1];
-    Gradient g = model.graph().forwardBackward(model.trainingInputs(batch, 1), outs -> {
+    WiredBatch wired = model.wire(batch);
+    Gradient g = model.forwardBackward(wired, 1, outs -> {
       assertThat(outs[0].shape()).containsExactly(2, 2048);
-      Objective.Evaluation e = objective.evaluate(outs, batch, 0);
+      Objective.Evaluation e = objective.evaluate(outs, wired, 0);
       loss[0] = e.total();
       return e.errors();
     });

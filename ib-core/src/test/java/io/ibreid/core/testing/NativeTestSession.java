@@ -13,8 +13,8 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * the oneDNN AVX-512 jar and JavaCPP would load it even on an AVX2-only CPU).
  *
  * <p>{@code IBREID_NATIVE=onednn-avx2 mvn verify} runs the tests of the modules that have that build on their class
- * path (examples, benchmarks) with it; the other modules' class paths hold only the plain build, which their JVMs then
- * use (said on stderr) instead of refusing the choice as the command line does.
+ * path (ibreid-cli, examples, benchmarks) with it; the other modules' class paths hold only the plain build, which
+ * their JVMs then use (said on stderr) instead of refusing the choice as the command line does.
  */
 public final class NativeTestSession implements LauncherSessionListener {
   @Override

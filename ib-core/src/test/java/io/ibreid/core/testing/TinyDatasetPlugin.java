@@ -10,6 +10,7 @@ import io.ibreid.core.loss.LossResult;
 import io.ibreid.core.loss.LossTerm;
 import io.ibreid.core.loss.Slot;
 import io.ibreid.core.plugin.IbreidPlugin;
+import io.ibreid.core.plugin.PluginFactory;
 import java.util.List;
 import java.util.Map;
 
@@ -36,8 +37,12 @@ public final class TinyDatasetPlugin implements IbreidPlugin {
   }
 
   @Override
-  public List<LossFactory<?>> losses() {
-    return List.of(new LossFactory<NanParams>() {
+  public List<PluginFactory<?>> factories() {
+    return List.of(nanAt(), tiny());
+  }
+
+  private static LossFactory<NanParams> nanAt() {
+    return new LossFactory<NanParams>() {
       @Override
       public String name() {
         return "nan-at";
@@ -83,12 +88,11 @@ public final class TinyDatasetPlugin implements IbreidPlugin {
           return LossResult.of(v, Map.of("x", g));
         };
       }
-    });
+    };
   }
 
-  @Override
-  public List<DatasetFactory<?>> datasets() {
-    return List.of(new DatasetFactory<Params>() {
+  private static DatasetFactory<Params> tiny() {
+    return new DatasetFactory<Params>() {
       @Override
       public String name() {
         return "tiny";
@@ -109,6 +113,6 @@ public final class TinyDatasetPlugin implements IbreidPlugin {
         return new TinyTrainingSet(p.classes, c.imageShape(), c.identitiesPerBatch(), c.imagesPerIdentity() / 2,
             p.batches, c.seed(), p.noise);
       }
-    });
+    };
   }
 }

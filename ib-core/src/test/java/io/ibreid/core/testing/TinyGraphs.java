@@ -8,9 +8,9 @@ import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.loss.LossInput;
 import io.ibreid.core.loss.LossResult;
 import io.ibreid.core.loss.LossTerm;
+import io.ibreid.core.objective.Objective;
 import io.ibreid.core.observation.ImageShape;
 import io.ibreid.core.observation.SmallResNetEncoder;
-import io.ibreid.core.train.Objective;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +19,6 @@ import java.util.Random;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.schedule.FixedSchedule;
 
 /**
  * Small double-precision branch graphs and helpers for the loss plug-ins' gradient tests through the model (shared
@@ -56,7 +55,7 @@ public final class TinyGraphs {
     List<Branch> branches = Arrays.stream(roles)
         .map(r -> new Branch(r, new SmallResNetEncoder(e), bottleneck.get())).toList();
     return ReidModel.build(branches, SHAPE, CLASSES,
-        new ReidModel.Options(7, DataType.DOUBLE, new FixedSchedule(1e-3), 0, WorkspaceMode.ENABLED), wiring);
+        new ReidModel.Options(7, DataType.DOUBLE, WorkspaceMode.ENABLED), wiring);
   }
 
   public static CrossModalBatch batch() {
@@ -69,7 +68,7 @@ public final class TinyGraphs {
   /** The graph outputs of one training-mode forward pass, by name ({@code visible.v_logits}, ...). */
   public static Map<String, INDArray> outputs(ReidModel model, CrossModalBatch batch) {
     Map<String, INDArray> out = new LinkedHashMap<>();
-    model.graph().forwardBackward(model.trainingInputs(batch, NOISE_SEED), outs -> {
+    model.forwardBackward(model.wire(batch), NOISE_SEED, outs -> {
       INDArray[] zeros = new INDArray[outs.length];
       for (int i = 0; i < outs.length; i++) {
         out.put(model.outputs().get(i), outs[i].dup());
@@ -81,10 +80,10 @@ public final class TinyGraphs {
   }
 
   /** dTotal/dParameter for every trainable parameter (BatchNorm running statistics left out), copied. */
-  public static Map<String, INDArray> gradient(ReidModel model, Objective objective, CrossModalBatch batch) {
+  public static Map<String, INDArray> gradient(ReidModel model, Objective objective, CrossModalBatch data) {
     Map<String, INDArray> g = new LinkedHashMap<>();
-    model.graph().forwardBackward(model.trainingInputs(batch, NOISE_SEED),
-        outs -> objective.evaluate(outs, batch, 0).errors())
+    io.ibreid.core.branch.WiredBatch batch = model.wire(data);
+    model.forwardBackward(batch, NOISE_SEED, outs -> objective.evaluate(outs, batch, 0).errors())
         .gradientForVariable().forEach((k, v) -> {
           if (!k.endsWith("_mean") && !k.endsWith("_var") && !k.endsWith("_log10stdev")) {
             g.put(k, v.dup());

@@ -3,7 +3,7 @@ package io.ibreid.core.testing;
 import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.data.TrainingSet;
 import io.ibreid.core.observation.ImageShape;
-import io.ibreid.core.train.Seeds;
+import io.ibreid.core.random.Seeds;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
+import io.ibreid.core.run.Checkpoints;
 import io.ibreid.core.testing.TrainMain;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,9 +1,8 @@
 package io.ibreid.loss.baseline;
 
 import com.google.auto.service.AutoService;
-import io.ibreid.core.bottleneck.BottleneckFactory;
-import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.plugin.IbreidPlugin;
+import io.ibreid.core.plugin.PluginFactory;
 import java.util.List;
 
 /**
@@ -13,12 +12,8 @@ import java.util.List;
 @AutoService(IbreidPlugin.class)
 public final class BaselinesPlugin implements IbreidPlugin {
   @Override
-  public List<BottleneckFactory<?>> bottlenecks() {
-    return List.of(new VibBottleneck.Factory(), new ReleaseVibBottleneck.Factory());
-  }
-
-  @Override
-  public List<LossFactory<?>> losses() {
-    return List.of(new ClassicIbLoss.Factory(), new VibLoss.Factory(), new UpperBoundIbLoss.Factory());
+  public List<PluginFactory<?>> factories() {
+    return List.of(new VibBottleneck.Factory(), new ReleaseVibBottleneck.Factory(), new ClassicIbLoss.Factory(),
+        new VibLoss.Factory(), new UpperBoundIbLoss.Factory());
   }
 }

@@ -1,8 +1,8 @@
 package io.ibreid.loss.baseline;
 
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.bottleneck.Bottleneck;
 import io.ibreid.core.bottleneck.BottleneckFactory;
-import io.ibreid.core.config.ConfigException;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;

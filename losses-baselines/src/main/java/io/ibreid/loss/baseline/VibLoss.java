@@ -1,6 +1,6 @@
 package io.ibreid.loss.baseline;
 
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.loss.LossContext;
 import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.loss.LossInput;

@@ -8,6 +8,7 @@ import io.ibreid.core.loss.LossContext;
 import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.loss.LossTerm;
 import io.ibreid.core.plugin.IbreidPlugin;
+import io.ibreid.core.plugin.PluginFactory;
 import io.ibreid.core.plugin.Plugins;
 import java.util.List;
 import java.util.Map;
@@ -21,20 +22,23 @@ class BaselinesPluginDiscoveryTest {
     List<IbreidPlugin> found = ServiceLoader.load(IbreidPlugin.class).stream().map(ServiceLoader.Provider::get)
         .filter(p -> p instanceof BaselinesPlugin).toList();
     assertThat(found).hasSize(1);
-    assertThat(found.get(0).losses()).extracting(LossFactory::name).containsExactly("ib", "vib", "ib-upper");
-    assertThat(found.get(0).bottlenecks()).extracting(BottleneckFactory::name).containsExactly("vib", "release-vib");
+    assertThat(found.get(0).factories()).filteredOn(f -> f.kind() == LossFactory.KIND)
+        .extracting(PluginFactory::name).containsExactly("ib", "vib", "ib-upper");
+    assertThat(found.get(0).factories()).filteredOn(f -> f.kind() == BottleneckFactory.KIND)
+        .extracting(PluginFactory::name).containsExactly("vib", "release-vib");
     Plugins plugins = Plugins.discover();
     LossContext context = new LossContext("ib_shared", 1, 10, Map.of("v", 512, "z", 256, "z_logits", 10,
         "mu", 256, "logvar", 256));
-    assertThat(create(plugins.loss("ib"), context)).isInstanceOf(ClassicIbLoss.class);
-    assertThat(create(plugins.loss("vib"), context)).isInstanceOf(VibLoss.class);
-    assertThat(create(plugins.loss("ib-upper"), context)).isInstanceOf(UpperBoundIbLoss.class);
-    Bottleneck b = plugins.bottleneck("vib").createFromMap(Map.of(), "branches.shared.bottleneck.params");
+    assertThat(create(plugins.get(LossFactory.KIND, "ib"), context)).isInstanceOf(ClassicIbLoss.class);
+    assertThat(create(plugins.get(LossFactory.KIND, "vib"), context)).isInstanceOf(VibLoss.class);
+    assertThat(create(plugins.get(LossFactory.KIND, "ib-upper"), context)).isInstanceOf(UpperBoundIbLoss.class);
+    Bottleneck b = plugins.get(BottleneckFactory.KIND, "vib").fromConfig(Map.of(),
+        "branches.shared.bottleneck.params");
     assertThat(b.representationSize()).isEqualTo(256);
     assertThat(b.noise()).containsExactly(new Bottleneck.NoiseInput("eps", 256));
   }
 
-  private static <P> LossTerm create(LossFactory<P> factory, LossContext context) {
-    return factory.create(factory.bind(Map.of(), "losses.0.params"), context);
+  private static LossTerm create(LossFactory<?> factory, LossContext context) {
+    return factory.fromConfig(Map.of(), "losses.0.params", context);
   }
 }

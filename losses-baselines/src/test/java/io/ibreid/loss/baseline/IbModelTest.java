@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ibreid.core.branch.BranchRole;
 import io.ibreid.core.branch.OutputKey;
 import io.ibreid.core.branch.ReidModel;
+import io.ibreid.core.branch.WiredBatch;
 import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.loss.CrossEntropyLoss;
 import io.ibreid.core.loss.Slot;
+import io.ibreid.core.objective.Objective;
+import io.ibreid.core.run.Checkpoints;
+import io.ibreid.core.run.TrainingState;
 import io.ibreid.core.testing.GradientChecks;
 import io.ibreid.core.testing.TinyGraphs;
-import io.ibreid.core.train.Checkpoints;
-import io.ibreid.core.train.Objective;
-import io.ibreid.core.train.TrainingState;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,11 +66,11 @@ class IbModelTest {
   @Test
   void criticStateIsCheckpointedAndRestoredFromDisk(@TempDir Path dir) {
     ReidModel model = TinyGraphs.model(BranchRole.VISIBLE);
-    CrossModalBatch batch = TinyGraphs.batch();
+    WiredBatch batch = model.wire(TinyGraphs.batch());
     Objective trained = objective(model, "jsd");
     for (int i = 0; i < 4; i++) {
       long it = i;
-      model.graph().forwardBackward(model.trainingInputs(batch, i), outs -> trained.evaluate(outs, batch, it).errors());
+      model.forwardBackward(batch, i, outs -> trained.evaluate(outs, batch, it).errors());
       trained.updateTerms(i, 1e-3);
     }
     Path ckpt = new Checkpoints(dir, 2).save(new TrainingState(0, 4, 4), model, trained, Map.of());

@@ -3,19 +3,20 @@ package io.ibreid.loss.baseline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.bottleneck.Bottleneck;
+import io.ibreid.core.bottleneck.BottleneckFactory;
 import io.ibreid.core.branch.BranchRole;
 import io.ibreid.core.branch.OutputKey;
 import io.ibreid.core.branch.ReidModel;
-import io.ibreid.core.config.ConfigException;
 import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.loss.BatchHardTripletLoss;
 import io.ibreid.core.loss.CrossEntropyLoss;
 import io.ibreid.core.loss.Slot;
+import io.ibreid.core.objective.Objective;
 import io.ibreid.core.plugin.Plugins;
 import io.ibreid.core.testing.GradientChecks;
 import io.ibreid.core.testing.TinyGraphs;
-import io.ibreid.core.train.Objective;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -82,7 +83,7 @@ class ReleaseVibBottleneckTest {
 
   @Test
   void isFoundThroughThePluginRegistry() {
-    Bottleneck b = Plugins.discover().bottleneck("release-vib").createFromMap(Map.of("dim", 256),
+    Bottleneck b = Plugins.discover().get(BottleneckFactory.KIND, "release-vib").fromConfig(Map.of("dim", 256),
         "branches.shared.bottleneck.params");
     assertThat(b).isInstanceOf(ReleaseVibBottleneck.class);
     assertThat(b.representationSize()).isEqualTo(256);

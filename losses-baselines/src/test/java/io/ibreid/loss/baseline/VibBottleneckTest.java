@@ -8,9 +8,9 @@ import io.ibreid.core.branch.ReidModel;
 import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.loss.CrossEntropyLoss;
 import io.ibreid.core.loss.Slot;
+import io.ibreid.core.objective.Objective;
 import io.ibreid.core.testing.GradientChecks;
 import io.ibreid.core.testing.TinyGraphs;
-import io.ibreid.core.train.Objective;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,7 +45,7 @@ class VibBottleneckTest {
     ReidModel model = model(BranchRole.VISIBLE);
     assertThat(model.outputs()).contains("visible.mu", "visible.logvar", "visible.z");
     CrossModalBatch batch = TinyGraphs.batch();
-    INDArray[] inputs = model.trainingInputs(batch, TinyGraphs.NOISE_SEED);
+    INDArray[] inputs = model.inputs(model.wire(batch), TinyGraphs.NOISE_SEED);
     assertThat(inputs).hasSize(2); // the image and the noise input
     INDArray eps = inputs[1];
     assertThat(eps.shape()).containsExactly(batch.pairs(), 4);
@@ -62,7 +62,7 @@ class VibBottleneckTest {
   void savedGraphRestoresWithPlainDl4jAndGivesTheSameOutputs(@TempDir Path dir) throws Exception {
     ReidModel model = model(BranchRole.SHARED);
     CrossModalBatch batch = TinyGraphs.batch();
-    INDArray[] inputs = model.trainingInputs(batch, 3);
+    INDArray[] inputs = model.inputs(model.wire(batch), 3);
     Path zip = dir.resolve("model.zip");
     model.save(zip);
     assertThat(Files.size(zip)).isGreaterThan(0);

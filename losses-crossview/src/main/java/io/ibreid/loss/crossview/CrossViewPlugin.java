@@ -1,8 +1,8 @@
 package io.ibreid.loss.crossview;
 
 import com.google.auto.service.AutoService;
-import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.plugin.IbreidPlugin;
+import io.ibreid.core.plugin.PluginFactory;
 import java.util.List;
 
 /**
@@ -12,7 +12,7 @@ import java.util.List;
 @AutoService(IbreidPlugin.class)
 public final class CrossViewPlugin implements IbreidPlugin {
   @Override
-  public List<LossFactory<?>> losses() {
+  public List<PluginFactory<?>> factories() {
     return List.of(new VariationalCrossDistillation.Factory(), new VariationalMutualLearning.Factory(),
         new SinkhornMutualLearning.Factory(), new ReleaseRankLoss.Factory());
   }

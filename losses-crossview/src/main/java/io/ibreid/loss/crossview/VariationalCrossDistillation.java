@@ -1,7 +1,7 @@
 package io.ibreid.loss.crossview;
 
 import io.ibreid.core.branch.View;
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.loss.Distillation;
 import io.ibreid.core.loss.LossContext;
 import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.loss.LossInput;
@@ -13,29 +13,22 @@ import io.ibreid.core.loss.Slot;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Variational cross-distillation (VCD, Tian et al. 2021): each view's representation is taught by the other view's
  * observation, {@code L = T² · [ mean_i KL(p(y|v1_i) ‖ p(y|z2_i)) + mean_i KL(p(y|v2_i) ‖ p(y|z1_i)) ]}, where
  * view 1 is visible and view 2 infrared through the shared branch and row i of both views shows the same identity.
  * The observation sides are teachers (stop-gradient). It removes information z keeps about one view that the other
- * view's observation cannot predict. Gradients: {@code dL/dz2_i = (T/N)(softmax(z2_i/T) − softmax(v1_i/T))} and
- * symmetrically for z1.
+ * view's observation cannot predict. Each KL is {@link ProbabilityMath#paperKl}. Gradients:
+ * {@code dL/dz2_i = (T/N)(softmax(z2_i/T) − softmax(v1_i/T))} and symmetrically for z1.
  */
 public final class VariationalCrossDistillation implements LossTerm {
-  /** Parameters of {@code vcd}. */
-  public static final class Params {
-    /** Distillation temperature T &gt; 0; the loss is multiplied by T². */
-    public double temperature = 1.0;
-    /**
-     * {@code paper} (default): the sum of the two KL divergences above. {@code release}: the term as the authors'
-     * public PyTorch release computes it, {@code 0.5·kl_div(softmax(v1), softmax(z2)) + 0.5·kl_div(softmax(v2),
-     * softmax(z1))} with probabilities where kl_div expects log-probabilities and PyTorch's element-wise mean
-     * ({@link ProbabilityMath#releaseKl}; the release uses no temperature, i.e. T = 1).
-     */
-    public String form = "paper";
-  }
+  /**
+   * Parameters of {@code vcd}: temperature and form ({@link Distillation.Params}). With {@code form: release} the
+   * term is {@code 0.5·kl_div(softmax(v1), softmax(z2)) + 0.5·kl_div(softmax(v2), softmax(z1))}, as the release
+   * computes it (it uses no temperature, i.e. T = 1).
+   */
+  public static final class Params extends Distillation.Params {}
 
   /** Observation logits of view 1 (visible): teacher of z2. */
   public static final String V1 = "v1";
@@ -46,20 +39,15 @@ public final class VariationalCrossDistillation implements LossTerm {
   /** Representation logits of view 2 (infrared): student of v1. */
   public static final String Z2 = "z2";
 
-  private final double temperature;
-  private final boolean release;
+  private final Distillation kl;
 
   public VariationalCrossDistillation(double temperature) {
     this(temperature, "paper");
   }
 
-  /** @param form {@code paper} or {@code release} (see {@link Params#form}) */
+  /** @param form {@code paper} or {@code release} (see {@link Params}) */
   public VariationalCrossDistillation(double temperature, String form) {
-    if (!(temperature > 0) || Double.isInfinite(temperature)) {
-      throw new ConfigException("vcd: params.temperature must be a finite number > 0, got " + temperature);
-    }
-    this.temperature = temperature;
-    this.release = ProbabilityMath.releaseForm("vcd", form);
+    this.kl = new Distillation("vcd", temperature, form);
   }
 
   @Override
@@ -71,23 +59,15 @@ public final class VariationalCrossDistillation implements LossTerm {
     INDArray z2 = input.get(Z2);
     INDArray v1 = input.get(V1).castTo(z2.dataType());
     INDArray v2 = input.get(V2).castTo(z1.dataType());
-    long n = z1.rows();
-    double t = temperature;
-    if (release) {
-      ProbabilityMath.Divergence d12 = ProbabilityMath.releaseKl(v1, z2, t);
-      ProbabilityMath.Divergence d21 = ProbabilityMath.releaseKl(v2, z1, t);
+    ProbabilityMath.Divergence d12 = kl.divergence(v1, z2);
+    ProbabilityMath.Divergence d21 = kl.divergence(v2, z1);
+    Map<String, Double> diagnostics = Map.of("kl_v1_z2", d12.value(), "kl_v2_z1", d21.value());
+    if (kl.release()) {
       return new LossResult(0.5 * (d12.value() + d21.value()), Map.of(Z1, d21.studentGradient().muli(0.5),
-          Z2, d12.studentGradient().muli(0.5)), Map.of("kl_v1_z2", d12.value(), "kl_v2_z1", d21.value()));
+          Z2, d12.studentGradient().muli(0.5)), diagnostics);
     }
-    INDArray logP1 = ProbabilityMath.logSoftmax(v1, t);
-    INDArray logP2 = ProbabilityMath.logSoftmax(v2, t);
-    INDArray logQ1 = ProbabilityMath.logSoftmax(z1, t);
-    INDArray logQ2 = ProbabilityMath.logSoftmax(z2, t);
-    double kl12 = t * t * ProbabilityMath.klRows(logP1, logQ2).sumNumber().doubleValue() / n;
-    double kl21 = t * t * ProbabilityMath.klRows(logP2, logQ1).sumNumber().doubleValue() / n;
-    INDArray g2 = Transforms.exp(logQ2, true).subi(Transforms.exp(logP1, false)).muli(t / n);
-    INDArray g1 = Transforms.exp(logQ1, true).subi(Transforms.exp(logP2, false)).muli(t / n);
-    return new LossResult(kl12 + kl21, Map.of(Z1, g1, Z2, g2), Map.of("kl_v1_z2", kl12, "kl_v2_z1", kl21));
+    return new LossResult(d12.value() + d21.value(), Map.of(Z1, d21.studentGradient(), Z2, d12.studentGradient()),
+        diagnostics);
   }
 
   /** The {@code vcd} plug-in. */

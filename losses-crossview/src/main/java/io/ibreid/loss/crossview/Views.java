@@ -1,9 +1,9 @@
 package io.ibreid.loss.crossview;
 
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.branch.BranchRole;
 import io.ibreid.core.branch.View;
-import io.ibreid.core.config.ConfigException;
 import io.ibreid.core.loss.LossInput;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.ConfigException;
 import io.ibreid.core.loss.LossResult;
 import io.ibreid.core.loss.Slot;
 import io.ibreid.core.testing.GradientChecks;

@@ -1,6 +1,6 @@
 package io.ibreid.loss.vsd;
 
-import io.ibreid.core.config.ConfigException;
+import io.ibreid.core.loss.Distillation;
 import io.ibreid.core.loss.LossContext;
 import io.ibreid.core.loss.LossFactory;
 import io.ibreid.core.loss.LossInput;
@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Variational self-distillation (VSD, Tian et al. 2021, Eq. for one view): the representation's prediction
@@ -21,42 +20,29 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code L = T² · mean_i KL( softmax(v_i/T) ‖ softmax(z_i/T) )}, with the observation side as a fixed teacher
  * (stop-gradient: the observation classifier and, through it, nothing else receives this term's error).
  *
- * <p>Both distributions are computed as log-probabilities (max-shifted log-softmax), so the value is the true KL in
- * nats; the public PyTorch release fed probabilities where log-probabilities belong and got a near-zero loss.
+ * <p>Both distributions are computed as log-probabilities ({@link ProbabilityMath#paperKl}), so the value is the true
+ * KL in nats; the public PyTorch release fed probabilities where log-probabilities belong and got a near-zero loss
+ * ({@code form: release} reproduces it, {@link ProbabilityMath#releaseKl}).
  * Gradient: {@code dL/dz_i = (T/N) · (softmax(z_i/T) − softmax(v_i/T))}.
  */
 public final class VariationalSelfDistillation implements LossTerm {
-  /** Parameters of {@code vsd}. */
-  public static final class Params {
-    /** Distillation temperature T &gt; 0; the loss is multiplied by T² so its gradient scale does not depend on T. */
-    public double temperature = 1.0;
-    /**
-     * {@code paper} (default): the KL divergence above. {@code release}: the term as the authors' public PyTorch
-     * release computes it ({@link ProbabilityMath#releaseKl}: kl_div with probabilities where log-probabilities
-     * belong, element-wise mean, no T²), for comparing the paper's equation with the release's code.
-     */
-    public String form = "paper";
-  }
+  /** Parameters of {@code vsd}: temperature and form ({@link Distillation.Params}). */
+  public static final class Params extends Distillation.Params {}
 
   /** The teacher: logits of the observation classifier p(y|v); stop-gradient. */
   public static final String TEACHER = "v_logits";
   /** The student: logits of the representation classifier p(y|z). */
   public static final String STUDENT = "z_logits";
 
-  private final double temperature;
-  private final boolean release;
+  private final Distillation kl;
 
   public VariationalSelfDistillation(double temperature) {
     this(temperature, "paper");
   }
 
-  /** @param form {@code paper} or {@code release} (see {@link Params#form}) */
+  /** @param form {@code paper} or {@code release} (see {@link Distillation.Params#form}) */
   public VariationalSelfDistillation(double temperature, String form) {
-    if (!(temperature > 0) || Double.isInfinite(temperature)) {
-      throw new ConfigException("vsd: params.temperature must be a finite number > 0, got " + temperature);
-    }
-    this.temperature = temperature;
-    this.release = ProbabilityMath.releaseForm("vsd", form);
+    this.kl = new Distillation("vsd", temperature, form);
   }
 
   @Override
@@ -67,18 +53,9 @@ public final class VariationalSelfDistillation implements LossTerm {
       throw new IllegalArgumentException("vsd: [" + TEACHER + "] is " + Arrays.toString(v.shape()) + " but ["
           + STUDENT + "] is " + Arrays.toString(z.shape()) + "; both must be rows × classes of the same rows");
     }
-    long n = z.rows();
-    double t = temperature;
     double agree = v.argMax(1).eq(z.argMax(1)).castTo(z.dataType()).meanNumber().doubleValue();
-    if (release) {
-      ProbabilityMath.Divergence d = ProbabilityMath.releaseKl(v, z, t);
-      return new LossResult(d.value(), Map.of(STUDENT, d.studentGradient()), Map.of("agreement", agree));
-    }
-    INDArray logP = ProbabilityMath.logSoftmax(v, t);
-    INDArray logQ = ProbabilityMath.logSoftmax(z, t);
-    double value = t * t * ProbabilityMath.klRows(logP, logQ).sumNumber().doubleValue() / n;
-    INDArray grad = Transforms.exp(logQ, true).subi(Transforms.exp(logP, false)).muli(t / n);
-    return new LossResult(value, Map.of(STUDENT, grad), Map.of("agreement", agree));
+    ProbabilityMath.Divergence d = kl.divergence(v, z);
+    return new LossResult(d.value(), Map.of(STUDENT, d.studentGradient()), Map.of("agreement", agree));
   }
 
   /** The {@code vsd} plug-in. */

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ibreid.core.loss.LossContext;
 import io.ibreid.core.loss.LossFactory;
-import io.ibreid.core.loss.LossTerm;
 import io.ibreid.core.plugin.IbreidPlugin;
+import io.ibreid.core.plugin.PluginFactory;
 import io.ibreid.core.plugin.Plugins;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +19,9 @@ class VsdPluginDiscoveryTest {
     List<IbreidPlugin> found = ServiceLoader.load(IbreidPlugin.class).stream().map(ServiceLoader.Provider::get)
         .filter(p -> p instanceof VsdPlugin).toList();
     assertThat(found).hasSize(1);
-    assertThat(found.get(0).losses()).extracting(LossFactory::name).containsExactly("vsd");
-    assertThat(create(Plugins.discover().loss("vsd"))).isInstanceOf(VariationalSelfDistillation.class);
-  }
-
-  private static <P> LossTerm create(LossFactory<P> factory) {
-    P params = factory.bind(Map.of(), "losses.0.params");
-    return factory.create(params, new LossContext("vsd_visible", 1, 10, Map.of("v_logits", 10, "z_logits", 10)));
+    assertThat(found.get(0).factories()).extracting(PluginFactory::name).containsExactly("vsd");
+    assertThat(Plugins.discover().get(LossFactory.KIND, "vsd").fromConfig(Map.of(), "losses.0.params",
+        new LossContext("vsd_visible", 1, 10, Map.of("v_logits", 10, "z_logits", 10))))
+        .isInstanceOf(VariationalSelfDistillation.class);
   }
 }

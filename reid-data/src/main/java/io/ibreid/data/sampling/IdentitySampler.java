@@ -1,6 +1,6 @@
 package io.ibreid.data.sampling;
 
-import io.ibreid.core.train.Seeds;
+import io.ibreid.core.random.Seeds;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

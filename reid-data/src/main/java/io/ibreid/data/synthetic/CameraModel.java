@@ -1,7 +1,7 @@
 package io.ibreid.data.synthetic;
 
 import io.ibreid.core.branch.View;
-import io.ibreid.core.train.Seeds;
+import io.ibreid.core.random.Seeds;
 import java.util.Random;
 
 /**

@@ -1,6 +1,6 @@
 package io.ibreid.data.synthetic;
 
-import io.ibreid.core.train.Seeds;
+import io.ibreid.core.random.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -3,7 +3,7 @@ package io.ibreid.data.synthetic;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.branch.View;
 import io.ibreid.core.io.AtomicFiles;
-import io.ibreid.core.train.Seeds;
+import io.ibreid.core.random.Seeds;
 import io.ibreid.data.image.FloatImage;
 import io.ibreid.data.image.Pixels;
 import io.ibreid.data.regdb.RegDb;

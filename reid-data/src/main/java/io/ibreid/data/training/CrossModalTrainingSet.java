@@ -6,7 +6,7 @@ import io.ibreid.core.data.CrossModalBatch;
 import io.ibreid.core.data.DataContext;
 import io.ibreid.core.data.TrainingSet;
 import io.ibreid.core.observation.ImageShape;
-import io.ibreid.core.train.Seeds;
+import io.ibreid.core.random.Seeds;
 import io.ibreid.data.ImageRecord;
 import io.ibreid.data.LabelledSplit;
 import io.ibreid.data.augment.AugmentSettings;

@@ -1,7 +1,7 @@
 package io.ibreid.eval.run;
 
 import io.ibreid.core.IbreidException;
-import io.ibreid.core.train.TrainedRun;
+import io.ibreid.core.run.TrainedRun;
 import io.ibreid.data.CrossModalSource;
 import io.ibreid.data.DataSources;
 import io.ibreid.eval.distance.Distance;

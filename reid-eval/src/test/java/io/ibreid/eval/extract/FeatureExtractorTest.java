@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.schedule.FixedSchedule;
 
 class FeatureExtractorTest {
   static final ImageShape SHAPE = ImageShape.rgb(8, 4);
@@ -41,7 +40,7 @@ class FeatureExtractorTest {
     b.hidden = new int[] {5};
     List<Branch> branches = List.of(new Branch(BranchRole.SHARED, new SmallResNetEncoder(e), new MlpBottleneck(b)));
     return ReidModel.build(branches, SHAPE, 3,
-        new ReidModel.Options(7, DataType.FLOAT, new FixedSchedule(1e-3), 0, WorkspaceMode.ENABLED));
+        new ReidModel.Options(7, DataType.FLOAT, WorkspaceMode.ENABLED));
   }
 
   List<Path> images(int n) throws IOException {
