@@ -40,7 +40,7 @@ class AblationThirdTest {
         new AblationV3.Claim("C2", List.of("sysu/vsd-shared", "sysu/vib-tuned")));
     // a one-value grid: the rule can only choose configs/vib-tuned.yaml's own β, so the run goes on past the pilot
     return new AblationV3.Design(b, List.of(new AblationV3.Tuned("vib", "vib", "vib-tuned")), List.of(), 101,
-        List.of(1e-3), List.of(), claims, 6.0);
+        List.of(1e-2), List.of(), claims, 6.0);
   }
 
   static AblationDesign tinyThird(Path dir, Path sysu, List<Path> reuse) {
@@ -136,7 +136,7 @@ class AblationThirdTest {
     Path sysu = dir.resolve("sysu");
     SyntheticGenerator.generate(SyntheticGenerator.Spec.of(SyntheticGenerator.Layout.SYSU, 8, 8, 32, 16, 2, 1.0, 1),
         sysu, 1);
-    // the grid holds only 0.5: the rule must choose it, and configs/vib-tuned.yaml says 1e-3
+    // the grid holds only 0.5: the rule must choose it, and configs/vib-tuned.yaml says 1e-2 (the pilot's choice)
     AblationV3.Design d = new AblationV3.Design(List.of(new AblationV3.Block("sysu", "vib-tuned", List.of(1),
         List.of(), AblationV3.FIRST)), List.of(new AblationV3.Tuned("vib", "vib", "vib-tuned")), List.of(), 101,
         List.of(0.5), List.of(), List.of(), 0);
@@ -144,7 +144,7 @@ class AblationThirdTest {
     Path out = dir.resolve("v3");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Ablation.run(design, out, false,
         new AblationListener() {})).isInstanceOf(io.ibreid.core.IbreidException.class)
-        .hasMessageContaining("configs/vib-tuned.yaml: losses.4.params.beta is 0.001, the pilot's rule chose 0.5")
+        .hasMessageContaining("configs/vib-tuned.yaml: losses.4.params.beta is 0.01, the pilot's rule chose 0.5")
         .hasMessageContaining("--new-plan");
     assertThat(out.resolve("runs/vib-tuned/seed-1")).doesNotExist();
     assertThat(JSON.readTree(out.resolve(AblationThird.PILOT).toFile()).get("vib-tuned").get("beta").asDouble())
