@@ -127,6 +127,19 @@ public final class Embedder {
     return dot / Math.max(Math.sqrt(na) * Math.sqrt(nb), 1e-12);
   }
 
+  /**
+   * One line: the run, the checkpoint and what a feature is made of, e.g. {@code Embedder[runs/tiny at
+   * checkpoints/best: 32 columns, visible [visible.z, shared.z], infrared [infrared.z, shared.z], input 3x64x32]}.
+   */
+  @Override
+  public String toString() {
+    Path cp = run.checkpoint();
+    Path root = run.directory();
+    String at = root != null && cp.startsWith(root) ? root.relativize(cp).toString() : cp.toString();
+    return "Embedder[" + root + " at " + at + ": " + dimension() + " columns, visible " + parts(View.VISIBLE)
+        + ", infrared " + parts(View.INFRARED) + ", input " + run.model().imageShape() + "]";
+  }
+
   private static void check(View modality) {
     if (modality == null) {
       throw new IbreidException("modality is null; expected View.VISIBLE or View.INFRARED");

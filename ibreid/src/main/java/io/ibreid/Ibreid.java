@@ -11,6 +11,7 @@ import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.Plugins;
 import io.ibreid.core.run.Checkpoints;
+import io.ibreid.core.run.RunClaim;
 import io.ibreid.core.run.RunDirectory;
 import io.ibreid.core.assembly.ModelAssembly;
 import io.ibreid.core.train.Trainer;
@@ -26,12 +27,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 
 /**
  * ibreid as a library: what {@code ibreid train} and {@code ibreid plugins} do, as calls.
  *
  * <pre>{@code
- * RunConfig config = Ibreid.config(Path.of("configs/demo.yaml"), "schedule.epochs=2");
+ * RunConfig config = Ibreid.config("demo", "schedule.epochs=2");   // a shipped config; or Ibreid.config(Path.of(...))
  * TrainResult result = Ibreid.train(config, Path.of("runs/mine"), TrainOptions.defaults());
  * Embedder embedder = Embedder.open(result.runDirectory());
  * float[] feature = embedder.embed(Path.of("query.jpg"), View.INFRARED);
@@ -60,6 +62,28 @@ public final class Ibreid {
     return ConfigLoader.load(yaml, overrides);
   }
 
+  /**
+   * A config that ships in this library's jar, by name ({@code demo}, {@code tiny}, {@code full}, ...: the
+   * repository's {@code configs/NAME.yaml}, see {@link #configs()}), with {@code key.path=value} overrides applied in
+   * order, validated like a file. Relative paths in it ({@code data.root}) are resolved against the working
+   * directory.
+   *
+   * @throws io.ibreid.core.ConfigException for an unknown name (its one line lists the known ones) or a bad key
+   */
+  public static RunConfig config(String name, String... overrides) {
+    return ShippedConfigs.load(name, Arrays.asList(overrides));
+  }
+
+  /** As {@link #config(String, String...)} with a list of overrides. */
+  public static RunConfig config(String name, List<String> overrides) {
+    return ShippedConfigs.load(name, overrides);
+  }
+
+  /** The names of the configs that ship in this library's jar, sorted. */
+  public static SortedSet<String> configs() {
+    return ShippedConfigs.names();
+  }
+
   /** {@link #config(Path, String...)}, then {@link #train(RunConfig, Path, TrainOptions)}. */
   public static TrainResult train(Path yaml, Path runDir, TrainOptions options) {
     return train(config(yaml), runDir, options);
@@ -82,8 +106,11 @@ public final class Ibreid {
    * code) and every plug-in it names before any work; opens the data set; when the config keeps identities aside
    * ({@code data.params.holdout > 0}) scores them after every {@code validation.everyEpochs} epochs and keeps the
    * best checkpoint in {@code checkpoints/best}; writes {@code config.yaml}, {@code metrics.jsonl}, checkpoints and
-   * (unless turned off) {@code train.log}; calls the options' listeners on this thread. A config rejected before
-   * training starts leaves no run directory behind.
+   * (unless turned off) {@code train.log}; calls the options' listeners on this thread. The run directory belongs to
+   * one run: it is locked while training (a second process is refused), and a directory that holds another run (its
+   * config differs) or checkpoints of this one is refused with one line naming the first differing key, unless the
+   * options resume it or overwrite it ({@link TrainOptions#withOverwrite}: the old run is moved aside, never deleted).
+   * A run rejected or failed before its first checkpoint leaves no run directory behind.
    *
    * @throws IbreidException (or its subclass {@link io.ibreid.core.ConfigException}) with a one-line message
    */
@@ -92,38 +119,70 @@ public final class Ibreid {
     if (config == null || runDir == null || options == null) {
       throw new IllegalArgumentException("config, runDir and options must not be null");
     }
-    TrainingModule training = new TrainingModule(config, runDir, Plugins.discover(options.plugins())); // validates
-    Injector injector;
-    Trainer trainer;
-    TrainingSet data;
-    try {
-      injector = Guice.createInjector(training, new ValidationModule(config));
-      trainer = injector.getInstance(Trainer.class);
-      data = injector.getInstance(TrainingSet.class);
-    } catch (RuntimeException e) {
-      throw UserFacing.exception(e);
+    if (options.resume() && options.overwrite()) {
+      throw new IbreidException("resume and overwrite exclude each other: resume continues the run in " + runDir
+          + ", overwrite moves it aside and starts a new one");
     }
     RunLog log = options.trainLog() ? new RunLog(new RunDirectory(runDir).log()) : null;
-    List<TrainerListener> listeners = new ArrayList<>();
-    if (log != null) {
-      listeners.add(log);
-    }
-    listeners.addAll(options.listeners());
     TrainingSummary summary;
-    try (TrainingSet closing = data) {
-      summary = trainer.train(options.resume(), TrainerListener.all(listeners));
-    } catch (RuntimeException e) {
-      RuntimeException shown = UserFacing.exception(e);
+    try {
+      List<TrainerListener> listeners = new ArrayList<>();
       if (log != null) {
-        log.failed("training stopped: " + shown.getMessage());
+        listeners.add(log);
       }
-      throw shown;
+      listeners.addAll(options.listeners());
+      TrainerListener listener = TrainerListener.all(listeners);
+      // the data set's lines (generating the lab, its progress) reach the listeners before training starts
+      TrainingModule training = new TrainingModule(config, runDir, Plugins.discover(options.plugins()),
+          listener::onLog); // validates
+      RunClaim.Mode mode = options.overwrite() ? RunClaim.Mode.OVERWRITE : RunClaim.Mode.of(options.resume());
+      try (RunClaim claim = RunClaim.claim(runDir, config, mode)) {
+        summary = train(config, runDir, training, claim, log, listener);
+        claim.succeeded();
+      }
     } finally {
       if (log != null) {
         log.close();
       }
     }
     return result(config, runDir, summary);
+  }
+
+  /**
+   * Opens the data set and trains in the claimed directory; {@code train.log} is closed before the claim is (which
+   * removes the directory of a run that failed before its first checkpoint).
+   */
+  private static TrainingSummary train(RunConfig config, Path runDir, TrainingModule training, RunClaim claim,
+      RunLog log, TrainerListener listener) {
+    try {
+      if (log != null && claim.movedAside().isPresent()) {
+        log.onLog(java.lang.System.Logger.Level.INFO, "the run that was in " + runDir + " was moved aside to "
+            + claim.movedAside().get() + " (overwrite)");
+      }
+      Injector injector;
+      Trainer trainer;
+      TrainingSet data;
+      try {
+        injector = Guice.createInjector(training, new ValidationModule(config));
+        data = injector.getInstance(TrainingSet.class);
+        trainer = injector.getInstance(Trainer.class);
+      } catch (RuntimeException e) {
+        throw UserFacing.exception(e);
+      }
+      try (TrainingSet closing = data) {
+        return trainer.train(claim, listener);
+      } catch (RuntimeException e) {
+        RuntimeException shown = UserFacing.exception(e);
+        if (log != null) {
+          log.failed("training stopped: " + shown.getMessage());
+        }
+        throw shown;
+      }
+    } finally {
+      if (log != null) {
+        log.close();
+      }
+    }
   }
 
   private static TrainResult result(RunConfig config, Path runDir, TrainingSummary summary) {

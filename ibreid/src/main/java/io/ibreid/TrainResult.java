@@ -2,6 +2,9 @@ package io.ibreid;
 
 import io.ibreid.core.train.TrainingSummary;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -17,6 +20,19 @@ import java.util.Map;
 public record TrainResult(Path runDirectory, TrainingSummary summary, Path checkpoint,
     Map<String, Double> bestScores) {
   public TrainResult {
-    bestScores = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(bestScores));
+    bestScores = Collections.unmodifiableMap(new LinkedHashMap<>(bestScores));
+  }
+
+  /**
+   * One line: the run directory, the summary, the checkpoint {@link Embedder#open(Path)} uses and the holdout scores,
+   * e.g. {@code TrainResult[runs/tiny: 15 iterations from 0 in 6.1 s (...); uses runs/tiny/checkpoints/best,
+   * holdout mAP 41.2, rank1 50.0, mINP 30.3]}.
+   */
+  @Override
+  public String toString() {
+    StringBuilder scores = new StringBuilder();
+    bestScores.forEach((k, v) -> scores.append(scores.length() == 0 ? ", holdout " : ", ").append(k).append(' ')
+        .append(String.format(Locale.ROOT, "%.1f", v)));
+    return "TrainResult[" + runDirectory + ": " + summary + "; uses " + checkpoint + scores + "]";
   }
 }

@@ -139,6 +139,41 @@ class IbreidTest {
   }
 
   @Test
+  void theLabsGenerationReachesTheListenerAndTrainLogBeforeTrainingStarts() throws IOException {
+    // the data set is opened (and the lab generated) before the run directory exists: its lines come first
+    assertThat(RECORDER.lines.get(0)).isEqualTo("no data set at " + data + ": generating a synthetic sysu data set "
+        + "there (8+4 identities, 8+4 images each)");
+    assertThat(RECORDER.lines.get(1)).startsWith("generating 144 sysu-layout images of 8+4 identities (32x16)");
+    assertThat(RECORDER.lines.get(2)).startsWith("generated 144 sysu-layout images (96 visible + 48 infrared)");
+    assertThat(RECORDER.lines.get(3)).startsWith("Training facade-test for 4 iterations");
+    List<String> log = Files.readAllLines(run.resolve("train.log"));
+    for (int i = 0; i < 4; i++) {
+      assertThat(log.get(i)).endsWith("INFO  " + RECORDER.lines.get(i));
+    }
+  }
+
+  @Test
+  void thePublicTypesPrintReadably() {
+    assertThat(Ibreid.plugins().toString()).startsWith("Plugins[").contains("encoders: ", "fast-resnet", "small-resnet",
+        "bottlenecks: ", "losses: ", "ce, ", "vcd", "vml", "vsd", "datasets: ", "synthetic-sysu").doesNotContain("@");
+    assertThat(trained.toString()).startsWith("TrainResult[" + run + ": 4 iterations from 0 in ")
+        .contains("; last loss ", " at iteration 3; checkpoint ", "; uses " + run.resolve("checkpoints/best")
+            + ", holdout mAP ", ", rank1 ", ", mINP ").endsWith("]");
+    assertThat(trained.summary().last().toString())
+        .matches("iteration 3 \\(epoch 1\\) loss \\d+\\.\\d{4} \\[ce_visible=[^]]*vsd_visible=[^]]*\\] "
+            + "lr \\S+ \\|g\\| \\S+ \\d+ img/s");
+    assertThat(TrainOptions.defaults().withListener(RECORDER).withListener(new TrainerListener() {})
+        .withPlugins(new MeanZ()).withResume(true).toString())
+        .isEqualTo("TrainOptions[resume, train.log, listeners [Recorder, anonymous], plug-ins [MeanZ]]");
+    assertThat(TrainOptions.defaults().withTrainLog(false).toString())
+        .isEqualTo("TrainOptions[fresh run, no train.log, listeners [], plug-ins []]");
+    assertThat(TrainOptions.defaults().withOverwrite(true).toString())
+        .isEqualTo("TrainOptions[fresh run, overwrite, train.log, listeners [], plug-ins []]");
+    assertThat(Embedder.open(run).toString()).isEqualTo("Embedder[" + run + " at checkpoints/best: 8 columns, "
+        + "visible [visible.z, shared.z], infrared [infrared.z, shared.z], input 3x32x16]");
+  }
+
+  @Test
   void embedsFilesAndImagesInMemoryWithTheConfiguredTestTimeFeature() throws IOException {
     Embedder embedder = Embedder.open(run);
     assertThat(embedder.checkpoint()).isEqualTo(run.resolve("checkpoints/best"));
@@ -188,6 +223,28 @@ class IbreidTest {
     TrainResult again = Ibreid.resume(copy, TrainOptions.defaults());
     assertThat(again.summary().iterations()).isZero();
     assertThat(Files.readString(copy.resolve("train.log"))).contains("Resuming from ");
+  }
+
+  @Test
+  void aRunDirectoryBelongsToOneRunUnlessOverwriteMovesItAside() throws IOException {
+    Path owned = dir.resolve("owned");
+    RunConfig first = config(List.of("schedule.epochs=1", "data.params.holdout=0"));
+    Ibreid.train(first, owned, TrainOptions.defaults());
+    String metrics = Files.readString(owned.resolve("metrics.jsonl"));
+    RunConfig other = config(List.of("schedule.epochs=1", "data.params.holdout=0", "seed=5"));
+    assertThatThrownBy(() -> Ibreid.train(other, owned, TrainOptions.defaults()))
+        .isExactlyInstanceOf(IbreidException.class)
+        .hasMessage("run directory " + owned + " holds another run ([seed] is 3 there, 5 here); resume it "
+            + "(--resume), train into another directory (--out), or move it aside first (--overwrite)");
+    assertThat(Files.readString(owned.resolve("metrics.jsonl"))).isEqualTo(metrics);
+    assertThatThrownBy(() -> Ibreid.train(other, owned, TrainOptions.defaults().withResume(true).withOverwrite(true)))
+        .hasMessageStartingWith("resume and overwrite exclude each other");
+    TrainResult replaced = Ibreid.train(other, owned, TrainOptions.defaults().withOverwrite(true));
+    assertThat(replaced.summary().iterations()).isEqualTo(2);
+    Path aside = dir.resolve("owned.replaced-1");
+    assertThat(Files.readString(aside.resolve("metrics.jsonl"))).isEqualTo(metrics);
+    assertThat(Ibreid.config(owned.resolve("config.yaml")).seed).isEqualTo(5);
+    assertThat(Files.readString(owned.resolve("train.log"))).contains("was moved aside to " + aside);
   }
 
   @Test

@@ -111,9 +111,16 @@ public final class Ablation {
     planJson = plan.toJson(fingerprints);
     listener.onPlan(plan);
     if (Files.isRegularFile(planFile)) {
-      JsonNode was = AblationPlan.upgrade(AblationPlan.JSON.readTree(planFile.toFile()));
-      difference = AblationPlan.firstDifference(movedDataAllowed ? AblationPlan.relocated(was, planJson) : was,
-          planJson);
+      JsonNode read = AblationPlan.read(planFile, "restore it, or start a new plan with --new-plan");
+      try {
+        JsonNode was = AblationPlan.upgrade(read);
+        difference = AblationPlan.firstDifference(movedDataAllowed ? AblationPlan.relocated(was, planJson) : was,
+            planJson);
+      } catch (RuntimeException e) {
+        throw new IbreidException(planFile + " does not hold an ablation plan (" + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")) + "); restore "
+            + "it, or start a new plan with --new-plan", e);
+      }
     }
   }
 
@@ -287,7 +294,7 @@ public final class Ablation {
       if (!Files.isRegularFile(guard)) {
         why = "it holds a run not made by a plan (no " + AblationPlan.RUN_FILE + ")";
       } else {
-        String d = AblationPlan.firstDifference(AblationPlan.JSON.readTree(guard.toFile()), entry);
+        String d = AblationPlan.firstDifference(AblationPlan.read(guard, "move the run away"), entry);
         if (d != null) {
           why = "its run was planned differently (" + d.replace(" in plan.json", " there") + ")";
         }

@@ -44,6 +44,26 @@ import java.util.stream.Stream;
  */
 public final class AblationPlan {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * Reads a JSON file this tool wrote; a file that is empty, truncated or not JSON (a NaN, for one) fails with one
+   * line naming it, where it breaks and {@code remedy}.
+   */
+  static JsonNode read(Path file, String remedy) {
+    try {
+      JsonNode n = JSON.readTree(file.toFile());
+      if (n == null || n.isMissingNode() || !n.isObject()) {
+        throw new IbreidException(file + " does not hold a JSON object; " + remedy);
+      }
+      return n;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      String why = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+      throw new IbreidException(file + " is not valid JSON at line " + (e.getLocation() == null ? "?"
+          : e.getLocation().getLineNr()) + " (" + why + "); " + remedy);
+    } catch (IOException e) {
+      throw new IbreidException("cannot read " + file + ": " + io.ibreid.core.io.AtomicFiles.reason(e), e);
+    }
+  }
   /** The plan's file in the ablation's folder. */
   public static final String FILE = "plan.json";
   /** Written into each run directory before it is trained: the run's entry of the plan. */

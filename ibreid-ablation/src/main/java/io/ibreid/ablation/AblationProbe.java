@@ -59,7 +59,7 @@ final class AblationProbe {
   static JsonNode probe(String variant, Path runDir, int threads, List<String> outputs) throws IOException {
     Path file = runDir.resolve(FILE);
     if (Files.isRegularFile(file)) {
-      return AblationPlan.JSON.readTree(file.toFile());
+      return AblationPlan.read(file, "delete it to probe the run again");
     }
     TrainedRun trained = TrainedRun.open(runDir, "best");
     CrossModalSource source = DataSources.open(trained.config(), null, null, null);

@@ -126,7 +126,7 @@ final class AblationReport {
       }
       Path p = r.dir().resolve(AblationProbe.FILE);
       if (r.group().equals("sysu") && r.seed() == AblationDefaults.PROBE_SEED && Files.isRegularFile(p)) {
-        probes.put(r.variant(), JSON.readTree(p.toFile()));
+        probes.put(r.variant(), AblationPlan.read(p, "delete it to probe the run again"));
       }
     }
     return new AblationReport(design(plan, fingerprints), finished, probes, LocalDate.now().toString());
@@ -177,7 +177,7 @@ final class AblationReport {
   /** A run's metrics.json, or null when the run has not been evaluated. */
   static JsonNode readMetrics(Path runDir) throws IOException {
     Path m = runDir.resolve("metrics.json");
-    return Files.isRegularFile(m) ? JSON.readTree(m.toFile()) : null;
+    return Files.isRegularFile(m) ? AblationPlan.read(m, "delete it to evaluate the run again") : null;
   }
 
   // ---------------------------------------------------------------- statistics

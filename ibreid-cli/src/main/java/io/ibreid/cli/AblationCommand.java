@@ -175,6 +175,13 @@ final class AblationCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter console = spec.commandLine().getOut();
+    Bounds.check("--trials", trials, 1, Bounds.MAX_TRIALS);
+    Bounds.check("--seeds", seeds, 1, Bounds.MAX_SEEDS);
+    Bounds.check("--regdb-seeds", regdbSeeds, 0, Bounds.MAX_SEEDS);
+    Bounds.check("--zdim-seeds", zdimSeeds, 0, Bounds.MAX_SEEDS);
+    Bounds.check("--iterations", iterations, 1, Bounds.MAX_ITERATIONS);
+    Bounds.check("--epochs", epochs, 1, Bounds.MAX_ITERATIONS);
+    Bounds.check("--probe-threads", probeThreads, 1, Bounds.MAX_THREADS);
     AblationDesign design = design();
     if (planOnly) {
       Ablation.PlanCheck check = Ablation.plan(design, out, new Progress(console, spec.commandLine().getErr()));

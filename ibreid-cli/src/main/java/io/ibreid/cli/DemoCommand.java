@@ -82,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
         + nativeBuild.build().id();
     console.printf("      %s (%s)%n", machine, nativeBuild.reason());
     console.flush();
-    TrainingSummary s = TrainCommand.train(cfg, run, resume, quiet, console);
+    TrainingSummary s = TrainCommand.train(cfg, run, io.ibreid.TrainOptions.defaults().withResume(resume), quiet);
     long t1 = System.nanoTime();
     console.printf("      %d iterations in %.0f s (%.1f img/s); checkpoint %s%n", s.iterations(), s.seconds(),
         s.imagesPerSecond(), s.checkpoint() == null ? "-" : s.checkpoint().getFileName());

@@ -89,13 +89,19 @@ final class DoctorCommand implements Callable<Integer> {
       out.add(new RunDoctor.Finding("error", e.getMessage()));
       return out;
     }
+    for (String note : report.notes()) {
+      out.add(new RunDoctor.Finding("error", note));
+    }
     for (String bad : report.badImages()) {
       out.add(new RunDoctor.Finding("error", bad));
     }
     int n = report.badImages().size();
     String how = report.decoded() ? "decoded" : "checked (file signatures; --decode also finds truncated files)";
-    if (n == 0) {
+    if (n == 0 && report.notes().isEmpty()) {
       out.add(new RunDoctor.Finding("ok", report.description() + "; " + report.images() + " images " + how));
+    } else if (n == 0) {
+      out.add(new RunDoctor.Finding("error", report.description() + "; " + report.images() + " images " + how
+          + ", but the lists need fixing (above)"));
     } else {
       out.add(new RunDoctor.Finding("error", n + " of " + report.images() + " images " + (report.decoded()
           ? "cannot be decoded" : "are missing, empty or not images") + " (listed above); replace or remove them, "

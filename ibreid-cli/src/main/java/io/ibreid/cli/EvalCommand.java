@@ -1,5 +1,6 @@
 package io.ibreid.cli;
 
+import io.ibreid.core.IbreidException;
 import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.run.TrainedRun;
 import io.ibreid.eval.ranking.CmcConvention;
@@ -49,8 +50,12 @@ final class EvalCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     CmcConvention convention = cmc == null ? null : CmcConvention.parse(cmc);
-    TrainedRun trained = runOptions.open();
+    Bounds.check("--trials", trials, 1, Bounds.MAX_TRIALS);
+    Bounds.check("--shots", shots, 1, Bounds.MAX_SHOTS);
     Path run = runOptions.run;
+    Path target = json == null ? run.resolve("metrics.json") : json;
+    OutputFolder.requireFile(target, json == null ? "--run" : "--json");
+    TrainedRun trained = runOptions.open();
     List<RunEvaluation.SetResults> sets = TrainedRunEvaluation.sets(trained, runOptions.dataset, runOptions.root,
         runOptions.trial, mode, shots, trials, rerank, convention);
     out.println("run " + run + ", checkpoint " + trained.checkpoint().getFileName());
@@ -59,9 +64,13 @@ final class EvalCommand implements Callable<Integer> {
     for (RunEvaluation.SetResults s : sets) {
       warn(spec.commandLine().getErr(), s.results());
     }
-    Path target = json == null ? run.resolve("metrics.json") : json;
-    AtomicFiles.writeString(target, RunEvaluation.setsJson(sets, Map.of("run", run.toString(),
-        "checkpoint", trained.checkpoint().getFileName().toString())));
+    try {
+      AtomicFiles.writeString(target, RunEvaluation.setsJson(sets, Map.of("run", run.toString(),
+          "checkpoint", trained.checkpoint().getFileName().toString())));
+    } catch (IbreidException e) {
+      throw json != null ? e : new IbreidException(e.getMessage() + " (write the metrics elsewhere with --json FILE)",
+          e);
+    }
     return 0;
   }
 

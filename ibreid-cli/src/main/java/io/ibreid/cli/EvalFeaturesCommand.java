@@ -128,6 +128,16 @@ final class EvalFeaturesCommand implements Callable<Integer> {
     Distance d = Distance.parse(distance);
     KernelFactory kernels = KernelFactory.parse(backend);
     KReciprocalReranking rr = rerank ? new KReciprocalReranking(k1, k2, lambda) : null;
+    if (trials != null) {
+      Bounds.check("--trials", trials, 1, Bounds.MAX_TRIALS);
+    }
+    Bounds.check("--shots", shots, 1, Bounds.MAX_SHOTS);
+    Bounds.check("--report-queries", reportQueries, 1, Bounds.MAX_REPORT_QUERIES);
+    if (json != null) {
+      OutputFolder.requireFile(json, "--json");
+    }
+    OutputFolder reportFolder = report == null ? null : OutputFolder.open(report, "--report", "cmc.png",
+        "ranklist.png", "ranklist.csv");
     // Native libraries first, on this thread, before QueryGallery starts its reader thread: a library loading while
     // another thread initialises classes can deadlock the JDK (ib-core's NativeRuntime explains the lock cycle).
     if (kernels == KernelFactory.BLAS) {
@@ -152,8 +162,11 @@ final class EvalFeaturesCommand implements Callable<Integer> {
       }
       String text = MetricsJson.of(e.metrics(), extra);
       if (report != null) {
-        Reports.write(report, p.label() + " " + d.label() + (rr == null ? "" : " + re-ranking") + ", CMC "
-            + convention.description(), fe, e, reportQueries, imageRoot == null ? Path.of("") : imageRoot);
+        try (reportFolder) {
+          Reports.write(report, p.label() + " " + d.label() + (rr == null ? "" : " + re-ranking") + ", CMC "
+              + convention.description(), fe, e, reportQueries, imageRoot == null ? Path.of("") : imageRoot);
+          reportFolder.commit();
+        }
       }
       if (json != null) {
         AtomicFiles.writeString(json, text + "\n");

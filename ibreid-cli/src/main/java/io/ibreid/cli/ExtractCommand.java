@@ -46,6 +46,8 @@ final class ExtractCommand implements Callable<Integer> {
       throw new IbreidException("--out " + out + " must end with .npy");
     }
     Path csv = out.resolveSibling(name.substring(0, name.length() - 4) + ".csv");
+    OutputFolder.requireFile(out, "--out");
+    OutputFolder.requireFile(csv, "--out");
     TrainedRun trained = runOptions.open();
     CrossModalSource source = runOptions.data(trained);
     List<ImageRecord> records = switch (split) {
@@ -68,8 +70,16 @@ final class ExtractCommand implements Callable<Integer> {
     FeatureMatrix f = features.extract(records);
     List<ImageMeta> meta = records.stream().map(r -> new ImageMeta(r.path().toString(), r.pid(), r.camera()))
         .toList();
+    boolean had = java.nio.file.Files.exists(out);
     Npy.write(out, f);
-    MetadataCsv.write(csv, meta);
+    try {
+      MetadataCsv.write(csv, meta);
+    } catch (IOException | RuntimeException e) {
+      if (!had) {
+        java.nio.file.Files.deleteIfExists(out); // a feature file without its metadata is no output
+      }
+      throw e;
+    }
     PrintWriter console = spec.commandLine().getOut();
     console.printf("wrote %d x %d features to %s and their metadata to %s%n", f.rows(), f.dim(), out, csv);
     console.flush();

@@ -1,6 +1,5 @@
 package io.ibreid.cli;
 
-import io.ibreid.core.IbreidException;
 import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.run.TrainedRun;
 import io.ibreid.data.CrossModalSource;
@@ -15,7 +14,6 @@ import io.ibreid.eval.probe.ProbeReport;
 import io.ibreid.eval.probe.Probes;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -55,9 +53,10 @@ final class ProbeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter console = spec.commandLine().getOut();
-    if (threads < 1) {
-      throw new IbreidException("--threads must be at least 1, got " + threads);
-    }
+    Bounds.check("--threads", threads, 1, Bounds.MAX_THREADS);
+    Path dir = out == null ? runOptions.run : out;
+    OutputFolder folder = OutputFolder.open(dir, out == null ? "--run" : "--out", "probe.json", "probe.png",
+        "probe.md");
     TrainedRun trained = runOptions.open();
     String type = runOptions.datasetType(trained);
     CrossModalSource source = runOptions.data(trained);
@@ -84,11 +83,12 @@ final class ProbeCommand implements Callable<Integer> {
     String json = ProbeReport.json(result, context);
     byte[] png = ProbeReport.heatMap(result, "Linear probes, " + run.getFileName() + " (" + trained.checkpoint()
         .getFileName() + ")");
-    Path dir = out == null ? run : out;
-    Files.createDirectories(dir);
-    AtomicFiles.writeString(dir.resolve("probe.json"), json);
-    AtomicFiles.write(dir.resolve("probe.png"), png);
-    AtomicFiles.writeString(dir.resolve("probe.md"), md);
+    try (folder) {
+      AtomicFiles.writeString(dir.resolve("probe.json"), json);
+      AtomicFiles.write(dir.resolve("probe.png"), png);
+      AtomicFiles.writeString(dir.resolve("probe.md"), md);
+      folder.commit();
+    }
     console.print(md);
     console.printf("%nwrote %s, probe.json and probe.png%n", dir.resolve("probe.md"));
     console.flush();

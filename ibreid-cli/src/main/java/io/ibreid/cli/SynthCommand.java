@@ -98,6 +98,7 @@ final class SynthCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Bounds.check("--workers", workers, 1, Bounds.MAX_THREADS);
     Layout l = Layout.fromLabel(layout);
     if (l == null) {
       throw new IbreidException("--layout '" + layout + "' is unknown; expected sysu or regdb");

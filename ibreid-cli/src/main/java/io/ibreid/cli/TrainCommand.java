@@ -33,13 +33,23 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from the newest valid checkpoint in RUN_DIR.")
   boolean resume;
 
+  @Option(names = "--overwrite", description = "RUN_DIR holds a run: move it aside to RUN_DIR.replaced-N (nothing is "
+      + "deleted) and train a new one there. Without it (or --resume) a directory holding another run, or "
+      + "checkpoints of this one, is refused.")
+  boolean overwrite;
+
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
   @Override
   public Integer call() {
     PrintWriter console = spec.commandLine().getOut();
-    TrainingSummary s = train(loadConfig(config, out, resume, overrides), out, resume, quiet, console);
+    if (resume && overwrite) {
+      throw new IbreidException("--resume and --overwrite exclude each other: --resume continues the run in " + out
+          + ", --overwrite moves it aside and starts a new one");
+    }
+    TrainingSummary s = train(loadConfig(config, out, resume, overrides), out, TrainOptions.defaults()
+        .withResume(resume).withOverwrite(overwrite), quiet);
     console.printf("trained %d iterations in %.0f s (%.1f img/s, %.0f%% of the time waiting for data); "
             + "last checkpoint %s%n", s.iterations(), s.seconds(), s.imagesPerSecond(), 100 * s.dataWaitFraction(),
         s.checkpoint());
@@ -63,9 +73,9 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** Trains through the library facade ({@link Ibreid#train}) with a progress bar on the console. */
-  static TrainingSummary train(RunConfig config, Path out, boolean resume, boolean quiet, PrintWriter console) {
+  static TrainingSummary train(RunConfig config, Path out, TrainOptions options, boolean quiet) {
     try (ProgressListener progress = new ProgressListener(quiet)) {
-      return Ibreid.train(config, out, TrainOptions.defaults().withResume(resume).withListener(progress)).summary();
+      return Ibreid.train(config, out, options.withListener(progress)).summary();
     }
   }
 }

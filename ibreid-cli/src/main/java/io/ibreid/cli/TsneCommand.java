@@ -73,6 +73,12 @@ final class TsneCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter console = spec.commandLine().getOut();
+    Bounds.check("--ids", ids, 1, Bounds.MAX_IDS);
+    Bounds.check("--per-id", perId, 1, Bounds.MAX_PER_ID);
+    Bounds.check("--iterations", iterations, 1, Bounds.MAX_TSNE_ITERATIONS);
+    Bounds.check("--k", k, 1, Bounds.MAX_IDS * Bounds.MAX_PER_ID);
+    OutputFolder folder = OutputFolder.open(out, "--out", "tsne-identity.png", "tsne-modality.png", "tsne.csv",
+        "tsne.json");
     TsnePictures pictures = TsnePictures.prepare(run, branch, feature, new TsnePictures.Options(split, ids, perId,
         perplexity, seed, iterations, theta, k, distance, checkpoint, root));
     int n = pictures.images().size();
@@ -81,7 +87,10 @@ final class TsneCommand implements Callable<Integer> {
         n, ids, visible, n - visible, pictures.checkpoint());
     console.flush();
     TsnePictures.Pictures drawn = pictures.draw();
-    drawn.write(out);
+    try (folder) {
+      drawn.write(out);
+      folder.commit();
+    }
     console.println(drawn.summary());
     console.printf("wrote tsne-identity.png, tsne-modality.png, tsne.csv and tsne.json to %s (%s t-SNE %.1f s)%n",
         out, drawn.exact() ? "exact" : "Barnes-Hut", drawn.seconds());

@@ -146,6 +146,31 @@ class AblationCommandTest {
     // the same report (its first line carries the date)
     assertThat(Files.readString(out.resolve("ablation.md")).lines().skip(1)).containsExactlyElementsOf(
         md.lines().skip(1).toList());
+    // a truncated or NaN metrics.json and a plan.json that is not one are one line naming the file (issue 29)
+    Path metrics;
+    try (var files = Files.walk(out)) {
+      metrics = files.filter(f -> f.getFileName().toString().equals("metrics.json")).sorted().findFirst()
+          .orElseThrow();
+    }
+    String whole = Files.readString(metrics);
+    for (String bad : List.of(whole.substring(0, whole.length() / 2), whole.replaceFirst("\"rank1\": [0-9.]+",
+        "\"rank1\": NaN"), "")) {
+      Files.writeString(metrics, bad);
+      IbreidCliTest.Result broken = IbreidCliTest.run(reportOnly.toArray(String[]::new));
+      assertThat(broken.code()).as(broken.err()).isEqualTo(2);
+      assertThat(broken.err().strip().lines()).as(broken.err()).hasSize(1);
+      assertThat(broken.err()).startsWith("ibreid: " + metrics + " ").contains("delete it to evaluate the run again");
+    }
+    Files.writeString(metrics, whole);
+    String planText = Files.readString(out.resolve("plan.json"));
+    for (String bad : List.of(planText.substring(0, planText.length() / 3), "{\"iterations\": []}")) {
+      Files.writeString(out.resolve("plan.json"), bad);
+      IbreidCliTest.Result broken = IbreidCliTest.run(reportOnly.toArray(String[]::new));
+      assertThat(broken.code()).as(broken.err()).isEqualTo(2);
+      assertThat(broken.err().strip().lines()).as(broken.err()).hasSize(1);
+      assertThat(broken.err()).startsWith("ibreid: " + out.resolve("plan.json") + " ");
+    }
+    Files.writeString(out.resolve("plan.json"), planText);
     // ... and refuses another plan or an empty directory with one line
     changed.set(changed.size() - 1, "--report-only");
     IbreidCliTest.Result other = IbreidCliTest.run(changed.toArray(String[]::new));

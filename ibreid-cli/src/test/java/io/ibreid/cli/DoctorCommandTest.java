@@ -29,6 +29,41 @@ class DoctorCommandTest {
     assertThat(bad.out()).startsWith("error: ").contains(data.resolve("exp/test_id.txt").toString());
   }
 
+  /** Issue 29: a list naming an id twice, a BOM, a symbolic-link loop: never a silent {@code ok}. */
+  @Test
+  void namesDuplicateIdsAndSymlinkLoopsInsteadOfSayingOk(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("sysu");
+    assertThat(IbreidCliTest.run("synth", "--layout", "sysu", "--out", data.toString(), "--ids", "4", "--test-ids",
+        "2", "--size", "32x16", "--images", "1", "--camera-presence", "1").code()).isZero();
+    Path train = data.resolve("exp/train_id.txt");
+    String ids = Files.readString(train).strip();
+    String first = ids.split("[,\\s]+")[0];
+    // a BOM is skipped, not an invisible character in an id
+    Files.writeString(train, "\uFEFF" + ids + "\n");
+    IbreidCliTest.Result bom = IbreidCliTest.run("doctor", "--dataset", "sysu", "--root", data.toString(), "--decode");
+    assertThat(bom.code()).as(bom.out() + bom.err()).isZero();
+    // an id listed twice: an error line naming the list and the id, exit 2, and no "ok" summary
+    Files.writeString(train, ids + "," + first + "\n");
+    IbreidCliTest.Result dup = IbreidCliTest.run("doctor", "--dataset", "sysu", "--root", data.toString(), "--decode");
+    assertThat(dup.code()).as(dup.out()).isEqualTo(2);
+    assertThat(dup.out()).contains("error: SYSU-MM01 id list " + train + " names identity " + Integer.parseInt(first)
+        + " more than once").doesNotStartWith("ok: ").contains("but the lists need fixing");
+    Files.writeString(train, ids + "\n");
+    // a symbolic link that loops where an identity folder should be
+    Path loop = data.resolve(String.format("cam2/%04d", Integer.parseInt(first)));
+    if (Files.exists(loop)) {
+      try (var s = Files.walk(loop)) {
+        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.createSymbolicLink(loop, loop.getFileName());
+    IbreidCliTest.Result looped = IbreidCliTest.run("doctor", "--dataset", "sysu", "--root", data.toString());
+    assertThat(looped.code()).as(looped.out()).isEqualTo(2);
+    assertThat(looped.out()).startsWith("error: ").contains(loop.toString()).contains("symbolic link");
+  }
+
   @Test
   void checksARunDirectory(@TempDir Path dir) {
     IbreidCliTest.Result r = IbreidCliTest.run("doctor", "--run", dir.toString());

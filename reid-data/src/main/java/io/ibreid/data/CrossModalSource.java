@@ -31,4 +31,12 @@ public interface CrossModalSource {
 
   /** One line: name, identity and image counts. */
   String describe();
+
+  /**
+   * What the reader found odd but tolerated (and logged as a warning), one line each: an identity or an image listed
+   * twice, for example. {@code ibreid doctor} reports them as errors.
+   */
+  default List<String> notes() {
+    return List.of();
+  }
 }

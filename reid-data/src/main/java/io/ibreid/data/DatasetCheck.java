@@ -23,14 +23,16 @@ public final class DatasetCheck {
    * @param images      images checked (training, holdout and test)
    * @param decoded     whether every image was decoded (else only its header was read)
    * @param badImages   one line per bad file, naming it and what is wrong, in reading order
+   * @param notes       what the reader tolerated: ids or images listed twice ({@link CrossModalSource#notes()})
    */
-  public record Report(String description, int images, boolean decoded, List<String> badImages) {
+  public record Report(String description, int images, boolean decoded, List<String> badImages, List<String> notes) {
     public Report {
       badImages = List.copyOf(badImages);
+      notes = List.copyOf(notes);
     }
 
     public boolean ok() {
-      return badImages.isEmpty();
+      return badImages.isEmpty() && notes.isEmpty();
     }
   }
 
@@ -46,6 +48,6 @@ public final class DatasetCheck {
     all.addAll(source.holdout());
     all.addAll(source.testRecords());
     List<String> bad = ImageVerification.problems(all, decode, workers);
-    return new Report(source.describe(), all.size(), decode, bad);
+    return new Report(source.describe(), all.size(), decode, bad, source.notes());
   }
 }

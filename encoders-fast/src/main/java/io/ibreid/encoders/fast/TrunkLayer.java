@@ -172,10 +172,31 @@ public class TrunkLayer extends BaseLayer {
     return false;
   }
 
+  /**
+   * Per example, in elements: inference keeps each unit's convolution output and output; training keeps those and
+   * their two gradients (of the convolution output and of the unit's input), and a convolution's working buffer
+   * (its input unfolded, channels × kernel² × output pixels) is counted for the largest unit, forward and backward.
+   * What the memory check before training ({@code io.ibreid.core.train.MemoryCheck}) adds up.
+   */
   @Override
   public LayerMemoryReport getMemoryReport(InputType inputType) {
+    long inference = 0;
+    long training = 0;
+    long unfolded = 0;
+    if (inputType instanceof InputType.InputTypeConvolutional c) {
+      TrunkPlan plan = TrunkPlan.smallResNet((int) c.getChannels(), (int) c.getHeight(), (int) c.getWidth(),
+          baseWidth, stages, observationSize, stemStride);
+      for (ConvUnit u : plan.units()) {
+        long out = (long) u.outChannels() * u.outH() * u.outW();
+        long in = (long) u.inChannels() * u.inH() * u.inW();
+        inference += 2 * out;
+        training += 3 * out + in;
+        unfolded = Math.max(unfolded, (long) u.inChannels() * u.kernel() * u.kernel() * u.outH() * u.outW());
+      }
+    }
     return new LayerMemoryReport.Builder(getLayerName(), Trunk.class, inputType, getOutputType(0, inputType))
-        .standardMemory(initializer().numParams(this), 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+        .standardMemory(initializer().numParams(this), 0)
+        .workingMemory(0, inference + unfolded, 0, training + 2 * unfolded).cacheMemory(0, 0).build();
   }
 
   public int getChannels() {

@@ -3,6 +3,7 @@ package com.example.reid;
 import io.ibreid.core.ConfigException;
 import io.ibreid.core.loss.LossContext;
 import io.ibreid.core.loss.LossFactory;
+import io.ibreid.core.loss.LossInput;
 import io.ibreid.core.loss.LossResult;
 import io.ibreid.core.loss.LossTerm;
 import io.ibreid.core.loss.Slot;
@@ -57,7 +58,7 @@ public final class CosineAgreementLoss implements LossTerm {
   }
 
   @Override
-  public LossResult compute(io.ibreid.core.loss.LossInput input) {
+  public LossResult compute(LossInput input) {
     INDArray a = input.get("visible");
     INDArray b = input.get("infrared");
     long n = a.rows();

@@ -7,65 +7,67 @@ import io.ibreid.TrainResult;
 import io.ibreid.core.branch.View;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.natives.NativeRuntime;
-import java.io.IOException;
+import io.ibreid.core.train.TrainerListener;
+import io.ibreid.data.ImageRecord;
+import io.ibreid.data.sysu.SysuMm01;
+import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
+import java.util.List;
 
 /**
- * The story: train a small shared-branch model with our loss next to cross-entropy for a few steps on a synthetic
- * SYSU-MM01-layout set (generated on first use), then embed an infrared and a visible image and compare them.
- * Usage: {@code TrainAndEmbed WORK_DIR}.
+ * Trains the shipped config {@code tiny} (the full method, small) with our own loss added, on a lab generated on
+ * first use, then embeds infrared and visible images of two test persons and compares them.
+ * Usage: {@code TrainAndEmbed [WORK_DIR]} (default {@code work}); run again, it resumes the finished run.
  */
 public final class TrainAndEmbed {
-  /** What one run of the story produced. */
-  public record Outcome(TrainResult training, float[] infrared, float[] visible, double cosine) {}
+  /** What one run produced: the training, the embedder, and the cosines of person A's infrared image. */
+  public record Outcome(TrainResult training, Embedder embedder, double samePerson, double otherPerson) {}
 
   private TrainAndEmbed() {}
 
-  public static void main(String[] args) throws IOException {
-    NativeRuntime.load(); // ND4J's native build for this CPU, loaded before this program starts any thread
-    Outcome o = run(Path.of(args.length > 0 ? args[0] : "work"));
-    System.out.printf("%d steps, last loss %.3f; features of %d columns, cosine %.3f%n",
-        o.training().summary().iterations(), o.training().summary().last().loss(), o.infrared().length, o.cosine());
+  public static void main(String[] args) {
+    NativeRuntime.load(); // ND4J's native build for this CPU, loaded before anything else starts a thread
+    TrainerListener progress = new TrainerListener() {
+      @Override
+      public void onLog(Level level, String line) { // the run's narrative, from the lab's generation on
+        System.out.println(level == Level.WARNING ? "WARNING " + line : line);
+      }
+    };
+    Outcome o = run(Path.of(args.length > 0 ? args[0] : "work"), progress);
+    System.out.println(o.training());
+    System.out.println(o.embedder());
+    System.out.printf("cosine of person A's infrared image with A's visible one %.3f, with B's %.3f%n",
+        o.samePerson(), o.otherPerson());
   }
 
-  public static Outcome run(Path work) throws IOException {
-    Path yaml = work.resolve("config.yaml");
-    Files.createDirectories(work);
-    Files.writeString(yaml, """
-        name: consumer
-        data:
-          type: synthetic-sysu
-          root: %s
-          workers: 1
-          params: {ids: 8, testIds: 4, height: 32, width: 16, images: 2, cameraPresence: 1.0}
-        input: {height: 32, width: 16}
-        sampler: {identities: 4, instances: 2}
-        branches:
-          shared:
-            encoder: {type: small-resnet, params: {width: 8, stages: [1], observationSize: 16}}
-            bottleneck: {type: mlp, params: {dim: 8, hidden: []}}
-        losses:
-          - {type: ce, branch: shared}
-          - {type: cosine-agreement, branch: shared, weight: 0.5}
-        schedule: {epochs: 1, batchesPerEpoch: 4}
-        """.formatted(work.resolve("data")));
-    RunConfig config = Ibreid.config(yaml);
-    TrainResult result = Ibreid.train(config, work.resolve("run"), TrainOptions.defaults());
+  public static Outcome run(Path work, TrainerListener progress) {
+    Path lab = work.resolve("lab");
+    Path runDir = work.resolve("run");
+    // configs/tiny.yaml, shipped in the ibreid jar; its lab (Lab.small()) is generated at data.root when missing
+    RunConfig config = Ibreid.config("tiny", "data.root=" + lab);
+    // a RunConfig is plain public fields: add our loss in code (Ibreid.train validates it as it would a file)
+    RunConfig.LossSpec ours = new RunConfig.LossSpec();
+    ours.type = "cosine-agreement";
+    ours.branch = "shared";
+    ours.weight = 0.5;
+    config.losses.add(ours);
+    boolean resume = Files.isRegularFile(runDir.resolve("config.yaml"));
+    TrainResult result = Ibreid.train(config, runDir,
+        TrainOptions.defaults().withListener(progress).withResume(resume));
 
-    Embedder embedder = Embedder.open(result.runDirectory());
-    Path infraredImage = firstImage(work.resolve("data/cam3"));
-    Path visibleImage = firstImage(work.resolve("data/cam1"));
-    float[] ir = embedder.embed(infraredImage, View.INFRARED);
-    float[] rgb = embedder.embed(visibleImage, View.VISIBLE);
-    return new Outcome(result, ir, rgb, Embedder.cosine(ir, rgb));
+    Embedder embedder = Embedder.open(result.runDirectory()); // the best checkpoint on the held-out identities
+    SysuMm01 data = SysuMm01.open(lab, SysuMm01.Options.defaults());
+    List<Integer> persons = List.copyOf(data.testIds());
+    float[] a = embedder.embed(image(data, persons.get(0), View.INFRARED), View.INFRARED);
+    float[] sameA = embedder.embed(image(data, persons.get(0), View.VISIBLE), View.VISIBLE);
+    float[] otherB = embedder.embed(image(data, persons.get(1), View.VISIBLE), View.VISIBLE);
+    return new Outcome(result, embedder, Embedder.cosine(a, sameA), Embedder.cosine(a, otherB));
   }
 
-  private static Path firstImage(Path camera) throws IOException {
-    try (Stream<Path> files = Files.walk(camera)) {
-      return files.filter(p -> p.toString().endsWith(".jpg")).sorted().findFirst()
-          .orElseThrow(() -> new IOException("no image under " + camera));
-    }
+  /** The first image of a test person in a modality. */
+  static Path image(SysuMm01 data, int person, View modality) {
+    return data.testRecords().stream().filter(r -> r.pid() == person && r.modality() == modality)
+        .map(ImageRecord::path).sorted().findFirst().orElseThrow();
   }
 }

@@ -1,6 +1,8 @@
 package io.ibreid.core.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,11 +16,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.ibreid.core.ConfigException;
+import io.ibreid.core.io.AtomicFiles;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 
 /**
@@ -32,7 +43,10 @@ public final class ConfigLoader {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  /** Larger files are not configs (a config is a few kilobytes). */
+  static final long MAX_BYTES = 16L << 20;
 
   private ConfigLoader() {}
 
@@ -40,14 +54,20 @@ public final class ConfigLoader {
   public static RunConfig load(Path file, List<String> overrides) {
     JsonNode tree;
     try {
-      tree = YAML.readTree(Files.readString(file));
+      tree = YAML.readTree(text(file));
     } catch (NoSuchFileException e) {
       throw new ConfigException("config file " + file + " does not exist");
     } catch (JsonProcessingException e) {
-      throw new ConfigException("config file " + file + " is not valid YAML at line "
-          + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ": " + e.getOriginalMessage());
+      String line = e.getLocation() == null ? "?" : Integer.toString(e.getLocation().getLineNr());
+      String duplicate = duplicateKey(e);
+      if (duplicate != null) {
+        throw new ConfigException("config file " + file + " has the key [" + duplicate + "] twice (line " + line
+            + "); expected each key once");
+      }
+      throw new ConfigException("config file " + file + " is not valid YAML at line " + line + ": "
+          + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage());
+      throw new ConfigException("config file " + file + " cannot be read: " + AtomicFiles.reason(e));
     }
     if (tree == null || tree.isMissingNode() || tree.isNull()) {
       tree = JsonNodeFactory.instance.objectNode();
@@ -58,16 +78,83 @@ public final class ConfigLoader {
     return fromTree((ObjectNode) tree, overrides, file.toString());
   }
 
+  /**
+   * The text of a config file: at most {@link #MAX_BYTES}, UTF-8 (a byte that is not names its offset and line).
+   */
+  static String text(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new ConfigException("config file " + file + " is a folder; expected a YAML file");
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes((int) MAX_BYTES + 1);
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw new ConfigException("config file " + file + " is larger than " + (MAX_BYTES >> 20) + " MB; expected a "
+          + "YAML config");
+    }
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult r = decoder.decode(in, out, true);
+    if (r.isError()) {
+      int at = in.position();
+      int line = 1;
+      for (int i = 0; i < at; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw new ConfigException(String.format(Locale.ROOT, "config file %s is not UTF-8 text: byte 0x%02X at offset "
+          + "%d (line %d) is not valid UTF-8; save the file as UTF-8", file, bytes[at] & 0xff, at, line));
+    }
+    decoder.flush(out);
+    out.flip();
+    String text = out.toString();
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
+  }
+
+  /** The dotted path of the key a duplicate-key parse error names, or null for another error. */
+  private static String duplicateKey(JsonProcessingException e) {
+    String message = e.getOriginalMessage();
+    if (message == null || !message.startsWith("Duplicate field '")) {
+      return null;
+    }
+    String name = message.substring("Duplicate field '".length(), message.lastIndexOf('\''));
+    java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+    parts.push(name);
+    if (e.getProcessor() instanceof JsonParser p) {
+      JsonStreamContext ctx = p.getParsingContext();
+      for (ctx = ctx == null ? null : ctx.getParent(); ctx != null && !ctx.inRoot(); ctx = ctx.getParent()) {
+        if (ctx.inArray()) {
+          parts.push(Integer.toString(Math.max(0, ctx.getCurrentIndex())));
+        } else if (ctx.getCurrentName() != null) {
+          parts.push(ctx.getCurrentName());
+        }
+      }
+    }
+    return String.join(".", parts);
+  }
+
   /** Parses YAML text (tests, resolved configs). */
   public static RunConfig parse(String yaml, List<String> overrides) {
+    return parse(yaml, overrides, "<text>");
+  }
+
+  /**
+   * Parses YAML text, applies overrides and validates; {@code source} names the text in messages (e.g.
+   * {@code shipped config demo}).
+   */
+  public static RunConfig parse(String yaml, List<String> overrides, String source) {
     try {
       JsonNode tree = YAML.readTree(yaml);
       if (tree == null || !tree.isObject()) {
         tree = JsonNodeFactory.instance.objectNode();
       }
-      return fromTree((ObjectNode) tree, overrides, "<text>");
+      return fromTree((ObjectNode) tree, overrides, source);
     } catch (JsonProcessingException e) {
-      throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage());
+      String duplicate = duplicateKey(e);
+      throw new ConfigException(duplicate != null ? "config (" + source + ") has the key [" + duplicate + "] twice; "
+          + "expected each key once" : "config (" + source + ") is not valid YAML: " + e.getOriginalMessage());
     }
   }
 
@@ -153,7 +240,9 @@ public final class ConfigLoader {
         value = JsonNodeFactory.instance.nullNode();
       }
     } catch (JsonProcessingException e) {
-      throw new ConfigException("override [" + override + "]: value is not valid YAML: " + e.getOriginalMessage());
+      String duplicate = duplicateKey(e);
+      throw new ConfigException("override [" + override + "]: " + (duplicate != null ? "the value has the key ["
+          + duplicate + "] twice" : "value is not valid YAML: " + e.getOriginalMessage()));
     }
     String[] parts = key.split("\\.");
     JsonNode node = root;
@@ -197,6 +286,11 @@ public final class ConfigLoader {
             + "] is a value, not a mapping");
       }
     }
+  }
+
+  /** The resolved config as a tree of keys and values, as {@link #toYaml} writes it. */
+  public static JsonNode tree(RunConfig config) {
+    return YAML.valueToTree(config);
   }
 
   /** The resolved config as YAML (written into run directories). */

@@ -38,13 +38,18 @@ public final class ConfigValidator {
         c.precision, "one of [float, double]");
     require(c.data != null, "data", null, "a mapping");
     require(c.data.type != null && !c.data.type.isBlank(), "data.type", c.data.type, "a data set name");
-    require(c.data.workers >= 0, "data.workers", c.data.workers, "an integer >= 0");
+    require(c.data.root != null && !c.data.root.isBlank(), "data.root", c.data.root,
+        "the data set's folder (a synthetic type generates its data there; an empty value would mean the current "
+            + "folder)");
+    require(c.data.workers >= 0 && c.data.workers <= MAX_WORKERS, "data.workers", c.data.workers,
+        "an integer in 0.." + MAX_WORKERS);
     require(c.input.height > 0, "input.height", c.input.height, "an integer > 0");
     require(c.input.width > 0, "input.width", c.input.width, "an integer > 0");
     require(c.sampler.identities >= 2, "sampler.identities", c.sampler.identities,
         "an integer >= 2 (P identities per batch)");
     require(c.sampler.instances >= 2 && c.sampler.instances % 2 == 0, "sampler.instances", c.sampler.instances,
         "an even integer >= 2 (K images per identity: K/2 visible + K/2 infrared)");
+    checkBatchSize(c);
     require(c.branches != null && !c.branches.isEmpty(), "branches", null,
         "at least one of [visible, infrared, shared]");
     for (var e : c.branches.entrySet()) {
@@ -93,6 +98,36 @@ public final class ConfigValidator {
         throw new ConfigException("config key [losses] has two terms labelled [" + label
             + "]; give one a distinct name:");
       }
+    }
+  }
+
+  /** Loader threads beyond this are a typo, not a machine. */
+  static final int MAX_WORKERS = 256;
+  /** The most elements a Java array holds on common JVMs. */
+  static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  /**
+   * A training batch's half (P·K/2 images of 3 × height × width floats) is one Java array while it is decoded: checks
+   * with overflow-safe arithmetic that it can exist at all, naming the largest input size of the same aspect that
+   * can. Whether a step then fits in memory is checked when the model is built (the trainer's memory check).
+   */
+  private static void checkBatchSize(RunConfig c) {
+    long rows = (long) c.sampler.identities * (c.sampler.instances / 2);
+    long pixels = (long) c.input.height * c.input.width;
+    long values;
+    try {
+      values = Math.multiplyExact(Math.multiplyExact(pixels, 3L), rows);
+    } catch (ArithmeticException e) {
+      values = Long.MAX_VALUE;
+    }
+    if (values > MAX_ARRAY) {
+      double scale = Math.sqrt(MAX_ARRAY / (3.0 * rows) / pixels);
+      throw new ConfigException("config key [input.height] x [input.width] = " + c.input.height + " x "
+          + c.input.width + ": a training batch of " + rows + " images per modality would hold "
+          + (values == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : Long.toString(values))
+          + " values, more than one array can (" + MAX_ARRAY + "); at most about "
+          + Math.max(1, (long) Math.floor(c.input.height * scale)) + " x "
+          + Math.max(1, (long) Math.floor(c.input.width * scale)) + " can, and far less fits in memory");
     }
   }
 

@@ -45,6 +45,30 @@ public final class RunConfig {
   /** Which features represent an image at test time, per modality. */
   public Evaluation evaluation = new Evaluation();
 
+  /**
+   * One line: name, data set, input, branches with their encoders, loss terms and schedule, e.g.
+   * {@code RunConfig[tiny: synthetic-sysu at data/lab-tiny, input 64x32, branches {shared: fast-resnet + mlp},
+   * losses [ce@shared, vsd@shared], 4 epochs x 5 batches]}. The whole config: {@code ConfigLoader.toYaml(config)}.
+   */
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder();
+    if (branches != null) {
+      branches.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(": ")
+          .append(v == null || v.encoder == null ? "?" : v.encoder.type).append(" + ")
+          .append(v == null || v.bottleneck == null ? "?" : v.bottleneck.type));
+    }
+    List<String> terms = new ArrayList<>();
+    if (losses != null) {
+      losses.forEach(l -> terms.add(l == null ? "?" : l.type + "@" + l.branch));
+    }
+    return "RunConfig[" + name + ": " + (data == null ? "no data" : data.type + " at " + data.root) + ", input "
+        + (input == null ? "?" : input.height + "x" + input.width) + ", branches {" + b + "}, losses " + terms
+        + ", " + (schedule == null ? "no schedule" : schedule.epochs + " epochs"
+        + (schedule.batchesPerEpoch > 0 ? " x " + schedule.batchesPerEpoch + " batches" : "")
+        + (schedule.maxIterations > 0 ? ", at most " + schedule.maxIterations + " iterations" : "")) + "]";
+  }
+
   /** The training data set. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static final class Data {

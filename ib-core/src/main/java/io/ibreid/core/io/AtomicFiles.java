@@ -1,18 +1,33 @@
 package io.ibreid.core.io;
 
+import io.ibreid.core.IbreidException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Crash-safe writes: write a temporary sibling, fsync it, rename it over the target, fsync the folder. */
+/**
+ * Crash-safe writes: write a temporary sibling, fsync it, rename it over the target, fsync the folder. A failed write
+ * removes its temporary file and names the target (never the temporary file) in its one-line message; temporary files
+ * that a killed process left beside a target are removed by the next write of that target.
+ */
 public final class AtomicFiles {
   private static final AtomicLong TEMPORARIES = new AtomicLong();
+  /** {@code .NAME.PID-N.tmp}: the temporary siblings {@link #temporarySibling} names. */
+  private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.(\\d+)-\\d+\\.tmp");
 
   private AtomicFiles() {}
 
@@ -20,28 +35,78 @@ public final class AtomicFiles {
     write(target, text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Writes {@code bytes} to {@code target} atomically.
+   *
+   * @throws IbreidException naming {@code target} and the reason (a folder in its place, permission, a full disk)
+   */
   public static void write(Path target, byte[] bytes) throws IOException {
-    Path tmp = temporarySibling(target);
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ch.write(java.nio.ByteBuffer.wrap(bytes));
-      ch.force(true);
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
+    if (Files.isDirectory(target)) {
+      throw new IbreidException("cannot write " + target + ": it is a folder; expected a file name");
     }
-    move(tmp, target);
+    Path tmp;
+    try {
+      tmp = temporarySibling(target);
+    } catch (IOException e) {
+      throw failure(target, e);
+    }
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+        ch.force(true);
+      }
+      move(tmp, target);
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw failure(target, e);
+    }
   }
 
   /**
    * A name for the temporary file to write before {@link #move moving} it over {@code target}: a hidden sibling ending
    * in {@code .tmp}, different for every call in every process (so that writers of the same target at the same time
-   * do not write into one file). Creates the folder if needed.
+   * do not write into one file). Creates the folder if needed, and removes the temporary siblings of {@code target}
+   * that processes no longer running left behind ({@link #removeStaleTemporaries}).
    */
   public static Path temporarySibling(Path target) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
+    removeStaleTemporaries(dir, target.getFileName().toString());
     return dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
         + TEMPORARIES.incrementAndGet() + ".tmp");
+  }
+
+  /**
+   * Removes the temporary files {@link #temporarySibling} named in {@code dir} (for the target {@code name}, or for
+   * every target when {@code name} is null) whose process is no longer running: what a killed writer left. Files of
+   * a live process (this one included) are kept; only this class's naming pattern is touched. Best effort.
+   */
+  public static void removeStaleTemporaries(Path dir, String name) {
+    String prefix = name == null ? "." : "." + name + ".";
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix)
+        && p.getFileName().toString().endsWith(".tmp"))) {
+      for (Path p : s) {
+        Matcher m = TEMPORARY.matcher(p.getFileName().toString());
+        if (m.matches() && (name == null || m.group(1).equals(name)) && !alive(m.group(2))
+            && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // best effort: a folder that cannot be listed is reported by the write itself
+    }
+  }
+
+  /** Whether the process {@code pid} (decimal) runs; this process counts as running. */
+  public static boolean alive(String pid) {
+    try {
+      return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+    } catch (NumberFormatException e) {
+      return true; // not ours to judge
+    }
   }
 
   /** Atomic rename of a file or folder, then fsync of the parent folder. */
@@ -70,13 +135,47 @@ public final class AtomicFiles {
 
   /** Deletes a folder tree, ignoring what is already gone. */
   public static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     try (var walk = Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
+    }
+  }
+
+  /**
+   * Why an I/O operation failed, in words that name no file (the caller names the user's file): "permission denied",
+   * "no space left on device", ... A {@link FileSystemException}'s message holds the path it was given, which may be
+   * a temporary file; its reason does not.
+   */
+  public static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file or folder";
+    }
+    if (e instanceof DirectoryNotEmptyException) {
+      return "a folder is in the way";
+    }
+    if (e instanceof FileSystemException f) {
+      return f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+
+  /** The one-line failure of writing {@code target}. */
+  public static IbreidException failure(Path target, IOException e) {
+    return new IbreidException("cannot write " + target + ": " + reason(e), e);
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // the failure being reported matters more
     }
   }
 }

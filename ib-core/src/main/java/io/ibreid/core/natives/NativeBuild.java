@@ -59,6 +59,11 @@ public enum NativeBuild {
     return "org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64" + extension();
   }
 
+  /** The smallest ibreid backend (type pom) that brings this build: {@code io.ibreid:ibreid-backend-cpu-avx2}, ... */
+  public String backend() {
+    return "io.ibreid:ibreid-backend-cpu-" + (this == PLAIN ? "plain" : this == ONEDNN_AVX2 ? "avx2" : "avx512");
+  }
+
   /** The required flags the CPU lacks (empty when it can run this build). */
   public List<String> missing(Set<String> cpuFlags) {
     List<String> out = new ArrayList<>();

@@ -49,7 +49,8 @@ public record NativeChoice(NativeBuild build, String reason, boolean explicit) {
       }
       if (!onClassPath.test(wanted)) {
         throw new IbreidException(requestSource + "=" + request.trim() + ": the " + wanted.id()
-            + " native build is not on the class path (add " + wanted.artifact() + ")");
+            + " native build is not on the class path (add " + wanted.artifact() + ", e.g. with " + wanted.backend()
+            + " or io.ibreid:ibreid-backend-cpu)");
       }
       return new NativeChoice(wanted, "asked for by " + requestSource + "=" + request.trim()
           + (cpuKnown ? "" : " (CPU flags unknown: not checked)"), true);

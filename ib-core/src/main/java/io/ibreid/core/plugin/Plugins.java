@@ -85,6 +85,18 @@ public final class Plugins {
     return kind.cast(factory);
   }
 
+  /**
+   * One line naming every plug-in by kind, e.g.
+   * {@code Plugins[encoders: fast-resnet, small-resnet; bottlenecks: mlp; losses: ce, triplet, vsd; datasets: sysu]}.
+   */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Plugins[");
+    byKind.forEach((kind, factories) -> sb.append(sb.length() > 8 ? "; " : "").append(kind.plural()).append(": ")
+        .append(String.join(", ", factories.keySet())));
+    return sb.append(']').toString();
+  }
+
   /** Every factory of {@code kind}, sorted by name (empty when none was found). */
   @SuppressWarnings("unchecked")
   public <F extends PluginFactory<?>> SortedMap<String, F> all(PluginKind<F> kind) {

@@ -216,12 +216,112 @@ public final class Checkpoints {
   }
 
   /**
-   * The checkpoint that stands for the run (what evaluation and embedding open): {@code checkpoints/best} when
-   * validation chose one and it is sound, otherwise the newest valid periodic checkpoint; empty when there is none.
+   * The checkpoint that stands for the run (what evaluation and embedding open by default): {@code checkpoints/best}
+   * when validation chose one, otherwise the newest periodic checkpoint ({@link #resolve resolve("best")}); empty when
+   * there is none.
+   *
+   * @throws IbreidException when that checkpoint is damaged: another one is never quietly used in its place
    */
   public Optional<Path> chosen() {
-    Path best = dir.resolve("best");
-    return verify(best).isEmpty() ? Optional.of(best) : latestValid();
+    if (!hasBest() && list().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(resolve("best"));
+  }
+
+  /**
+   * The checkpoint {@code which} names, checked against its manifest: {@code best} (the best one on the validation
+   * split; a run without validation has none and stands for its newest periodic checkpoint), {@code last} (the one
+   * {@code checkpoints/last} names, else the newest periodic one) or a checkpoint folder name such as
+   * {@code iter-00000040}.
+   *
+   * @throws IbreidException one line naming the checkpoint, what is wrong with it and, when there is one, a sound
+   *     checkpoint to name instead: a damaged checkpoint is never replaced by another without the user asking
+   */
+  public Path resolve(String which) {
+    Path ckpt;
+    String asked;
+    if ("best".equals(which) && hasBest()) {
+      ckpt = dir.resolve("best");
+      asked = "the best checkpoint " + ckpt;
+    } else if ("best".equals(which) || "last".equals(which)) {
+      ckpt = newest();
+      if (ckpt == null) {
+        throw new IbreidException("run directory " + dir.getParent() + " has no valid checkpoint");
+      }
+      asked = ("best".equals(which) ? "the run has no best checkpoint (no validation split) and its last one, " : "the "
+          + "last checkpoint ") + ckpt;
+    } else {
+      if (which == null || which.isBlank() || which.contains("/") || which.contains("\\") || which.startsWith(".")) {
+        throw new IbreidException("checkpoint [" + which + "] is not a checkpoint name; expected best, last or a "
+            + "folder name of " + dir + " such as iter-00000040");
+      }
+      ckpt = dir.resolve(which);
+      if (!Files.isDirectory(ckpt)) {
+        throw new IbreidException("checkpoint " + ckpt + " does not exist; expected best, last or one of "
+            + list().stream().map(p -> p.getFileName().toString()).toList());
+      }
+      asked = "checkpoint " + ckpt;
+    }
+    Optional<String> problem = verify(ckpt);
+    if (problem.isPresent()) {
+      Optional<Path> other = latestValid().filter(p -> !p.equals(ckpt));
+      throw new IbreidException(asked + " is unusable: " + problem.get()
+          + other.map(p -> "; name another with --checkpoint " + p.getFileName()).orElse(""));
+    }
+    return ckpt;
+  }
+
+  /** Whether validation chose a best checkpoint ({@code best/} or its record {@code best.json} exists). */
+  private boolean hasBest() {
+    return Files.exists(dir.resolve("best")) || Files.exists(dir.resolve("best.json"));
+  }
+
+  /** The checkpoint {@code checkpoints/last} names (which may be missing), else the newest periodic one, or null. */
+  private Path newest() {
+    Path pointer = dir.resolve("last");
+    if (Files.isRegularFile(pointer)) {
+      try {
+        String name = Files.readString(pointer, java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (name.matches("iter-\\d{8}")) {
+          return dir.resolve(name);
+        }
+      } catch (IOException e) {
+        throw new IbreidException("cannot read " + pointer + ": " + AtomicFiles.reason(e));
+      }
+    }
+    List<Path> all = list();
+    return all.isEmpty() ? null : all.get(all.size() - 1);
+  }
+
+  /**
+   * Repairs what an interrupted checkpoint write left, for the process that holds the run's lock: a {@code best}
+   * folder moved to {@code .best.old} but not yet replaced is moved back; the temporary folders of checkpoints and of
+   * the best checkpoint ({@code .iter-NNNNNNNN.tmp}, {@code .best.tmp}, {@code .best.old}) and stale temporary files
+   * are removed.
+   */
+  public void recover() {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try {
+      Path best = dir.resolve("best");
+      Path old = dir.resolve(".best.old");
+      if (!Files.exists(best) && Files.isDirectory(old)) {
+        AtomicFiles.move(old, best);
+      }
+      try (var s = Files.list(dir)) {
+        for (Path p : s.toList()) {
+          String n = p.getFileName().toString();
+          if (n.matches("\\.iter-\\d{8}\\.tmp") || n.equals(".best.tmp") || n.equals(".best.old")) {
+            AtomicFiles.deleteTree(p);
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("could not clean up {}: {}", dir, e.getMessage());
+    }
+    AtomicFiles.removeStaleTemporaries(dir, null);
   }
 
   /**

@@ -29,16 +29,26 @@ public record RunDirectory(Path root) {
     return root.resolve("checkpoints");
   }
 
-  /** Creates the folder (checking it is writable) and writes the resolved config atomically. */
+  /**
+   * Creates the folder (checking it is writable) and writes the resolved config atomically. Training calls it after
+   * it has claimed the folder ({@link RunClaim}).
+   */
   public void prepare(RunConfig config) {
+    if (Files.exists(root) && !Files.isDirectory(root)) {
+      throw new IbreidException("run directory " + root + " is a file; expected a folder");
+    }
     try {
       Files.createDirectories(root);
-      if (!Files.isWritable(root)) {
-        throw new IbreidException("run directory " + root + " is not writable");
-      }
+    } catch (IOException e) {
+      throw new IbreidException("cannot create run directory " + root + ": " + AtomicFiles.reason(e));
+    }
+    if (!Files.isWritable(root)) {
+      throw new IbreidException("run directory " + root + " is not writable");
+    }
+    try {
       AtomicFiles.writeString(config(), ConfigLoader.toYaml(config));
     } catch (IOException e) {
-      throw new IbreidException("cannot create run directory " + root + ": " + e.getMessage());
+      throw AtomicFiles.failure(config(), e);
     }
   }
 }

@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Examines a run directory and says what is wrong with it: config that no longer loads, damaged checkpoints, a
- * stale {@code last} pointer, leftover temporary folders, unreadable metrics lines. Reads only; changes nothing.
+ * {@code last} pointer or best record that points nowhere (errors), leftover temporary folders, unreadable metrics lines,
+ * and whether a process is training in it now. Reads only; changes nothing.
  */
 public final class RunDoctor {
   /** One finding: {@code ok}, {@code warning} or {@code error}, and a sentence. */
@@ -53,20 +54,26 @@ public final class RunDoctor {
     }
     Path best = run.checkpoints().resolve("best");
     if (Files.exists(best)) {
-      out.add(Checkpoints.verify(best).map(s -> new Finding("error", "best: " + s))
+      out.add(Checkpoints.verify(best).map(s -> new Finding("error", "best: " + s + " (eval and extract refuse it; "
+              + "name another checkpoint with --checkpoint)"))
           .orElseGet(() -> new Finding("ok", "best checkpoint is sound")));
+    } else if (Files.exists(run.checkpoints().resolve("best.json"))) {
+      out.add(new Finding("error", "checkpoints/best.json records a best checkpoint, but checkpoints/best does not "
+          + "exist"));
     }
     Path last = run.checkpoints().resolve("last");
     if (Files.isRegularFile(last)) {
       try {
         String name = Files.readString(last, StandardCharsets.UTF_8).trim();
-        if (!Files.isDirectory(run.checkpoints().resolve(name))) {
-          out.add(new Finding("warning", "checkpoints/last names " + name + ", which does not exist"));
+        if (!name.matches("iter-\\d{8}") || !Files.isDirectory(run.checkpoints().resolve(name))) {
+          out.add(new Finding("error", "checkpoints/last names " + name + ", which does not exist"));
         }
       } catch (IOException e) {
         out.add(new Finding("error", "checkpoints/last cannot be read: " + e.getMessage()));
       }
     }
+    RunLock.holder(runDir).ifPresent(pid -> out.add(new Finding("ok", "process " + (pid < 0 ? "(unknown)" : pid)
+        + " is training in it now")));
     if (Files.isDirectory(run.checkpoints())) {
       try (var s = Files.list(run.checkpoints())) {
         s.filter(p -> p.getFileName().toString().endsWith(".tmp")).forEach(p -> out.add(new Finding("warning",

@@ -15,11 +15,15 @@ import java.util.Map;
 
 /**
  * A finished (or interrupted) run opened for inference: its resolved config and the model's parameters restored from
- * the checkpoint that stands for the run ({@link Checkpoints#chosen}: the best one when validation chose one,
- * otherwise the newest valid one) or from a named one. No optimiser is built.
+ * the checkpoint that stands for the run ({@link Checkpoints#resolve resolve("best")}: the best one when validation
+ * chose one, otherwise the newest one) or from a named one. A damaged checkpoint is an error, never replaced by
+ * another. No optimiser is built.
  */
 public record TrainedRun(Path directory, RunConfig config, ReidModel model, Path checkpoint, int numClasses) {
-  /** Opens {@code runDir}; {@code which} is {@code best}, {@code last} or a checkpoint folder name. */
+  /**
+   * Opens {@code runDir}; {@code which} is {@code best}, {@code last} or a checkpoint folder name
+   * ({@link Checkpoints#resolve}).
+   */
   public static TrainedRun open(Path runDir, String which) {
     return open(runDir, which, null);
   }
@@ -33,14 +37,7 @@ public record TrainedRun(Path directory, RunConfig config, ReidModel model, Path
     }
     RunConfig config = ConfigLoader.load(run.config(), List.of());
     Checkpoints checkpoints = new Checkpoints(run.checkpoints(), config.checkpoint.keep);
-    Path ckpt = switch (which) {
-      case "best" -> checkpoints.chosen().orElse(null);
-      case "last" -> checkpoints.latestValid().orElse(null);
-      default -> run.checkpoints().resolve(which);
-    };
-    if (ckpt == null) {
-      throw new IbreidException("run directory " + runDir + " has no valid checkpoint");
-    }
+    Path ckpt = checkpoints.resolve(which);
     Map<String, Object> state = Checkpoints.readState(ckpt);
     Object classes = state.get("numClasses");
     if (!(classes instanceof Number)) {

@@ -11,6 +11,7 @@ import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.objective.Objective;
 import io.ibreid.core.random.Seeds;
 import io.ibreid.core.run.Checkpoints;
+import io.ibreid.core.run.RunClaim;
 import io.ibreid.core.run.RunDirectory;
 import io.ibreid.core.run.TrainingState;
 import jakarta.inject.Inject;
@@ -87,10 +88,30 @@ public final class Trainer {
   }
 
   /**
-   * Trains from scratch, or from the newest valid checkpoint when {@code resume} is set, with the BLAS threads of
-   * {@link NativeRuntime#trainingThreads()} (restored afterwards).
+   * Trains from scratch, or from the newest valid checkpoint when {@code resume} is set: claims the run directory
+   * ({@link RunClaim}, which refuses a directory holding another run or checkpoints of this one unless resuming), then
+   * {@link #train(RunClaim, TrainerListener)}.
    */
   public TrainingSummary train(boolean resume, TrainerListener listener) {
+    try (RunClaim claim = RunClaim.claim(run.root(), config, RunClaim.Mode.of(resume))) {
+      TrainingSummary summary = train(claim, listener);
+      claim.succeeded();
+      return summary;
+    }
+  }
+
+  /**
+   * Trains in a run directory this process has claimed (from its newest valid checkpoint when the claim resumes),
+   * with the BLAS threads of {@link NativeRuntime#trainingThreads()} (restored afterwards). First checks that a step
+   * fits in memory ({@link MemoryCheck}).
+   */
+  public TrainingSummary train(RunClaim claim, TrainerListener listener) {
+    if (!claim.directory().equals(run.root())) {
+      throw new IllegalArgumentException("the claim is for " + claim.directory() + ", the trainer's run is "
+          + run.root());
+    }
+    boolean resume = claim.mode() == RunClaim.Mode.RESUME;
+    MemoryCheck.check(config, model);
     try (NativeRuntime.TrainingThreads threads = NativeRuntime.trainingThreads();
         MetricsLog metrics = new MetricsLog(run.metrics())) {
       run.prepare(config);
@@ -109,6 +130,12 @@ public final class Trainer {
       TrainingSummary summary = loop(start, total, hooks, checkpointing, events);
       events.onFinish(summary);
       return summary;
+    } catch (OutOfMemoryError e) {
+      String why = e.getMessage() == null ? "OutOfMemoryError" : e.getMessage().lines().findFirst().orElse("");
+      throw new IbreidException("training ran out of memory (" + why + ") with input.height x input.width = "
+          + config.input.height + " x " + config.input.width + " and " + config.sampler.identities * config.sampler
+          .instances + " images per step; lower them (sampler.identities x sampler.instances) or give the process "
+          + "more memory (IBREID_JAVA_OPTS=-Xmx...)", e);
     }
   }
 

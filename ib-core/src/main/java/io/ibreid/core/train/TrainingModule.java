@@ -8,6 +8,7 @@ import io.ibreid.core.branch.ReidModel;
 import io.ibreid.core.config.ConfigValidator;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.data.DataContext;
+import io.ibreid.core.data.DataLog;
 import io.ibreid.core.data.DatasetFactory;
 import io.ibreid.core.data.TrainingSet;
 import io.ibreid.core.natives.NativeRuntime;
@@ -35,6 +36,7 @@ public final class TrainingModule extends AbstractModule {
   private final RunConfig config;
   private final Path runDir;
   private final Plugins plugins;
+  private final DataLog dataLog;
 
   /** As {@link #TrainingModule(RunConfig, Path, Plugins)} with the plug-ins ServiceLoader finds. */
   public TrainingModule(RunConfig config, Path runDir) {
@@ -48,11 +50,20 @@ public final class TrainingModule extends AbstractModule {
    * @throws io.ibreid.core.ConfigException naming the key at fault
    */
   public TrainingModule(RunConfig config, Path runDir, Plugins plugins) {
+    this(config, runDir, plugins, DataLog.NONE);
+  }
+
+  /**
+   * As {@link #TrainingModule(RunConfig, Path, Plugins)}; the data set reports what it does while it opens (e.g. that
+   * it generates the lab, and how far it has come) to {@code dataLog}, before the run directory exists.
+   */
+  public TrainingModule(RunConfig config, Path runDir, Plugins plugins, DataLog dataLog) {
     NativeRuntime.load();
     ConfigValidator.validate(config, plugins);
     this.config = config;
     this.runDir = runDir;
     this.plugins = plugins;
+    this.dataLog = dataLog == null ? DataLog.NONE : dataLog;
   }
 
   @Override
@@ -67,7 +78,7 @@ public final class TrainingModule extends AbstractModule {
   @Singleton
   TrainingSet trainingSet(RunConfig c, Plugins plugins) {
     DataContext context = new DataContext(Path.of(c.data.root), ImageShape.rgb(c.input.height, c.input.width),
-        c.sampler.identities, c.sampler.instances, c.seed, c.data.workers);
+        c.sampler.identities, c.sampler.instances, c.seed, c.data.workers, dataLog);
     return plugins.get(DatasetFactory.KIND, c.data.type).fromConfig(c.data.params, "data.params", context);
   }
 

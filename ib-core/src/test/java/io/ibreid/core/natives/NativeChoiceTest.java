@@ -107,7 +107,8 @@ class NativeChoiceTest {
         .hasMessage("IBREID_NATIVE=avx9: unknown native build, expected one of auto, onednn-avx512, onednn-avx2, plain");
     assertThatThrownBy(() -> NativeChoice.choose(ZEN5_AVX512, true, "onednn-avx2", "IBREID_NATIVE", PLAIN_ONLY))
         .hasMessage("IBREID_NATIVE=onednn-avx2: the onednn-avx2 native build is not on the class path (add "
-            + "org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64-onednn-avx2)");
+            + "org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64-onednn-avx2, e.g. with io.ibreid:ibreid-backend-cpu-avx2 "
+            + "or io.ibreid:ibreid-backend-cpu)");
   }
 
   @Test

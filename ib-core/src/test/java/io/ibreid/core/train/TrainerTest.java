@@ -121,6 +121,11 @@ public class TrainerTest {
     RunConfig config = ConfigLoader.parse(YAML, List.of());
     assertThatThrownBy(() -> trainer(config, dir).train(true, new Recorder()))
         .isInstanceOf(IbreidException.class)
+        .hasMessage("cannot resume: " + dir.resolve("config.yaml") + " does not exist (is " + dir
+            + " a run directory?)");
+    new io.ibreid.core.run.RunDirectory(dir).prepare(config);
+    assertThatThrownBy(() -> trainer(config, dir).train(true, new Recorder()))
+        .isInstanceOf(IbreidException.class)
         .hasMessage("cannot resume: no valid checkpoint in " + dir.resolve("checkpoints"));
   }
 

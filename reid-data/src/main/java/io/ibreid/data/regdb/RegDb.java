@@ -74,6 +74,8 @@ public final class RegDb implements CrossModalSource {
   private final List<ImageRecord> testThermal;
   private final SortedSet<Integer> testIds;
 
+  private List<String> notes = List.of();
+
   private RegDb(Path root, int trial, List<ImageRecord> train, List<ImageRecord> holdout,
       SortedSet<Integer> holdoutIds, List<ImageRecord> testVisible, List<ImageRecord> testThermal) {
     this.root = root;
@@ -105,10 +107,12 @@ public final class RegDb implements CrossModalSource {
     if (t < 1 || t > TRIALS) {
       throw new IbreidException("RegDB trial " + t + " is out of range; expected 1.." + TRIALS);
     }
-    List<ImageRecord> trainV = readIndex(root, indexFile(root, "train", View.VISIBLE, t), View.VISIBLE);
-    List<ImageRecord> trainT = readIndex(root, indexFile(root, "train", View.INFRARED, t), View.INFRARED);
-    List<ImageRecord> testV = readIndex(root, indexFile(root, "test", View.VISIBLE, t), View.VISIBLE);
-    List<ImageRecord> testT = readIndex(root, indexFile(root, "test", View.INFRARED, t), View.INFRARED);
+    List<String> notes = new ArrayList<>();
+    List<ImageRecord> trainV = readIndex(root, indexFile(root, "train", View.VISIBLE, t), View.VISIBLE, notes);
+    List<ImageRecord> trainT = readIndex(root, indexFile(root, "train", View.INFRARED, t), View.INFRARED, notes);
+    List<ImageRecord> testV = readIndex(root, indexFile(root, "test", View.VISIBLE, t), View.VISIBLE, notes);
+    List<ImageRecord> testT = readIndex(root, indexFile(root, "test", View.INFRARED, t), View.INFRARED, notes);
+    notes.forEach(n -> LOG.warn("{}", n));
     checkDisjoint(root, t, trainV, trainT, testV, testT);
     SortedSet<Integer> vIds = ids(trainV);
     SortedSet<Integer> tIds = ids(trainT);
@@ -151,25 +155,39 @@ public final class RegDb implements CrossModalSource {
     for (ImageRecord r : allTrain) {
       (held.contains(r.pid()) ? out : keep).add(r);
     }
-    return new RegDb(root, t, keep, out, held, testV, testT);
+    RegDb opened = new RegDb(root, t, keep, out, held, testV, testT);
+    opened.notes = List.copyOf(notes);
+    return opened;
   }
 
-  /** Parses one index file: non-blank lines {@code relative/path label}. */
+  /** As {@link #readIndex(Path, Path, View, List)}, dropping the notes. */
   static List<ImageRecord> readIndex(Path root, Path file, View modality) {
+    return readIndex(root, file, modality, new ArrayList<>());
+  }
+
+  /**
+   * Parses one index file: non-blank lines {@code relative/path label} (a leading byte-order mark is skipped). A path
+   * listed twice is kept twice, as the file says, and noted in {@code notes}.
+   */
+  static List<ImageRecord> readIndex(Path root, Path file, View modality, List<String> notes) {
     if (!Files.isRegularFile(file)) {
       throw new IbreidException("RegDB index file " + file + " does not exist; expected lines 'relative/path label'");
     }
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IbreidException("RegDB index file " + file + " is not UTF-8 text; expected lines 'relative/path "
+          + "label'");
     } catch (IOException e) {
       throw new IbreidException("RegDB index file " + file + " cannot be read (" + e.getMessage() + ")");
     }
     Path base = root.toAbsolutePath().normalize();
     int camera = modality == View.VISIBLE ? VISIBLE_CAMERA : THERMAL_CAMERA;
     List<ImageRecord> records = new ArrayList<>();
+    Map<Path, Integer> firstLine = new HashMap<>();
     for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).strip();
+      String line = (i == 0 && lines.get(i).startsWith("\uFEFF") ? lines.get(i).substring(1) : lines.get(i)).strip();
       if (line.isEmpty()) {
         continue;
       }
@@ -199,6 +217,11 @@ public final class RegDb implements CrossModalSource {
       }
       if (!Files.isRegularFile(p)) {
         throw new IbreidException(where + " names " + p + ", which does not exist; expected the image file there");
+      }
+      Integer before = firstLine.putIfAbsent(p, i + 1);
+      if (before != null) {
+        notes.add("RegDB index file " + file + " lists " + parts[0] + " twice (lines " + before + " and " + (i + 1)
+            + ")");
       }
       records.add(new ImageRecord(p, label, camera, modality));
     }
@@ -279,6 +302,12 @@ public final class RegDb implements CrossModalSource {
   @Override
   public SortedSet<Integer> testIds() {
     return testIds;
+  }
+
+  /** What the reader tolerated and logged: images listed twice. */
+  @Override
+  public List<String> notes() {
+    return notes;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.ibreid.data.synthetic;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.branch.View;
+import io.ibreid.core.data.DataLog;
 import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.random.Seeds;
 import io.ibreid.data.image.FloatImage;
@@ -12,6 +13,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -82,6 +84,9 @@ public final class SyntheticGenerator {
       return null;
     }
   }
+
+  /** Sets of this many images or more report progress every tenth ({@link #generate(Spec, Path, int, DataLog)}). */
+  public static final int PROGRESS_MIN_IMAGES = 1000;
 
   /** The generator version recorded in {@link #SPEC_FILE}; version 1 (no factor file) sets stay readable. */
   public static final int VERSION = 2;
@@ -234,6 +239,17 @@ public final class SyntheticGenerator {
     public int images() {
       return visibleImages + infraredImages;
     }
+
+    /**
+     * One line: {@code generated 216 sysu-layout images (144 visible + 72 infrared) of 12+6 identities at 64x32
+     * into /abs/lab in 0.4 s}.
+     */
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "generated %d %s-layout images (%d visible + %d infrared) of %d+%d identities "
+          + "at %dx%d into %s in %.1f s", images(), spec.layout().label(), visibleImages, infraredImages, trainIds,
+          testIds, spec.height(), spec.width(), root, seconds);
+    }
   }
 
   /** One image to render: where, of whom, through which camera, with which per-image factors. */
@@ -246,8 +262,34 @@ public final class SyntheticGenerator {
    * threads. On failure nothing is left at {@code out}.
    */
   public static Summary generate(Spec spec, Path out, int workers) {
+    return generate(spec, out, workers, DataLog.NONE);
+  }
+
+  /**
+   * As {@link #generate(Spec, Path, int)}, reporting to {@code progress} (and to SLF4J) on the calling thread: how
+   * many images it writes where, when it starts; every tenth of the images done, for sets of
+   * {@value #PROGRESS_MIN_IMAGES} images or more; and the summary line at the end.
+   */
+  public static Summary generate(Spec spec, Path out, int workers, DataLog progress) {
+    DataLog log = (level, message) -> {
+      LOG.info(message);
+      if (progress != null) {
+        progress.log(level, message);
+      }
+    };
     long t0 = System.nanoTime();
+    if (out.toString().isBlank()) {
+      throw new IbreidException("synthetic output folder is empty; expected the name of a new or empty folder");
+    }
     Path target = out.toAbsolutePath().normalize();
+    Path cwd = Path.of("").toAbsolutePath().normalize();
+    if (cwd.startsWith(target)) {
+      throw new IbreidException("synthetic output " + out + " is " + (cwd.equals(target) ? "the current folder"
+          : "above the current folder") + "; expected a new or empty folder beside or below it");
+    }
+    if (target.getParent() == null) {
+      throw new IbreidException("synthetic output " + out + " is a file-system root; expected a new or empty folder");
+    }
     if (Files.exists(target) && !isEmptyFolder(target)) {
       throw new IbreidException("synthetic output " + out + " already exists and is not empty; expected a new or "
           + "empty folder");
@@ -258,11 +300,16 @@ public final class SyntheticGenerator {
     Summary summary;
     try {
       Files.createDirectories(parent);
+      removeStalePartials(parent, target.getFileName().toString());
       Files.createDirectory(tmp);
       SortedSet<Integer> test = chooseTest(spec, spec.layout() == Layout.SYSU ? 0 : 101);
       Population population = Population.draw(spec, test);
       List<Job> jobs = spec.layout() == Layout.SYSU ? planSysu(spec, tmp, test) : planRegdb(spec, tmp);
-      render(spec, population, jobs, workers);
+      log.log(Level.INFO, "generating " + jobs.size() + " " + spec.layout().label() + "-layout images of "
+          + (spec.subset() > 0 ? spec.subset() : spec.trainIds()) + "+" + spec.testIds() + " identities ("
+          + spec.height() + "x" + spec.width() + ") into " + target + " on " + (workers <= 1 ? "1 thread"
+          : workers + " threads"));
+      render(spec, population, jobs, workers, log);
       StringBuilder factors = new StringBuilder(jobs.size() * 640);
       factors.append(FactorFile.HEADER).append('\n');
       for (Job j : jobs) {
@@ -291,9 +338,29 @@ public final class SyntheticGenerator {
       deleteQuietly(tmp);
       throw e;
     }
-    LOG.info("generated {} {} images of {}+{} identities into {} in {} s", summary.images(), spec.layout().label(),
-        summary.trainIds(), spec.testIds(), target, String.format("%.1f", summary.seconds()));
+    log.log(Level.INFO, summary.toString());
     return summary;
+  }
+
+  /**
+   * Removes the hidden {@code .NAME.partial-PID-*} folders that a killed generation of {@code NAME} left in
+   * {@code parent}: only folders of this naming pattern, and only when their process is no longer running.
+   */
+  static void removeStalePartials(Path parent, String name) {
+    String prefix = "." + name + ".partial-";
+    try (Stream<Path> s = Files.list(parent)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+        String rest = p.getFileName().toString().substring(prefix.length());
+        int dash = rest.indexOf('-');
+        if (dash > 0 && rest.substring(0, dash).matches("\\d+") && !AtomicFiles.alive(rest.substring(0, dash))
+            && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          LOG.info("removing {}, left by an interrupted generation", p);
+          deleteQuietly(p);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot list {} for leftovers of interrupted generations: {}", parent, e.getMessage());
+    }
   }
 
   private static boolean isEmptyFolder(Path p) {
@@ -510,7 +577,8 @@ public final class SyntheticGenerator {
     return ids.stream().map(String::valueOf).collect(Collectors.joining(",")) + "\n";
   }
 
-  private static void render(Spec spec, Population population, List<Job> jobs, int workers) throws IOException {
+  private static void render(Spec spec, Population population, List<Job> jobs, int workers, DataLog log)
+      throws IOException {
     Scene[] places = new Scene[spec.difficulty().places()];
     for (int k = 0; k < places.length; k++) {
       places[k] = Scene.draw(spec.seed(), k);
@@ -530,8 +598,14 @@ public final class SyntheticGenerator {
           return null;
         }));
       }
-      for (Future<?> f : done) {
-        f.get();
+      int reported = 0;
+      for (int i = 0; i < done.size(); i++) {
+        done.get(i).get();
+        int tenth = (int) (10L * (i + 1) / done.size());
+        if (done.size() >= PROGRESS_MIN_IMAGES && tenth > reported && i + 1 < done.size()) {
+          reported = tenth;
+          log.log(Level.INFO, "generated " + (i + 1) + " of " + done.size() + " images (" + 10 * tenth + " %)");
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -83,10 +83,12 @@ public final class SysuMm01 implements CrossModalSource {
   private final SortedSet<Integer> testIds;
   private final LabelledSplit train;
   private final List<ImageRecord> holdout;
+  private final List<String> notes;
   private List<ImageRecord> test;
 
   private SysuMm01(Path root, Options options, SortedSet<Integer> trainIds, SortedSet<Integer> holdoutIds,
-      SortedSet<Integer> testIds, List<ImageRecord> train, List<ImageRecord> holdout) {
+      SortedSet<Integer> testIds, List<ImageRecord> train, List<ImageRecord> holdout, List<String> notes) {
+    this.notes = List.copyOf(notes);
     this.root = root;
     this.options = options;
     this.trainIds = Collections.unmodifiableSortedSet(trainIds);
@@ -127,9 +129,17 @@ public final class SysuMm01 implements CrossModalSource {
     Path trainFile = exp.resolve("train_id.txt");
     Path valFile = exp.resolve("val_id.txt");
     Path testFile = exp.resolve("test_id.txt");
-    SortedSet<Integer> trainList = readIds(trainFile);
-    SortedSet<Integer> valList = readIds(valFile);
-    SortedSet<Integer> testList = readIds(testFile);
+    List<String> notes = new ArrayList<>();
+    SortedSet<Integer> trainList = readIds(trainFile, notes);
+    SortedSet<Integer> valList = readIds(valFile, notes);
+    SortedSet<Integer> testList = readIds(testFile, notes);
+    for (int id : valList) {
+      if (trainList.contains(id)) {
+        notes.add("identity " + id + " is listed in both " + trainFile + " and " + valFile + "; it is used once");
+        break;
+      }
+    }
+    notes.forEach(n -> LOG.warn("{}", n));
     for (int id : testList) {
       if (trainList.contains(id) || valList.contains(id)) {
         Path other = trainList.contains(id) ? trainFile : valFile;
@@ -155,11 +165,19 @@ public final class SysuMm01 implements CrossModalSource {
     List<ImageRecord> trainRecords = scan(root, trainIds, listedIn, options, osFiles);
     List<ImageRecord> holdoutRecords = scan(root, held, listedIn, options, osFiles);
     warnOsFiles(osFiles, "training");
-    return new SysuMm01(root, options, trainIds, held, testList, trainRecords, holdoutRecords);
+    return new SysuMm01(root, options, trainIds, held, testList, trainRecords, holdoutRecords, notes);
   }
 
-  /** Parses an id list: integers separated by commas and/or white space. */
+  /** As {@link #readIds(Path, List)}, dropping the notes. */
   static SortedSet<Integer> readIds(Path file) {
+    return readIds(file, new ArrayList<>());
+  }
+
+  /**
+   * Parses an id list: integers separated by commas and/or white space (a leading byte-order mark is skipped). An id
+   * listed twice is used once and noted in {@code notes}.
+   */
+  static SortedSet<Integer> readIds(Path file, List<String> notes) {
     if (!Files.isRegularFile(file)) {
       throw new IbreidException("SYSU-MM01 id list " + file + " does not exist; expected a line of comma-separated "
           + "identity numbers");
@@ -167,10 +185,17 @@ public final class SysuMm01 implements CrossModalSource {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IbreidException("SYSU-MM01 id list " + file + " is not UTF-8 text; expected a line of "
+          + "comma-separated identity numbers");
     } catch (IOException e) {
       throw new IbreidException("SYSU-MM01 id list " + file + " cannot be read (" + e.getMessage() + ")");
     }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
     SortedSet<Integer> ids = new TreeSet<>();
+    SortedSet<Integer> twice = new TreeSet<>();
     for (String token : text.strip().split("[,\\s]+")) {
       if (token.isEmpty()) {
         continue;
@@ -186,7 +211,13 @@ public final class SysuMm01 implements CrossModalSource {
         throw new IbreidException("SYSU-MM01 id list " + file + " holds identity " + id + "; expected numbers "
             + "1..9999 (4-digit folder names)");
       }
-      ids.add(id);
+      if (!ids.add(id)) {
+        twice.add(id);
+      }
+    }
+    if (!twice.isEmpty()) {
+      notes.add("SYSU-MM01 id list " + file + " names " + (twice.size() == 1 ? "identity " + twice.first()
+          : twice.size() + " identities (" + twice.first() + ", ...)") + " more than once; each is used once");
     }
     if (ids.isEmpty()) {
       throw new IbreidException("SYSU-MM01 id list " + file + " lists no identity; expected a line of "
@@ -216,6 +247,10 @@ public final class SysuMm01 implements CrossModalSource {
       for (int id : ids) {
         Path folder = identityFolder(root, c, id);
         if (!Files.exists(folder)) {
+          if (Files.isSymbolicLink(folder)) {
+            throw new IbreidException("SYSU-MM01 identity folder " + folder + " is a symbolic link that leads nowhere "
+                + "(a loop or a missing target); expected a folder of images, or no entry at all");
+          }
           continue;
         }
         if (!Files.isDirectory(folder)) {
@@ -312,6 +347,12 @@ public final class SysuMm01 implements CrossModalSource {
       warnOsFiles(osFiles, "test");
     }
     return test;
+  }
+
+  /** What the reader tolerated and logged: ids listed more than once. */
+  @Override
+  public List<String> notes() {
+    return notes;
   }
 
   @Override

@@ -86,6 +86,7 @@ public final class CrossModalTrainingSet implements TrainingSet {
       throw new IbreidException("sampler.identities = " + p + " for " + name + "; expected 1.." + split.numClasses()
           + " (the number of training identities)");
     }
+    checkHeap(p, k);
     this.records = split.records();
     int classes = split.numClasses();
     List<List<Integer>> vis = new ArrayList<>();
@@ -107,6 +108,25 @@ public final class CrossModalTrainingSet implements TrainingSet {
     }
     this.sampler = new IdentitySampler(toArrays(vis), toArrays(ir), p, k, seed);
     this.loader = new ImageLoader(shape);
+  }
+
+  /**
+   * The loader holds up to {@code prefetch} decoded batches ahead plus the one being handed over, each two float
+   * arrays of P·K/2 images: fails with one line naming the input size when that cannot fit in the heap left now.
+   */
+  private void checkHeap(int p, int k) {
+    long images = (long) p * k;
+    long batchBytes = images * shape.channels() * shape.height() * shape.width() * Float.BYTES;
+    long held = (workers == 0 ? 1 : prefetch + 1) * batchBytes;
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    if (held > free) {
+      throw new IbreidException("input.height x input.width = " + shape.height() + " x " + shape.width() + ": the "
+          + "loader of " + name + " holds up to " + (held / batchBytes) + " batches of " + images + " images ("
+          + (batchBytes >> 20) + " MB each), more than the " + (free >> 20) + " MB of heap left; lower the input "
+          + "size, data.workers or the batch (sampler.identities x sampler.instances), or raise -Xmx "
+          + "(IBREID_JAVA_OPTS)");
+    }
   }
 
   private static int[][] toArrays(List<List<Integer>> lists) {

@@ -2,6 +2,7 @@ package io.ibreid.data.training;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.data.DataContext;
+import io.ibreid.core.data.DataLog;
 import io.ibreid.core.data.DatasetFactory;
 import io.ibreid.core.data.TrainingSet;
 import io.ibreid.data.regdb.RegDb;
@@ -10,6 +11,7 @@ import io.ibreid.data.synthetic.Difficulty;
 import io.ibreid.data.synthetic.SyntheticGenerator;
 import io.ibreid.data.synthetic.SyntheticGenerator.Layout;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,35 +91,53 @@ public final class SyntheticDataset {
 
   /** Generates the data set at {@code root} unless one is already there. */
   public static void ensure(Path root, SyntheticGenerator.Spec spec, int workers) {
+    ensure(root, spec, workers, DataLog.NONE);
+  }
+
+  /**
+   * Generates the data set at {@code root} unless one is already there, saying so (and how far generation has come)
+   * to {@code log} as well as to SLF4J, from the first moment: a large lab takes a while.
+   */
+  public static void ensure(Path root, SyntheticGenerator.Spec spec, int workers, DataLog log) {
+    DataLog both = (level, message) -> {
+      if (level == Level.WARNING) {
+        LOG.warn(message);
+      } else {
+        LOG.info(message);
+      }
+      log.log(level, message);
+    };
     if (Files.exists(root) && !isEmptyFolder(root)) {
       Path recorded = root.resolve(SyntheticGenerator.SPEC_FILE);
       if (Files.isRegularFile(recorded)) {
         try {
           String was = Files.readString(recorded, StandardCharsets.UTF_8);
           if (!was.startsWith("version=")) {
-            LOG.warn("{} holds a synthetic data set of the first generator (no factor file; `ibreid probe` reads "
-                + "identity, camera and modality only); using it as it is. Delete the folder to regenerate it with "
-                + "generator version {}", root, SyntheticGenerator.VERSION);
+            both.log(Level.WARNING, root + " holds a synthetic data set of the first generator (no factor file; "
+                + "`ibreid probe` reads identity, camera and modality only); using it as it is. Delete the folder to "
+                + "regenerate it with generator version " + SyntheticGenerator.VERSION);
           } else if (!was.equals(spec.describe())) {
-            LOG.warn("{} holds a synthetic data set generated with other parameters ({}); using it as it is. "
-                + "Delete the folder to regenerate with {}", root, was.strip().replace('\n', ' '),
-                spec.describe().strip().replace('\n', ' '));
+            both.log(Level.WARNING, root + " holds a synthetic data set generated with other parameters ("
+                + was.strip().replace('\n', ' ') + "); using it as it is. Delete the folder to regenerate with "
+                + spec.describe().strip().replace('\n', ' '));
           }
         } catch (IOException e) {
-          LOG.warn("cannot read {}: {}", recorded, e.getMessage());
+          both.log(Level.WARNING, "cannot read " + recorded + ": " + e.getMessage());
         }
       }
       return;
     }
-    LOG.info("no data set at {}: generating a synthetic {} data set there", root, spec.layout().label());
+    both.log(Level.INFO, "no data set at " + root + ": generating a synthetic " + spec.layout().label()
+        + " data set there (" + spec.trainIds() + "+" + spec.testIds() + " identities, " + spec.visibleImages() + "+"
+        + spec.infraredImages() + " images each)");
     try {
-      SyntheticGenerator.generate(spec, root, Math.max(1, workers));
+      SyntheticGenerator.generate(spec, root, Math.max(1, workers), log);
     } catch (IbreidException e) {
       // another process may have generated it meanwhile
       if (!(Files.exists(root) && !isEmptyFolder(root))) {
         throw e;
       }
-      LOG.info("{} was generated concurrently; using it", root);
+      both.log(Level.INFO, root + " was generated concurrently; using it");
     }
   }
 
@@ -151,7 +171,7 @@ public final class SyntheticDataset {
 
     @Override
     public TrainingSet open(Params params, DataContext context) {
-      ensure(context.root(), params.spec(Layout.SYSU), context.workers());
+      ensure(context.root(), params.spec(Layout.SYSU), context.workers(), context.log());
       SysuMm01 data = SysuDataset.read(params, context);
       return SysuDataset.trainingSet(data, params, context, "synthetic-sysu");
     }
@@ -176,7 +196,7 @@ public final class SyntheticDataset {
 
     @Override
     public TrainingSet open(Params params, DataContext context) {
-      ensure(context.root(), params.spec(Layout.REGDB), context.workers());
+      ensure(context.root(), params.spec(Layout.REGDB), context.workers(), context.log());
       RegDb data = RegDb.open(context.root(), new RegDb.Options(params.trial, params.holdout, params.holdoutSeed,
           params.skipCorrupt, Math.max(1, context.workers())));
       return RegdbDataset.trainingSet(data, params, context, "synthetic-regdb");

@@ -31,7 +31,8 @@ public record LabelledFeatures(FeatureMatrix features, List<ImageMeta> meta, dou
    */
   public static LabelledFeatures read(Path npy, Path csv) {
     FeatureMatrix m = Npy.read(npy);
-    List<ImageMeta> meta = MetadataCsv.read(csv);
+    List<ImageMeta> meta = MetadataCsv.read(csv, m.rows(), npy + " has " + m.rows() + " rows; row i of the .npy "
+        + "must be image i of the CSV");
     if (m.rows() != meta.size()) {
       throw new IbreidException(npy + " has " + m.rows() + " rows but " + csv + " describes " + meta.size()
           + " images; row i of the .npy must be image i of the CSV");

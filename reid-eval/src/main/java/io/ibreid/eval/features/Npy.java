@@ -27,13 +27,16 @@ public final class Npy {
   private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
   private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
+  /** Longest header read: numpy writes a few hundred bytes. */
+  private static final int MAX_HEADER = 65_536;
+
   private Npy() {}
 
   /** Memory-maps a float32 matrix; every malformed input fails with one line naming the file. */
   public static FeatureMatrix read(Path file) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
-      ByteBuffer head = ByteBuffer.allocate((int) Math.min(size, 65_536 + 12)).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer head = ByteBuffer.allocate((int) Math.min(size, MAX_HEADER + 12)).order(ByteOrder.LITTLE_ENDIAN);
       while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
         // fill
       }
@@ -56,6 +59,9 @@ public final class Npy {
       } else {
         throw bad(file, "has .npy format version " + major + ", expected 1, 2 or 3");
       }
+      if (headerLen > MAX_HEADER) {
+        throw bad(file, "declares a .npy header of " + headerLen + " bytes; expected at most " + MAX_HEADER);
+      }
       long dataOffset = head.position() + headerLen;
       if (dataOffset > head.limit()) {
         throw bad(file, "has a truncated .npy header");
@@ -76,9 +82,18 @@ public final class Npy {
       }
       long rows = Long.parseLong(dims[0]);
       long cols = Long.parseLong(dims[1]);
-      long bytes = rows * cols * Float.BYTES;
+      if (rows < 0 || cols < 0) {
+        throw bad(file, "has shape (" + rows + ", " + cols + ") in its .npy header; expected sizes >= 0");
+      }
+      long bytes;
+      try {
+        bytes = Math.multiplyExact(Math.multiplyExact(rows, cols), (long) Float.BYTES);
+      } catch (ArithmeticException e) {
+        bytes = Long.MAX_VALUE;
+      }
       if (bytes > Integer.MAX_VALUE) {
-        throw bad(file, "holds " + rows + " x " + cols + " floats (over 2 GiB); split it into parts");
+        throw bad(file, "has shape (" + rows + ", " + cols + "), " + (bytes == Long.MAX_VALUE ? "more than "
+            + Long.MAX_VALUE + " bytes" : bytes + " bytes") + " of float32 (over 2 GiB); split it into parts");
       }
       if (size - dataOffset != bytes) {
         throw bad(file, "has " + (size - dataOffset) + " data bytes, its shape (" + rows + ", " + cols
@@ -101,13 +116,24 @@ public final class Npy {
     }
   }
 
-  /** Writes {@code m} as a version 1.0 float32 {@code .npy} file: a temporary sibling, then an atomic rename. */
+  /**
+   * Writes {@code m} as a version 1.0 float32 {@code .npy} file: a temporary sibling, then an atomic rename; a failure
+   * (a full disk, a folder in the way) removes the temporary file and names {@code file}.
+   */
   public static void write(Path file, FeatureMatrix m) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IbreidException("cannot write " + file + ": it is a folder; expected a file name");
+    }
     String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + m.rows() + ", " + m.dim() + "), }";
     int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
     int pad = (64 - unpadded % 64) % 64;
     String header = dict + " ".repeat(pad) + "\n";
-    Path tmp = AtomicFiles.temporarySibling(file);
+    Path tmp;
+    try {
+      tmp = AtomicFiles.temporarySibling(file);
+    } catch (IOException e) {
+      throw AtomicFiles.failure(file, e);
+    }
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 4 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
       head.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
@@ -127,11 +153,19 @@ public final class Npy {
         writeFully(ch, block);
       }
       ch.force(true);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw AtomicFiles.failure(file, e);
+    } catch (RuntimeException e) {
       Files.deleteIfExists(tmp);
       throw e;
     }
-    AtomicFiles.move(tmp, file);
+    try {
+      AtomicFiles.move(tmp, file);
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw AtomicFiles.failure(file, e);
+    }
   }
 
   private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
