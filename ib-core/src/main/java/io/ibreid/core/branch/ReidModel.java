@@ -204,6 +204,22 @@ public final class ReidModel {
   }
 
   /**
+   * The graph's input types in input order for images of {@code height} × {@code width}: each branch's image input
+   * (convolutional, the model's channels) followed by its bottleneck's noise inputs (feed-forward, their sizes). What
+   * DL4J's memory report needs: noise inputs are not images.
+   */
+  public InputType[] inputTypes(int height, int width) {
+    List<InputType> types = new ArrayList<>();
+    for (Branch b : branches) {
+      types.add(InputType.convolutional(height, width, shape.channels()));
+      for (Bottleneck.NoiseInput n : noise.get(b.role())) {
+        types.add(InputType.feedForward(n.size()));
+      }
+    }
+    return types.toArray(InputType[]::new);
+  }
+
+  /**
    * Graph inputs for a training step: each branch's images of {@code batch} in the graph's data type, each followed
    * by its bottleneck's noise, drawn from ND4J's generator seeded with {@code noiseSeed}.
    */

@@ -39,11 +39,10 @@ public final class MemoryCheck {
       return;
     }
     int images = config.sampler.identities * config.sampler.instances;
-    ComputationGraphConfiguration graph = model.graph().getConfiguration();
     DataType type = "double".equals(config.precision) ? DataType.DOUBLE : DataType.FLOAT;
     int h = config.input.height;
     int w = config.input.width;
-    long need = bytes(graph, h, w, images, type);
+    long need = bytes(model, h, w, images, type);
     if (need <= available) {
       return;
     }
@@ -54,7 +53,7 @@ public final class MemoryCheck {
       double mid = (lo + hi) / 2;
       int mh = (int) Math.floor(h * mid);
       int mw = (int) Math.floor(w * mid);
-      if (mh >= 1 && mw >= 1 && bytes(graph, mh, mw, images, type) <= available) {
+      if (mh >= 1 && mw >= 1 && bytes(model, mh, mw, images, type) <= available) {
         lo = mid;
       } else {
         hi = mid;
@@ -70,12 +69,13 @@ public final class MemoryCheck {
         + "(sampler.identities x sampler.instances) or give the process more memory (IBREID_JAVA_OPTS=-Xmx...)");
   }
 
-  /** {@link #FACTOR} × DL4J's report for one training step of {@code images} images of h × w, in bytes. */
-  static long bytes(ComputationGraphConfiguration graph, int h, int w, int images, DataType type) {
-    InputType[] inputs = new InputType[graph.getNetworkInputs().size()];
-    for (int i = 0; i < inputs.length; i++) {
-      inputs[i] = InputType.convolutional(h, w, 3);
-    }
+  /**
+   * {@link #FACTOR} × DL4J's report for one training step of {@code images} images of h × w, in bytes (noise inputs
+   * at their own sizes: {@link ReidModel#inputTypes}).
+   */
+  static long bytes(ReidModel model, int h, int w, int images, DataType type) {
+    ComputationGraphConfiguration graph = model.graph().getConfiguration();
+    InputType[] inputs = model.inputTypes(h, w);
     NetworkMemoryReport report = graph.getMemoryReport(inputs);
     long total = report.getTotalMemoryBytes(images, MemoryUseMode.TRAINING, CacheMode.NONE, type);
     return (long) Math.min(Long.MAX_VALUE / 2.0, FACTOR * total);

@@ -48,8 +48,8 @@ class MemoryCheckTest {
     RunConfig c = ConfigLoader.parse(TrainerTest.YAML, List.of());
     ReidModel model = ModelAssembly.model(c, Plugins.discover(), ImageShape.rgb(16, 8), 6);
     var graph = model.graph().getConfiguration();
-    long a = MemoryCheck.bytes(graph, 100, 50, 12, org.nd4j.linalg.api.buffer.DataType.FLOAT);
-    long b = MemoryCheck.bytes(graph, 200, 100, 12, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    long a = MemoryCheck.bytes(model, 100, 50, 12, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    long b = MemoryCheck.bytes(model, 200, 100, 12, org.nd4j.linalg.api.buffer.DataType.FLOAT);
     assertThat(b).isGreaterThan(3 * a);
     org.deeplearning4j.nn.conf.inputs.InputType[] in = new org.deeplearning4j.nn.conf.inputs.InputType[
         graph.getNetworkInputs().size()];

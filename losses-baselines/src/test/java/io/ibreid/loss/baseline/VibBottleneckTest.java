@@ -97,4 +97,20 @@ class VibBottleneckTest {
     assertThat(g).containsKeys("shared/ib_mu_W", "shared/ib_logvar_W");
     assertThat(g.get("shared/ib_logvar_W").amaxNumber().doubleValue()).isGreaterThan(1e-8);
   }
+
+  /**
+   * The memory check before training reads DL4J's report with the noise input as a feed-forward input (it once passed
+   * every input as an image, and DL4J refused the vib bottleneck's mu + sigma * eps vertex).
+   */
+  @Test
+  void theMemoryCheckReadsTheNoiseInputAsNoise() {
+    ReidModel model = model(BranchRole.SHARED);
+    org.deeplearning4j.nn.conf.inputs.InputType[] types = model.inputTypes(16, 8);
+    assertThat(types).hasSize(2);
+    assertThat(types[1]).isEqualTo(org.deeplearning4j.nn.conf.inputs.InputType.feedForward(4));
+    long bytes = model.graph().getConfiguration().getMemoryReport(types).getTotalMemoryBytes(4,
+        org.deeplearning4j.nn.conf.memory.MemoryUseMode.TRAINING, org.deeplearning4j.nn.conf.CacheMode.NONE,
+        DataType.DOUBLE);
+    assertThat(bytes).isPositive();
+  }
 }
