@@ -68,6 +68,8 @@ class ShippedConfigsRecipeTest {
       "vib;shared;vib@shared;vib",
       "vsd-shared;shared;vsd@shared;mlp",
       "crossview;shared;vcd@shared,vml@shared;mlp",
+      "ib-upper;shared;ib-upper@shared;vib",
+      "vib-tuned;shared;vib@shared;vib",
       "vsd;visible,infrared;vsd@visible,vsd@infrared;mlp",
       "full;visible,infrared,shared;vsd@visible,vsd@infrared,vcd@shared,vml@shared;mlp"})
   void everyVariantIsBaselineCePlusTheTermsItIsAbout(String variant, String branches, String extra,
@@ -142,7 +144,9 @@ class ShippedConfigsRecipeTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"baseline-ce", "ib", "vib", "vsd-shared", "crossview", "vsd", "full", "full-release",
+  @CsvSource({"baseline-ce", "ib", "vib", "vsd-shared", "crossview", "vsd", "full", "full-release", "ib-upper",
+      "vib-tuned", "crossview-release", "baseline-release", "baseline-ce-2x", "crossview-2x", "baseline-ce-gray",
+      "crossview-release-kl", "crossview-release-vib", "full-release-cml",
       "full-release-terms"})
   void theComparisonsUseOneLabelSmoothing(String variant) {
     Set<Object> eps = new java.util.HashSet<>();
@@ -191,5 +195,45 @@ class ShippedConfigsRecipeTest {
     }
     assertThat(c.evaluation.visible).isEqualTo(full.evaluation.visible);
     assertThat(c.evaluation.infrared).isEqualTo(full.evaluation.infrared);
+  }
+
+  /**
+   * The third design's controls for the release's gain (docs/ablation-v3/design.md, block D) and the split of the
+   * release's terms are baseline-ce or crossview with exactly one thing changed: the sampler's images per identity,
+   * random grayscale, the release's wiring (one shared branch), the release's KL form or its bottleneck.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = ';', value = {
+      "baseline-ce-2x;baseline-ce;sampler=8x8",
+      "crossview-2x;crossview;sampler=8x8",
+      "baseline-ce-gray;baseline-ce;gray",
+      "baseline-release;baseline-ce;release",
+      "crossview-release;crossview;release",
+      "crossview-release-kl;crossview;release+form",
+      "crossview-release-vib;crossview;release+bottleneck"})
+  void controlsChangeOneThing(String variant, String base, String change) {
+    RunConfig c = load(variant);
+    RunConfig b = load(base);
+    String want = recipe(b);
+    if (change.startsWith("sampler")) {
+      want = want.replace("sampler=8x4", "sampler=8x8");
+    }
+    if (change.equals("gray")) {
+      assertThat(c.data.params).containsEntry("gray", 0.5);
+      c.data.params.remove("gray");
+    }
+    assertThat(recipe(c)).isEqualTo(want);
+    assertThat(c.wiring).isEqualTo(change.startsWith("release") ? "release" : "paper");
+    assertThat(c.branches.keySet()).containsExactly("shared");
+    assertThat(c.branches.get("shared").bottleneck.type).isEqualTo(change.endsWith("bottleneck") ? "release-vib"
+        : "mlp");
+    assertThat(reidTerms(c, "shared")).isEqualTo(reidTerms(b, "shared"));
+    assertThat(extraTerms(c)).isEqualTo(extraTerms(b));
+    for (RunConfig.LossSpec l : c.losses) {
+      if (l.type.equals("vcd")) {
+        assertThat(l.params.get("form")).isEqualTo(change.endsWith("form") ? "release" : null);
+      }
+    }
+    assertThat(c.evaluation.visible).containsExactly("shared.z");
   }
 }

@@ -66,7 +66,21 @@ class ShippedConfigsTest {
           + "triplet_shared_z, vsd_visible, vsd_infrared, vcd_shared, vml_shared",
       "full-release-terms | ce_visible_v, ce_visible_z, triplet_visible_v, triplet_visible_z, ce_infrared_v, "
           + "ce_infrared_z, triplet_infrared_v, triplet_infrared_z, ce_shared_v, ce_shared_z, triplet_shared_v, "
-          + "triplet_shared_z, vsd_visible, vsd_infrared, vcd_shared, vml_shared"})
+          + "triplet_shared_z, vsd_visible, vsd_infrared, vcd_shared, vml_shared",
+      "full-release-cml | ce_visible_v, ce_visible_z, rank_visible_v, rank_visible_z, ce_infrared_v, "
+          + "ce_infrared_z, rank_infrared_v, rank_infrared_z, ce_shared_v, ce_shared_z, rank_shared_raw_v, "
+          + "rank_shared_gray_v, rank_shared_raw_z, rank_shared_gray_z, vsd_visible, vsd_infrared, vcd_shared, "
+          + "vml_shared, cml",
+      "ib-upper    | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z, ib-upper_shared",
+      "vib-tuned   | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z, vib_shared",
+      "crossview-release | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z, vcd_shared, vml_shared",
+      "crossview-release-kl | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z, vcd_shared, vml_shared",
+      "crossview-release-vib | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z, vcd_shared, "
+          + "vml_shared",
+      "baseline-release | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z",
+      "baseline-ce-2x | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z",
+      "crossview-2x | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z, vcd_shared, vml_shared",
+      "baseline-ce-gray | ce_shared_v, ce_shared_z, triplet_shared_v, triplet_shared_z"})
   void configResolvesBuildsAndEvaluates(String name, String labels) {
     RunConfig config = ConfigLoader.load(CONFIGS.resolve(name + ".yaml"), SMALL);
     assertThat(config.name).isEqualTo(name);

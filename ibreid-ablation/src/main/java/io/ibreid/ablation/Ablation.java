@@ -66,13 +66,13 @@ public final class Ablation {
     }
   }
 
-  private final AblationDesign design;
-  private final Path out;
-  private final AblationListener listener;
-  private final AblationPlan plan;
-  private final Map<String, JsonNode> fingerprints = new LinkedHashMap<>();
+  final AblationDesign design;
+  final Path out;
+  final AblationListener listener;
+  final AblationPlan plan;
+  final Map<String, JsonNode> fingerprints = new LinkedHashMap<>();
   private final Path planFile;
-  private ObjectNode planJson;
+  ObjectNode planJson;
   private String difference;
 
   private Ablation(AblationDesign design, Path out, AblationListener listener) {
@@ -86,7 +86,9 @@ public final class Ablation {
     this.design = design;
     this.out = out;
     this.listener = listener;
-    this.plan = AblationPlan.build(design.settings(), out, design::configFile);
+    this.plan = design.v3() == null ? AblationPlan.build(design.settings(), out, design::configFile)
+        : AblationPlanV3.build(design.settings(), design.v3(), design.corrData().toAbsolutePath().normalize(), out,
+            design::configFile);
     this.planFile = out.resolve(AblationPlan.FILE);
   }
 
@@ -97,11 +99,14 @@ public final class Ablation {
    *     a report needs the files, not the place)
    */
   private void fix(boolean movedDataAllowed) throws IOException {
-    if (!plan.group("sysu").isEmpty() || !plan.group("zdim").isEmpty()) {
+    if (plan.runs.stream().anyMatch(r -> r.data().equals("sysu"))) {
       fingerprints.put("sysu", AblationPlan.fingerprint(plan.settings.sysuData()));
     }
-    if (!plan.group("regdb").isEmpty()) {
+    if (plan.runs.stream().anyMatch(r -> r.data().equals("regdb"))) {
       fingerprints.put("regdb", AblationPlan.fingerprint(plan.settings.regdbData()));
+    }
+    if (plan.runs.stream().anyMatch(r -> r.data().equals("corr"))) {
+      fingerprints.put("corr", AblationPlan.fingerprint(plan.corrData));
     }
     planJson = plan.toJson(fingerprints);
     listener.onPlan(plan);
@@ -197,20 +202,16 @@ public final class Ablation {
   }
 
   private Path runAll(boolean replacePlan) throws IOException {
+    if (plan.v3 != null) {
+      return new AblationThird(this).run(replacePlan);
+    }
     ensureData();
     fix(false);
     if (!replacePlan) {
       refuseOtherPlan(false);
     }
     pinKernels();
-    Files.createDirectories(out);
-    if (difference != null || !Files.isRegularFile(planFile)) {
-      AtomicFiles.writeString(planFile, AblationPlan.JSON.writeValueAsString(planJson) + "\n");
-      listener.onPlanFile(planFile, difference == null ? AblationListener.PlanFile.WRITTEN
-          : AblationListener.PlanFile.REPLACED);
-    } else {
-      listener.onPlanFile(planFile, AblationListener.PlanFile.RESUMED);
-    }
+    writePlanFile();
     long t0 = System.nanoTime();
     int n = 0;
     List<AblationPlan.Run> order = new ArrayList<>(plan.group("sysu"));
@@ -238,9 +239,31 @@ public final class Ablation {
     return md;
   }
 
+  /** Writes plan.json when it is new or replaced (tells the listener either way). */
+  void writePlanFile() throws IOException {
+    Files.createDirectories(out);
+    if (difference != null || !Files.isRegularFile(planFile)) {
+      AtomicFiles.writeString(planFile, AblationPlan.JSON.writeValueAsString(planJson) + "\n");
+      listener.onPlanFile(planFile, difference == null ? AblationListener.PlanFile.WRITTEN
+          : AblationListener.PlanFile.REPLACED);
+    } else {
+      listener.onPlanFile(planFile, AblationListener.PlanFile.RESUMED);
+    }
+  }
+
+  /** Fingerprints the data, checks the plan file (refusing another plan unless {@code replacePlan}), pins kernels. */
+  void settle(boolean replacePlan) throws IOException {
+    ensureData();
+    fix(false);
+    if (!replacePlan) {
+      refuseOtherPlan(false);
+    }
+    pinKernels();
+  }
+
   /** Generates a missing synthetic data set (SYSU lab, RegDB lab) before the plan records its fingerprint. */
-  private void ensureData() {
-    for (String group : List.of("sysu", "zdim", "regdb")) {
+  void ensureData() {
+    for (String group : List.of("sysu", "zdim", "regdb", "pilot", "corr")) {
       List<AblationPlan.Run> runs = plan.group(group);
       if (runs.isEmpty()) {
         continue;
@@ -261,7 +284,7 @@ public final class Ablation {
   }
 
   /** Trains, evaluates and records one run unless its metrics.json exists; checks the run belongs to this plan. */
-  private void runOne(AblationPlan.Run r, ObjectNode entry, boolean replacePlan) throws IOException {
+  void runOne(AblationPlan.Run r, ObjectNode entry, boolean replacePlan) throws IOException {
     Path dir = r.dir();
     Path guard = dir.resolve(AblationPlan.RUN_FILE);
     boolean started = Files.isDirectory(dir) && (Files.exists(dir.resolve("metrics.json"))
@@ -305,11 +328,25 @@ public final class Ablation {
     List<RunEvaluation.SetResults> sets = TrainedRunEvaluation.sets(trained, null, null, null, "both", 1,
         plan.settings.sysuTrials(), false, null);
     listener.onRunEvaluated(r, sets);
-    AtomicFiles.writeString(metrics, RunEvaluation.setsJson(sets, Map.of("run", dir.toString(),
-        "checkpoint", trained.checkpoint().getFileName().toString())));
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("run", dir.toString());
+    extra.put("checkpoint", trained.checkpoint().getFileName().toString());
+    String json = RunEvaluation.setsJson(sets, extra);
+    if (plan.v3 != null) {
+      // the third design: the best validation score (the pilot's rule reads it) and the per-step terms, small
+      java.util.Optional<Map<String, Object>> best = new Checkpoints(dir.resolve("checkpoints"),
+          cfg.checkpoint.keep).best();
+      if (best.isPresent()) {
+        ObjectNode m = (ObjectNode) new ObjectMapper().readTree(json);
+        m.set("validation", new ObjectMapper().valueToTree(best.get()));
+        json = new ObjectMapper().writeValueAsString(m) + "\n";
+      }
+      RunTerms.write(dir, cfg);
+    }
+    AtomicFiles.writeString(metrics, json);
   }
 
-  private void train(AblationPlan.Run r, RunConfig cfg, Path dir, boolean resume) {
+  void train(AblationPlan.Run r, RunConfig cfg, Path dir, boolean resume) {
     TrainerListener progress = listener.training(r);
     TrainOptions options = TrainOptions.defaults().withResume(resume);
     if (progress != null) {
@@ -343,8 +380,12 @@ public final class Ablation {
     }
   }
 
-  private Path report() throws IOException {
-    AblationReport.of(plan, fingerprints).write(out);
+  Path report() throws IOException {
+    if (plan.v3 != null) {
+      AblationReportV3.of(plan, fingerprints).write(out);
+    } else {
+      AblationReport.of(plan, fingerprints).write(out);
+    }
     Path md = out.resolve("ablation.md");
     listener.onReport(md);
     return md;

@@ -77,12 +77,14 @@ public final class AblationPlan {
       int regdbTrials, Path regdbData, List<String> overrides, boolean probes, String kernels) {}
 
   /**
-   * One planned run: its group ({@code sysu}, {@code regdb} or {@code zdim}), variant, z size (0 outside the
-   * sweep), seed, RegDB trial (0 outside RegDB), id (its directory relative to the ablation's folder), directory, the
-   * overrides applied to its variant's config and the resolved config.
+   * One planned run: its group ({@code sysu}, {@code regdb} or {@code zdim}; the third design adds {@code pilot} and
+   * {@code corr}), variant, z size (0 outside the sweep), seed, RegDB trial (0 outside RegDB), id (its directory
+   * relative to the ablation's folder), directory, the overrides applied to its variant's config, the resolved
+   * config, the data set it reads ({@code sysu}, {@code regdb} or {@code corr}: the key of its fingerprint), its
+   * phase ({@link AblationV3}; 1 in the second design) and whether it is probed.
    */
   public record Run(String group, String variant, int zdim, int seed, int trial, String id, Path dir,
-      List<String> overrides, RunConfig config) {
+      List<String> overrides, RunConfig config, String data, int phase, boolean probe) {
     boolean isRegdb() {
       return group.equals("regdb");
     }
@@ -100,13 +102,29 @@ public final class AblationPlan {
   final int observationSize;
   final List<Integer> zdims;
   final Path out;
+  /** The third design this plan was built from, or null (the second design). */
+  final AblationV3.Design v3;
+  /** The correlated lab's folder (third design), or null. */
+  final Path corrData;
 
   private AblationPlan(Settings settings, List<Run> runs, int observationSize, List<Integer> zdims, Path out) {
+    this(settings, runs, observationSize, zdims, out, null, null);
+  }
+
+  AblationPlan(Settings settings, List<Run> runs, int observationSize, List<Integer> zdims, Path out,
+      AblationV3.Design v3, Path corrData) {
     this.settings = settings;
     this.runs = List.copyOf(runs);
     this.observationSize = observationSize;
     this.zdims = List.copyOf(zdims);
     this.out = out;
+    this.v3 = v3;
+    this.corrData = corrData;
+  }
+
+  /** The third design this plan was built from, or null for the second. */
+  public AblationV3.Design v3() {
+    return v3;
   }
 
   /** The runs of one group ({@code sysu}, {@code regdb} or {@code zdim}), in training order. */
@@ -139,6 +157,9 @@ public final class AblationPlan {
    * ending with a line separator.
    */
   public String summary() {
+    if (v3 != null) {
+      return AblationPlanV3.summary(this);
+    }
     Settings s = settings;
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("ibreid ablation: %d runs of %d iterations (%d epochs of %d batches, validation + "
@@ -205,7 +226,7 @@ public final class AblationPlan {
         o.add("seed=" + seed);
         String id = "runs/" + v + "/seed-" + seed;
         runs.add(new Run("sysu", v, 0, seed, 0, id, out.resolve(id), List.copyOf(o),
-            ConfigLoader.load(configFile.apply(v), o)));
+            ConfigLoader.load(configFile.apply(v), o), "sysu", 1, seed == AblationDefaults.PROBE_SEED));
       }
     }
     if (!s.regdbVariants().isEmpty()) {
@@ -222,7 +243,7 @@ public final class AblationPlan {
             o.add("seed=" + seed);
             String id = "runs/regdb/" + v + "/seed-" + seed + "/trial-" + t;
             runs.add(new Run("regdb", v, 0, seed, t, id, out.resolve(id), List.copyOf(o),
-                ConfigLoader.load(configFile.apply(v), o)));
+                ConfigLoader.load(configFile.apply(v), o), "regdb", 1, false));
           }
         }
       }
@@ -250,7 +271,7 @@ public final class AblationPlan {
           }
           String id = "runs/" + s.zdimVariant() + "-z" + z + "/seed-" + seed;
           runs.add(new Run("zdim", s.zdimVariant(), z, seed, 0, id, out.resolve(id), List.copyOf(o),
-              ConfigLoader.load(configFile.apply(s.zdimVariant()), o)));
+              ConfigLoader.load(configFile.apply(s.zdimVariant()), o), "sysu", 1, false));
         }
       }
     }
@@ -318,14 +339,21 @@ public final class AblationPlan {
     if (r.zdim() > 0) {
       e.put("zdim", r.zdim());
     }
-    JsonNode fp = fingerprints.get(r.isRegdb() ? "regdb" : "sysu");
+    JsonNode fp = fingerprints.get(r.data());
     e.put("dataSha256", fp == null || !fp.has("sha256") ? "unknown" : fp.get("sha256").asText());
+    if (v3 != null) {
+      e.put("phase", r.phase());
+      e.put("probe", r.probe());
+    }
     e.set("config", JSON.valueToTree(r.config()));
     return e;
   }
 
   /** {@code plan.json}: the design, then every run's entry. {@code fingerprints}: "sysu"/"regdb" → fingerprint. */
   ObjectNode toJson(Map<String, JsonNode> fingerprints) {
+    if (v3 != null) {
+      return AblationPlanV3.toJson(this, fingerprints);
+    }
     Settings s = settings;
     ObjectNode p = JSON.createObjectNode();
     p.put("version", VERSION);
@@ -394,7 +422,7 @@ public final class AblationPlan {
    */
   static JsonNode relocated(JsonNode was, JsonNode now) {
     JsonNode out = was.deepCopy();
-    for (String group : List.of("sysu", "regdb")) {
+    for (String group : List.of("sysu", "regdb", "corr")) {
       JsonNode w = was.path(group);
       JsonNode n = now.path(group);
       JsonNode fp = w.path("fingerprint");

@@ -52,6 +52,11 @@ final class AblationProbe {
 
   /** The probe of {@code runDir}'s best checkpoint: read from {@link #FILE} when present, else computed and saved. */
   static JsonNode probe(String variant, Path runDir, int threads) throws IOException {
+    return probe(variant, runDir, threads, AblationDefaults.PROBE_OUTPUTS);
+  }
+
+  /** As {@link #probe(String, Path, int)}, probing only {@code outputs} ({@code v}, {@code z}) of the branches. */
+  static JsonNode probe(String variant, Path runDir, int threads, List<String> outputs) throws IOException {
     Path file = runDir.resolve(FILE);
     if (Files.isRegularFile(file)) {
       return AblationPlan.read(file, "delete it to probe the run again");
@@ -64,7 +69,7 @@ final class AblationProbe {
         !DataSources.isRegdb(trained.config().data.type)) : FactorTable.fromLayout(images);
     List<String> branches = evaluatedBranches(trained.config());
     List<Probes.Feature> all = ModelProbe.features(trained.model(), trained.config().evaluation, table,
-        new TrainingImageLoader(), AblationDefaults.PROBE_OUTPUTS, false);
+        new TrainingImageLoader(), outputs, false);
     List<Probes.Feature> keep = new ArrayList<>();
     for (Probes.Feature f : all) {
       String name = f.name();

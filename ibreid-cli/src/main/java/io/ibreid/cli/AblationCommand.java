@@ -5,6 +5,8 @@ import io.ibreid.ablation.AblationDefaults;
 import io.ibreid.ablation.AblationDesign;
 import io.ibreid.ablation.AblationListener;
 import io.ibreid.ablation.AblationPlan;
+import io.ibreid.ablation.AblationV3;
+import io.ibreid.core.IbreidException;
 import io.ibreid.core.train.TrainerListener;
 import io.ibreid.eval.run.RunEvaluation;
 import java.io.IOException;
@@ -35,6 +37,21 @@ final class AblationCommand implements Callable<Integer> {
 
   @Option(names = "--out", required = true, paramLabel = "DIR")
   Path out;
+
+  @Option(names = "--design", paramLabel = "v2|v3", description = "Which committed design: v2 (the second ablation, "
+      + "docs/ablation-v2; the options below shape it) or v3 (the third, docs/ablation-v3/design.md: fixed blocks, "
+      + "pilot, sequential rule; only --iterations, --epochs, --trials, --data, --regdb-data, --corr-data, "
+      + "--no-probes, --probe-threads, --set and --kernels apply). Default: the version in DIR/plan.json when it "
+      + "exists, else v2.")
+  String designVersion;
+
+  @Option(names = "--corr-data", paramLabel = "DIR", description = "v3: the correlated lab (default: "
+      + AblationV3.CORR_DATA + ", generated there if missing).")
+  Path corrData;
+
+  @Option(names = "--pilot-only", description = "v3: train the pilot only (the runs that fix the two beta values), "
+      + "then report.")
+  boolean pilotOnly;
 
   @Option(names = "--seeds", description = "Seeds per variant in the SYSU table (default: "
       + AblationDefaults.SEEDS + ").")
@@ -119,8 +136,31 @@ final class AblationCommand implements Callable<Integer> {
       + "the plan.")
   String kernels = AblationDefaults.KERNELS;
 
-  /** The design the options describe. */
-  AblationDesign design() {
+  /** The design the options describe: v2's shaped by the options, or v3's with the options that apply to it. */
+  AblationDesign design() throws IOException {
+    String version = designVersion;
+    if (version == null) {
+      Path plan = out.resolve(AblationPlan.FILE);
+      version = Files.isRegularFile(plan) && new com.fasterxml.jackson.databind.ObjectMapper().readTree(plan.toFile())
+          .path("version").asInt() == AblationV3.VERSION ? "v3" : "v2";
+    }
+    if (!version.equals("v2") && !version.equals("v3")) {
+      throw new IbreidException("--design " + version + ": expected v2 or v3");
+    }
+    if (pilotOnly && version.equals("v2")) {
+      throw new IbreidException("--pilot-only applies to --design v3");
+    }
+    if (version.equals("v3")) {
+      Path home = DemoCommand.home();
+      AblationDesign d = AblationDesign.third(home.resolve("configs"),
+          data == null ? home.resolve(AblationDefaults.SYSU_DATA) : data,
+          regdbData == null ? home.resolve(AblationDefaults.REGDB_DATA) : regdbData,
+          corrData == null ? home.resolve(AblationV3.CORR_DATA) : corrData,
+          AblationV3.REUSE.stream().map(home::resolve).toList())
+          .withBudget(iterations, epochs).withSysuTrials(trials).withProbes(!noProbes, probeThreads)
+          .withOverrides(overrides).withKernels(kernels);
+      return pilotOnly ? d.withStopAfter(AblationV3.PILOT) : d;
+    }
     List<String> regdb = regdbVariants.size() == 1 && (regdbVariants.get(0).equals("none")
         || regdbVariants.get(0).isEmpty()) ? List.of() : List.copyOf(regdbVariants);
     Path home = DemoCommand.home();

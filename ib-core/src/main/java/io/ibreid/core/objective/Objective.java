@@ -23,7 +23,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The weighted sum of loss terms over a model's outputs. Given the outputs of one forward pass and the
  * {@link WiredBatch} that pass read, it evaluates every term on the rows its slots are bound to (with those rows'
  * labels, both from the batch) and returns dTotal/dOutput for each graph output (the external errors), plus every
- * term's value for logging.
+ * term's value for logging and, among the diagnostics, {@code LABEL.gradNorm}: the Euclidean norm of the term's
+ * weighted gradients over all its inputs (how hard it pushes on the graph, whatever its value).
  */
 public final class Objective {
   /** A term with its label, weight and slot bindings. */
@@ -134,6 +135,7 @@ public final class Objective {
       // by name: terms build their diagnostics with Map.of, whose order differs from one JVM to the next
       new TreeMap<>(result.diagnostics()).forEach((k, v) -> diagnostics.put(t.label() + "." + k, v));
       total += t.weight() * result.value();
+      double gradSquares = 0;
       for (Map.Entry<String, INDArray> g : result.gradients().entrySet()) {
         Slot slot = t.slots().stream().filter(s -> s.name().equals(g.getKey())).findFirst()
             .orElseThrow(() -> new IbreidException("loss term [" + t.label() + "] returned a gradient for unknown "
@@ -146,6 +148,8 @@ public final class Objective {
         if (grad.isNaN().any() || grad.isInfinite().any()) {
           return new Evaluation(Double.NaN, values, diagnostics, errors, t.label());
         }
+        double norm = grad.norm2Number().doubleValue() * Math.abs(t.weight());
+        gradSquares += norm * norm;
         if (t.weight() == 0) {
           continue;
         }
@@ -155,6 +159,8 @@ public final class Objective {
             : target.get(NDArrayIndex.interval(r.first(), r.first() + r.count()), NDArrayIndex.all());
         rows.addi(grad.castTo(target.dataType()).mul(t.weight()));
       }
+      // the size of the term's push on the graph: the norm of its weighted gradients over all its inputs
+      diagnostics.put(t.label() + ".gradNorm", Math.sqrt(gradSquares));
     }
     return new Evaluation(total, values, diagnostics, errors, null);
   }

@@ -5,11 +5,12 @@ import org.apache.commons.math3.distribution.TDistribution;
 
 /**
  * Statistics over repeated runs (one value per seed): the mean with the sample standard deviation and a two-sided
- * 95 % confidence interval from Student's t with n - 1 degrees of freedom, and the same for paired differences
- * (method minus reference, seed by seed), which is how two variants trained with the same seeds are compared.
+ * confidence interval (95 % unless another level is given) from Student's t with n - 1 degrees of freedom, and the
+ * same for paired differences (method minus reference, seed by seed), which is how two variants trained with the same
+ * seeds are compared.
  */
 public final class SeedStatistics {
-  /** Two-sided confidence level of every interval here. */
+  /** Two-sided confidence level of the intervals unless one is given. */
   public static final double LEVEL = 0.95;
 
   private SeedStatistics() {}
@@ -59,8 +60,16 @@ public final class SeedStatistics {
     }
   }
 
-  /** The summary of {@code values} (at least one). */
+  /** The summary of {@code values} (at least one), with a 95 % interval. */
   public static Summary of(double[] values) {
+    return of(values, LEVEL);
+  }
+
+  /** The summary of {@code values} (at least one) with a two-sided t interval of confidence {@code level}. */
+  public static Summary of(double[] values, double level) {
+    if (!(level > 0 && level < 1)) {
+      throw new IllegalArgumentException("confidence level must be in (0, 1), got " + level);
+    }
     int n = values.length;
     if (n == 0) {
       throw new IllegalArgumentException("no values");
@@ -78,12 +87,17 @@ public final class SeedStatistics {
       ss += (v - mean) * (v - mean);
     }
     double sd = Math.sqrt(ss / (n - 1));
-    double t = tQuantile(n - 1);
+    double t = tQuantile(n - 1, level);
     return new Summary(n, mean, sd, t * sd / Math.sqrt(n));
   }
 
-  /** The summary of the seed-by-seed differences {@code method[i] - reference[i]}. */
+  /** The summary of the seed-by-seed differences {@code method[i] - reference[i]}, with a 95 % interval. */
   public static Summary paired(double[] method, double[] reference) {
+    return paired(method, reference, LEVEL);
+  }
+
+  /** The seed-by-seed differences {@code method[i] - reference[i]} with a t interval of confidence {@code level}. */
+  public static Summary paired(double[] method, double[] reference, double level) {
     if (method.length != reference.length) {
       throw new IllegalArgumentException("paired values need the same seeds: " + method.length + " vs "
           + reference.length);
@@ -92,11 +106,16 @@ public final class SeedStatistics {
     for (int i = 0; i < d.length; i++) {
       d[i] = method[i] - reference[i];
     }
-    return of(d);
+    return of(d, level);
   }
 
   /** The upper (1 + LEVEL) / 2 quantile of Student's t with {@code df} degrees of freedom (2.776 for df = 4). */
   public static double tQuantile(int df) {
-    return new TDistribution(null, df).inverseCumulativeProbability(0.5 + LEVEL / 2);
+    return tQuantile(df, LEVEL);
+  }
+
+  /** The upper (1 + level) / 2 quantile of Student's t with {@code df} degrees of freedom. */
+  public static double tQuantile(int df, double level) {
+    return new TDistribution(null, df).inverseCumulativeProbability(0.5 + level / 2);
   }
 }

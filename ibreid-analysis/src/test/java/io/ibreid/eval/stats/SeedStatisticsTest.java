@@ -62,4 +62,15 @@ class SeedStatisticsTest {
         .hasMessageContaining("same seeds");
     assertThatThrownBy(() -> SeedStatistics.of(new double[0])).hasMessageContaining("no values");
   }
+
+  @Test
+  void otherConfidenceLevels() {
+    // 1..5 at 97.06 %: t(4, 0.9853) = 3.3192, half-width 3.3192 * sqrt(0.5)
+    SeedStatistics.Summary s = SeedStatistics.of(new double[] {1, 2, 3, 4, 5}, 0.9706);
+    assertThat(s.halfWidth()).isCloseTo(3.31922 * Math.sqrt(0.5), within(1e-4));
+    assertThat(SeedStatistics.tQuantile(9, 0.9706)).isCloseTo(2.58612, within(1e-4));
+    SeedStatistics.Summary d = SeedStatistics.paired(new double[] {10, 12, 11}, new double[] {9, 10, 11}, 0.99);
+    assertThat(d.halfWidth()).isCloseTo(9.92484 / Math.sqrt(3), within(1e-4));
+    assertThatThrownBy(() -> SeedStatistics.of(new double[] {1, 2}, 1.0)).hasMessageContaining("confidence level");
+  }
 }

@@ -6,14 +6,14 @@ import io.ibreid.core.plugin.PluginFactory;
 import java.util.List;
 
 /**
- * Registers the baselines: the {@code vib} and {@code release-vib} bottlenecks and the {@code ib} and {@code vib} loss
- * terms.
+ * Registers the baselines: the {@code vib} and {@code release-vib} bottlenecks and the {@code ib}, {@code vib} and
+ * {@code ib-upper} loss terms.
  */
 @AutoService(IbreidPlugin.class)
 public final class BaselinesPlugin implements IbreidPlugin {
   @Override
   public List<PluginFactory<?>> factories() {
     return List.of(new VibBottleneck.Factory(), new ReleaseVibBottleneck.Factory(), new ClassicIbLoss.Factory(),
-        new VibLoss.Factory());
+        new VibLoss.Factory(), new UpperBoundIbLoss.Factory());
   }
 }

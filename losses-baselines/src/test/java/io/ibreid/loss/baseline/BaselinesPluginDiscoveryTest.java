@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 /** The module's plug-in is found by ServiceLoader and creates each plug-in from an empty params block. */
 class BaselinesPluginDiscoveryTest {
   @Test
-  void serviceLoaderFindsIbAndVib() {
+  void serviceLoaderFindsIbVibAndIbUpper() {
     List<IbreidPlugin> found = ServiceLoader.load(IbreidPlugin.class).stream().map(ServiceLoader.Provider::get)
         .filter(p -> p instanceof BaselinesPlugin).toList();
     assertThat(found).hasSize(1);
     assertThat(found.get(0).factories()).filteredOn(f -> f.kind() == LossFactory.KIND)
-        .extracting(PluginFactory::name).containsExactly("ib", "vib");
+        .extracting(PluginFactory::name).containsExactly("ib", "vib", "ib-upper");
     assertThat(found.get(0).factories()).filteredOn(f -> f.kind() == BottleneckFactory.KIND)
         .extracting(PluginFactory::name).containsExactly("vib", "release-vib");
     Plugins plugins = Plugins.discover();
@@ -31,6 +31,7 @@ class BaselinesPluginDiscoveryTest {
         "mu", 256, "logvar", 256));
     assertThat(create(plugins.get(LossFactory.KIND, "ib"), context)).isInstanceOf(ClassicIbLoss.class);
     assertThat(create(plugins.get(LossFactory.KIND, "vib"), context)).isInstanceOf(VibLoss.class);
+    assertThat(create(plugins.get(LossFactory.KIND, "ib-upper"), context)).isInstanceOf(UpperBoundIbLoss.class);
     Bottleneck b = plugins.get(BottleneckFactory.KIND, "vib").fromConfig(Map.of(),
         "branches.shared.bottleneck.params");
     assertThat(b.representationSize()).isEqualTo(256);

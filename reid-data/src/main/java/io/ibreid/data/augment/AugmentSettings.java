@@ -8,12 +8,21 @@ import io.ibreid.core.IbreidException;
  * size; ImageNet normalisation; random erasing (Zhong et al. 2020) with probability {@code erasing} of a rectangle
  * whose area is a uniform fraction in [{@code erasingMinArea}, {@code erasingMaxArea}] of the image and whose aspect
  * ratio h/w is uniform in [{@code erasingMinAspect}, 1/{@code erasingMinAspect}], filled with 0 (the ImageNet mean
- * colour after normalisation).
+ * colour after normalisation); and, for visible images only, with probability {@code gray}, the grayscale copy
+ * ({@link Augmentation#gray}), drawn after every other draw and only when {@code gray > 0}, so settings without it
+ * augment exactly as before.
  */
 public record AugmentSettings(double flip, int pad, double erasing, double erasingMinArea, double erasingMaxArea,
-    double erasingMinAspect) {
+    double erasingMinAspect, double gray) {
+  /** The settings without random grayscale. */
+  public AugmentSettings(double flip, int pad, double erasing, double erasingMinArea, double erasingMaxArea,
+      double erasingMinAspect) {
+    this(flip, pad, erasing, erasingMinArea, erasingMaxArea, erasingMinAspect, 0);
+  }
+
   public AugmentSettings {
     check("flip", flip, 0, 1);
+    check("gray", gray, 0, 1);
     check("erasing", erasing, 0, 1);
     check("erasingMinArea", erasingMinArea, 0, 1);
     check("erasingMaxArea", erasingMaxArea, erasingMinArea, 1);

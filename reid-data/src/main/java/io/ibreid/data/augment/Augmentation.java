@@ -7,13 +7,25 @@ import java.util.Random;
 /**
  * The training transforms of {@link AugmentSettings}, each a pure function of its input and the random numbers it
  * is given, so a seeded {@link Random} reproduces an augmented image exactly. {@link #apply} draws its numbers in a
- * fixed order: flip, crop offset (top, left), erasing decision, erasing rectangle attempts.
+ * fixed order: flip, crop offset (top, left), erasing decision, erasing rectangle attempts, and last, for a visible
+ * image when {@code gray > 0}, the grayscale decision.
  */
 public final class Augmentation {
   private Augmentation() {}
 
+  /** Luma weights of the red, green and blue channels (the authors' release's grayscale, and ib-core's). */
+  public static final double[] GRAY_WEIGHTS = {0.2989, 0.587, 0.114};
+
   /** The augmented, normalised copy of {@code resized} (values in [0, 1], already at the network's input size). */
   public static FloatImage apply(FloatImage resized, AugmentSettings s, Random r) {
+    return apply(resized, s, r, false);
+  }
+
+  /**
+   * As {@link #apply(FloatImage, AugmentSettings, Random)}; a {@code visible} image is then replaced by its grayscale
+   * copy with probability {@code s.gray()} (one more draw, only when that probability is above 0).
+   */
+  public static FloatImage apply(FloatImage resized, AugmentSettings s, Random r, boolean visible) {
     FloatImage img = resized.copy();
     if (r.nextDouble() < s.flip()) {
       img = flip(img);
@@ -27,7 +39,32 @@ public final class Augmentation {
     if (r.nextDouble() < s.erasing()) {
       randomErase(img, s, r);
     }
+    if (visible && s.gray() > 0 && r.nextDouble() < s.gray()) {
+      img = gray(img);
+    }
     return img;
+  }
+
+  /**
+   * The grayscale copy of a 3-channel image: every pixel {@code 0.2989 R + 0.587 G + 0.114 B} of its own channels
+   * (the model-input values, as the release converts its normalised tensors), repeated into the three channels.
+   */
+  public static FloatImage gray(FloatImage f) {
+    if (f.channels() != 3) {
+      throw new IllegalArgumentException("grayscale needs 3 channels, got " + f.channels());
+    }
+    int plane = f.height() * f.width();
+    FloatImage out = new FloatImage(3, f.height(), f.width());
+    float[] src = f.data();
+    float[] dst = out.data();
+    for (int i = 0; i < plane; i++) {
+      float y = (float) (GRAY_WEIGHTS[0] * src[i] + GRAY_WEIGHTS[1] * src[plane + i] + GRAY_WEIGHTS[2]
+          * src[2 * plane + i]);
+      dst[i] = y;
+      dst[plane + i] = y;
+      dst[2 * plane + i] = y;
+    }
+    return out;
   }
 
   /** Mirror image (left-right). */

@@ -223,13 +223,13 @@ public final class CrossModalTrainingSet implements TrainingSet {
     float[] ir = new float[rows * size];
     long batchSeed = Seeds.derive(Seeds.derive(seed, epoch, "augment"), b, "batch");
     for (int row = 0; row < rows; row++) {
-      load(plan.visible()[row], new Random(Seeds.derive(batchSeed, 2L * row, "image")), vis, row * size);
-      load(plan.infrared()[row], new Random(Seeds.derive(batchSeed, 2L * row + 1, "image")), ir, row * size);
+      load(plan.visible()[row], new Random(Seeds.derive(batchSeed, 2L * row, "image")), vis, row * size, true);
+      load(plan.infrared()[row], new Random(Seeds.derive(batchSeed, 2L * row + 1, "image")), ir, row * size, false);
     }
     return new float[][] {vis, ir};
   }
 
-  private void load(int recordIndex, Random r, float[] into, int offset) {
+  private void load(int recordIndex, Random r, float[] into, int offset, boolean visible) {
     FloatImage resized;
     try {
       resized = loader.decodeResized(records.get(recordIndex).path());
@@ -237,7 +237,7 @@ public final class CrossModalTrainingSet implements TrainingSet {
       // found only when a batch draws the file: name the two ways out in the same line
       throw new IbreidException(e.getMessage() + CORRUPT_REMEDY, e);
     }
-    FloatImage out = Augmentation.apply(resized, augment, r);
+    FloatImage out = Augmentation.apply(resized, augment, r, visible);
     System.arraycopy(out.data(), 0, into, offset, out.data().length);
   }
 

@@ -26,6 +26,8 @@ public class DatasetParams {
   public double erasingMaxArea = 0.4;
   /** Smallest aspect ratio h/w of the erased rectangle (the largest is its inverse). */
   public double erasingMinAspect = 0.3;
+  /** Probability that a visible training image is replaced by its grayscale copy (0 = never; CAJ-style). */
+  public double gray = 0;
   /** Batches decoded ahead of the trainer; 0 = twice the number of loader threads. */
   public int prefetch = 0;
 
@@ -36,6 +38,6 @@ public class DatasetParams {
           + "or 0 or more pixels");
     }
     int p = pad == -1 ? Math.max(1, Math.round(height / 16f)) : pad;
-    return new AugmentSettings(flip, p, erasing, erasingMinArea, erasingMaxArea, erasingMinAspect);
+    return new AugmentSettings(flip, p, erasing, erasingMinArea, erasingMaxArea, erasingMinAspect, gray);
   }
 }

@@ -115,4 +115,34 @@ class AugmentationTest {
     assertThatThrownBy(() -> new AugmentSettings(0.5, -1, 0, 0.02, 0.4, 0.3))
         .isInstanceOf(IbreidException.class).hasMessageContaining("data.params.pad");
   }
+
+  @Test
+  void grayscaleIsTheReleasesLumaRepeatedIntoThreeChannels() {
+    // a pixel (R, G, B) = (1, 0.5, 0.25): 0.2989 + 0.2935 + 0.0285 = 0.6209
+    FloatImage f = new FloatImage(3, 1, 1, new float[] {1f, 0.5f, 0.25f});
+    assertThat(Augmentation.gray(f).data()).containsExactly(0.6209f, 0.6209f, 0.6209f);
+    assertThatThrownBy(() -> Augmentation.gray(small())).hasMessageContaining("3 channels");
+  }
+
+  @Test
+  void randomGrayscaleTouchesOnlyVisibleImagesAndLeavesEveryOtherDrawAsBefore() {
+    AugmentSettings plain = new AugmentSettings(0.5, 2, 0.5, 0.02, 0.4, 0.3);
+    AugmentSettings gray = new AugmentSettings(0.5, 2, 0.5, 0.02, 0.4, 0.3, 0.5);
+    int grayed = 0;
+    for (long seed = 0; seed < 200; seed++) {
+      FloatImage in = random(seed + 7);
+      FloatImage before = Augmentation.apply(in, plain, new Random(seed));
+      // infrared images and p = 0: bit for bit the augmentation of before
+      assertThat(Augmentation.apply(in, gray, new Random(seed), false).data()).containsExactly(before.data());
+      assertThat(Augmentation.apply(in, plain, new Random(seed), true).data()).containsExactly(before.data());
+      FloatImage vis = Augmentation.apply(in, gray, new Random(seed), true);
+      if (java.util.Arrays.equals(vis.data(), before.data())) {
+        continue;
+      }
+      grayed++;
+      assertThat(vis.data()).containsExactly(Augmentation.gray(before).data());
+    }
+    // about half of 200: a binomial(200, 0.5) is in [70, 130] with probability > 0.9999
+    assertThat(grayed).isBetween(70, 130);
+  }
 }
