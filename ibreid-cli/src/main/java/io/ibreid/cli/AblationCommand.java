@@ -141,8 +141,17 @@ final class AblationCommand implements Callable<Integer> {
     String version = designVersion;
     if (version == null) {
       Path plan = out.resolve(AblationPlan.FILE);
-      version = Files.isRegularFile(plan) && new com.fasterxml.jackson.databind.ObjectMapper().readTree(plan.toFile())
-          .path("version").asInt() == AblationV3.VERSION ? "v3" : "v2";
+      version = "v2";
+      if (Files.isRegularFile(plan)) {
+        try {
+          if (new com.fasterxml.jackson.databind.ObjectMapper().readTree(plan.toFile()).path("version").asInt()
+              == AblationV3.VERSION) {
+            version = "v3";
+          }
+        } catch (com.fasterxml.jackson.core.JacksonException unreadable) {
+          // not a plan at all: the v2 reader says so in one line naming the file
+        }
+      }
     }
     if (!version.equals("v2") && !version.equals("v3")) {
       throw new IbreidException("--design " + version + ": expected v2 or v3");
