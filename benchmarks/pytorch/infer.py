@@ -27,7 +27,8 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     c, h, w = (int(x) for x in a.input.split("x"))
-    args = argparse.Namespace(channels=c, width=32, stages=[1, 1, 1], dim=512, hidden=512, z_dim=256, classes=395)
+    args = argparse.Namespace(model="fast-resnet", channels=c, width=32, stages=[1, 1, 1], dim=512, hidden=512,
+                              z_dim=256, classes=395)
     branch = step.Branch(args)
     neck = torch.nn.BatchNorm1d(512)
     branch.eval()
