@@ -3,6 +3,7 @@ package io.ibreid.export;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.branch.Branch;
 import io.ibreid.core.branch.BranchRole;
+import io.ibreid.core.branch.InputTransform;
 import io.ibreid.core.branch.View;
 import io.ibreid.core.run.Checkpoints;
 import io.ibreid.core.run.TrainedRun;
@@ -123,7 +124,9 @@ public final class SafetensorsExport {
     meta.put("ibreid.input.scale", "pixel/255");
     meta.put("ibreid.input.mean", floats(Normalisation.MEAN));
     meta.put("ibreid.input.std", floats(Normalisation.STD));
-    meta.put("ibreid.input.transform", run.model().wiring().inputOf(role).label());
+    meta.put("ibreid.input.transform", run.model().wiring().inputOf(role) == InputTransform.GRAY
+        ? "gray (the branch was trained on 0.2989 R + 0.587 G + 0.114 B of the normalised input, in all three "
+        + "channels)" : "raw (the normalised RGB input)");
     meta.put("ibreid.run.name", String.valueOf(run.config().name));
     meta.put("ibreid.run.checkpoint", run.checkpoint().getFileName().toString());
     meta.put("ibreid.run.fingerprint", RunFingerprint.of(run, features));
