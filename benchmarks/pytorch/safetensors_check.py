@@ -9,8 +9,8 @@ mean/std, H and W from the file's metadata), trunk.npy (ibreid's pooled trunk ou
 observation v: the pooled output through the branch's BN-neck, inference mode). Not part of the build or CI.
 
 It builds torchvision.models.<architecture>() exactly as a PyTorch user would, sets the last stage's stride to the
-run's (ibreid's default is 1, torchvision's 2), loads the file with load_state_dict(strict=False), requires the
-missing keys to be fc.weight and fc.bias only and the unexpected ones to be the ibreid.* keys the metadata lists,
+run's (ibreid's default is 1, torchvision's 2), loads the whole file with load_state_dict(strict=False), requires
+the missing keys to be fc.weight and fc.bias only and the unexpected ones to be the ibreid.* keys the metadata lists,
 then runs the network in eval mode up to the global average pooling and applies the exported BN-neck as a
 BatchNorm1d. It prints the largest absolute differences from ibreid's trunk output and v and exits 1 when either
 exceeds 1e-4 of the largest |value|. The safetensors package is not needed (Debian does not package it): the file
@@ -57,14 +57,12 @@ def main():
         (block.conv2 if hasattr(block, 'conv3') else block.conv1).stride = (1, 1)
         if block.downsample is not None:
             block.downsample[0].stride = (1, 1)
-    backbone = {k: v for k, v in tensors.items() if not k.startswith('ibreid.')}
-    result = model.load_state_dict(backbone, strict=False)
+    result = model.load_state_dict(tensors, strict=False)  # the whole file, as a user would
     extra = [k for k in tensors if k.startswith('ibreid.')]
-    print('%s: %d tensors, load_state_dict(strict=False): missing %s, unexpected %s; extra ibreid keys %s'
-          % (arch, len(backbone), result.missing_keys, result.unexpected_keys, extra))
-    ok = sorted(result.missing_keys) == ['fc.bias', 'fc.weight'] and not result.unexpected_keys
+    print('%s <- %d tensors, load_state_dict(strict=False): missing %s, unexpected %s'
+          % (arch, len(tensors), result.missing_keys, result.unexpected_keys))
     listed = [k for k in meta.get('ibreid.keys.extra', '').split(',') if k]
-    ok = ok and listed == extra
+    ok = sorted(result.missing_keys) == ['fc.bias', 'fc.weight'] and result.unexpected_keys == extra == listed
     model.eval()
     h, w = int(meta['ibreid.input.height']), int(meta['ibreid.input.width'])
     x = torch.from_numpy(np.load(os.path.join(d, 'input.npy')).reshape(-1, 3, h, w))
