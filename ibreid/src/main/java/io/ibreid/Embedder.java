@@ -14,6 +14,7 @@ import io.ibreid.eval.features.FeatureMatrix;
 import io.ibreid.eval.run.ModelFeatures;
 import io.ibreid.export.OnnxExport;
 import io.ibreid.export.RunFingerprint;
+import io.ibreid.export.SafetensorsExport;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
@@ -125,6 +126,24 @@ public final class Embedder {
   public synchronized OnnxExport.Result exportOnnx(Path out, OnnxExport.Options options) {
     try {
       return OnnxExport.write(run, out, options);
+    } catch (RuntimeException e) {
+      throw UserFacing.exception(e);
+    }
+  }
+
+  /**
+   * Writes one branch's backbone as a safetensors file under torchvision's state-dict keys ({@link
+   * SafetensorsExport}): {@code torchvision.models.resnet50()} and its kin load it with {@code strict=False}, only
+   * {@code fc.*} missing; the BN-neck follows under {@code ibreid.<branch>.bnneck.}; the header's metadata names the
+   * run, checkpoint, fingerprint, architecture, input size and normalisation. The file is written atomically (an
+   * existing one is replaced whole, as {@link #exportOnnx} replaces its file).
+   *
+   * @throws IbreidException (one line) when the branch is ambiguous or unknown, its encoder is not a torchvision
+   *     ResNet, or {@code out} cannot be written
+   */
+  public synchronized SafetensorsExport.Result exportSafetensors(Path out, SafetensorsExport.Options options) {
+    try {
+      return SafetensorsExport.write(run, out, options);
     } catch (RuntimeException e) {
       throw UserFacing.exception(e);
     }

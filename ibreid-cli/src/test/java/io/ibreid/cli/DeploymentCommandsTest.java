@@ -45,7 +45,7 @@ class DeploymentCommandsTest {
     assertThat(Files.size(model)).isPositive();
 
     oneLine(IbreidCliTest.run("export", "--run", tiny.run().toString(), "--format", "tflite", "--out",
-        dir.resolve("x").toString()), "--format must be one of [onnx], got [tflite]");
+        dir.resolve("x").toString()), "--format must be one of [onnx, safetensors], got [tflite]");
     oneLine(IbreidCliTest.run("export", "--run", dir.resolve("nothing").toString(), "--format", "onnx", "--out",
         dir.resolve("y.onnx").toString()), "nothing");
     Path file = dir.resolve("plain-file");

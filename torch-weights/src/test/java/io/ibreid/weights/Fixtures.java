@@ -1,5 +1,7 @@
 package io.ibreid.weights;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,6 +10,10 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The fixtures PyTorch wrote (src/test/python/make_fixtures.py; its header lists them), as files: for this
@@ -60,6 +66,30 @@ public final class Fixtures {
   /** A fixture read as a state dict. */
   public static StateDict stateDict(String name) {
     return StateDict.read(path(name));
+  }
+
+  /**
+   * torchvision's own state-dict layout of {@code network} ({@code resnet50}, ...: key to shape, in torchvision's
+   * order, the 0-d {@code num_batches_tracked} buffers and {@code fc} included), as
+   * src/test/python/torchvision_state_dicts.py wrote it from {@code torchvision.models.resnet50()} etc.
+   */
+  public static Map<String, List<Long>> torchvisionStateDict(String network) {
+    try {
+      JsonNode rows = new ObjectMapper().readTree(path("torchvision-state-dicts.json").toFile()).path("state_dicts")
+          .path(network);
+      if (!rows.isArray() || rows.isEmpty()) {
+        throw new IllegalArgumentException("torchvision-state-dicts.json has no " + network);
+      }
+      Map<String, List<Long>> out = new LinkedHashMap<>();
+      for (JsonNode r : rows) {
+        List<Long> shape = new ArrayList<>();
+        r.path("shape").forEach(d -> shape.add(d.asLong()));
+        out.put(r.path("key").asText(), List.copyOf(shape));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A fixture .npy read as a tensor. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ibreid.core.IbreidException;
+import io.ibreid.weights.safetensors.SafetensorsReader;
 import io.ibreid.weights.safetensors.SafetensorsWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@link SafetensorsWriter} writes reads back bit for bit (float32, float64, int64, in order, empty and 0-d
- * tensors) through the reader, leaving no temporary file, and an existing file is never overwritten.
+ * tensors) through the reader, leaving no temporary file, and an existing file is never overwritten unless asked.
  */
 class SafetensorsWriterTest {
   @Test
@@ -53,5 +54,24 @@ class SafetensorsWriterTest {
     assertThatThrownBy(() -> SafetensorsWriter.write(out, Map.of(), null)).isInstanceOf(IbreidException.class)
         .hasMessage(out + " already exists; not overwritten (remove it or choose another name)");
     assertThat(Files.readString(out)).isEqualTo("mine");
+  }
+
+  /** With {@code replace}, an existing file is replaced whole; the header's metadata reads back in order. */
+  @Test
+  void replaceReplacesAndTheMetadataReadsBack(@TempDir Path dir) throws Exception {
+    Path out = Files.writeString(dir.resolve("old.safetensors"), "mine");
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("format", "pt");
+    meta.put("ibreid.keys.extra", "a,b");
+    SafetensorsWriter.write(out, Map.of("x", Tensor.ofFloats(new long[] {2}, new float[] {1, 2})), meta, true);
+    assertThat(SafetensorsReader.metadata(out)).containsExactlyEntriesOf(meta);
+    assertThat(StateDict.read(out).get("x").toFloatArray()).containsExactly(1f, 2f);
+    try (var files = Files.list(dir)) {
+      assertThat(files.count()).as("no temporary file left").isEqualTo(1);
+    }
+    Path plain = Files.writeString(dir.resolve("plain"), "x");
+    assertThatThrownBy(() -> SafetensorsWriter.write(plain.resolve("y.safetensors"), Map.of(), null, true))
+        .isInstanceOf(IbreidException.class).hasMessageStartingWith("cannot write " + plain.resolve("y.safetensors"));
+    assertThat(SafetensorsReader.metadata(Fixtures.path("views.safetensors"))).isNotNull();
   }
 }

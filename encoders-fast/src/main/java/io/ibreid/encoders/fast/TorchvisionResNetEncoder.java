@@ -85,15 +85,45 @@ public final class TorchvisionResNetEncoder implements Encoder {
 
   @Override
   public String addTo(GraphBuilder g, String input, String prefix, ImageShape shape) {
-    String trunk = prefix + "trunk";
+    String trunk = trunkVertex(prefix);
     g.addLayer(trunk, new TrunkLayer.Builder().baseWidth(p.width)
         .torchvision(network.blocks(), network.bottleneck(), p.lastStride).build(), input);
-    return p.bnNeck ? Layers.batchNorm(g, prefix + "bnneck", trunk) : trunk;
+    return p.bnNeck ? Layers.batchNorm(g, bnNeckVertex(prefix), trunk) : trunk;
   }
 
   @Override
   public int observationSize() {
     return network.featureWidth(p.width);
+  }
+
+  /** The torchvision network this encoder is. */
+  public TorchvisionResNet network() {
+    return network;
+  }
+
+  /** Stem channels (64: torchvision's). */
+  public int width() {
+    return p.width;
+  }
+
+  /** Stride of the last stage's first block (1 or 2; torchvision's own is 2). */
+  public int lastStride() {
+    return p.lastStride;
+  }
+
+  /** Whether v is the BN-necked pooled feature (the graph vertex {@code <branch>/bnneck} after the trunk). */
+  public boolean bnNeck() {
+    return p.bnNeck;
+  }
+
+  /** The trunk's vertex name in a branch whose vertices are prefixed {@code branchPrefix} ({@code shared/}). */
+  public static String trunkVertex(String branchPrefix) {
+    return branchPrefix + "trunk";
+  }
+
+  /** The BN-neck's vertex name in a branch whose vertices are prefixed {@code branchPrefix}. */
+  public static String bnNeckVertex(String branchPrefix) {
+    return branchPrefix + "bnneck";
   }
 
   /** The weights file this encoder starts from, or null for a random start. */
@@ -121,7 +151,7 @@ public final class TorchvisionResNetEncoder implements Encoder {
       throw new IbreidException(network.id() + " weights file " + file + " does not exist (expected a PyTorch "
           + "state dict: .pth or .safetensors)");
     }
-    Layer trunk = graph.getLayer(branchPrefix + "trunk");
+    Layer trunk = graph.getLayer(trunkVertex(branchPrefix));
     KeyMapping mapping = TorchvisionWeights.load(StateDict.read(file), prefix, network, p.width, trunk);
     report = network.id() + " weights from " + file + ": " + mapping.report();
     LOG.info("{}", report);

@@ -21,7 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * norm; {@code layer<s>.<b>.conv<k>.weight} / {@code bn<k>.*} are unit {@code layer<s>b<b>a|b|c} (k = 1, 2, 3) and
  * {@code layer<s>.<b>.downsample.0.weight} / {@code downsample.1.*} unit {@code layer<s>b<b>down}. A batch norm's
  * {@code weight}, {@code bias}, {@code running_mean} and {@code running_var} are the unit's γ, β and running
- * statistics; kernels are PyTorch's O×I×kH×kW, permuted into the trunk's kernel layout.
+ * statistics; kernels are PyTorch's O×I×kH×kW, permuted into the trunk's kernel layout. The one table serves both
+ * directions: {@link #load} (a PyTorch file into the trunk) and {@link #stateDict} (the trunk as torchvision's state
+ * dict, for the safetensors export).
  */
 public final class TorchvisionWeights {
   private static final Pattern BLOCK = Pattern.compile("layer(\\d)\\.(\\d+)\\.(conv|bn)(\\d)\\.(.+)");
@@ -97,9 +99,53 @@ public final class TorchvisionWeights {
     return mapping;
   }
 
+  /**
+   * The other direction of {@link #load}: the trunk's parameters as torchvision's state dict, through the same key
+   * mapping ({@link #paramKey}) and the inverse kernel permutation, in torchvision's order ({@link
+   * TorchvisionResNet#stateDict}, without {@code fc}): kernels O×I×kH×kW and the batch norms' γ, β and running
+   * statistics as float32, unfused (as trained, no batch norm folded into a kernel), and each batch norm's
+   * {@code num_batches_tracked} as a 0-d int64 {@code batchesTracked}. {@code torchvision.models.resnetNN()} loads
+   * it with {@code fc.weight} and {@code fc.bias} missing and nothing else.
+   *
+   * @throws IllegalStateException when the trunk is not a {@link TrunkLayer} of {@code network} at {@code width}
+   */
+  public static Map<String, Tensor> stateDict(Layer trunk, TorchvisionResNet network, int width, long batchesTracked) {
+    String weightsFormat = ((TrunkLayer) trunk.conf().getLayer()).getWeightsFormat();
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : network.stateDict(width, 0).entrySet()) {
+      if (e.getKey().endsWith("." + TorchvisionResNet.BATCHES_TRACKED)) {
+        out.put(e.getKey(), Tensor.ofLongs(new long[0], new long[] {batchesTracked}));
+        continue;
+      }
+      String key = paramKey(e.getKey());
+      INDArray p = trunk.getParam(key);
+      if (p == null) {
+        throw new IllegalStateException("the trunk has no parameter " + key + " for " + e.getKey());
+      }
+      INDArray value = key.endsWith("W") ? oihw(p, weightsFormat) : p;
+      if (value.length() != Tensor.numel(e.getValue())
+          || key.endsWith("W") && !java.util.Arrays.equals(value.shape(), e.getValue())) {
+        throw new IllegalStateException(key + " as " + e.getKey() + ": shape " + java.util.Arrays.toString(
+            value.shape()) + ", torchvision's " + java.util.Arrays.toString(e.getValue()));
+      }
+      out.put(e.getKey(), Tensor.ofFloats(e.getValue(), value.castTo(DataType.FLOAT).dup('c').data().asFloat()));
+    }
+    return out;
+  }
+
   private static INDArray array(Tensor t, DataType type) {
     return type == DataType.DOUBLE ? Nd4j.create(t.toDoubleArray(), t.shape(), DataType.DOUBLE)
         : Nd4j.create(t.toFloatArray(), t.shape(), 'c').castTo(type);
+  }
+
+  /** A trunk kernel in PyTorch's layout O×I×kH×kW: the inverse of {@link #kernel}. */
+  static INDArray oihw(INDArray trunkKernel, String weightsFormat) {
+    return switch (weightsFormat) {
+      case "OIYX" -> trunkKernel.dup('c');
+      case "YXIO" -> trunkKernel.permute(3, 2, 0, 1).dup('c');
+      case "OYXI" -> trunkKernel.permute(0, 3, 1, 2).dup('c');
+      default -> throw new IllegalArgumentException("weightsFormat must be OIYX, YXIO or OYXI, got " + weightsFormat);
+    };
   }
 
   /** A PyTorch kernel (O×I×kH×kW) in the trunk's layout: YXIO, OYXI or OIYX. */

@@ -12,6 +12,7 @@ import io.ibreid.weights.Tensor;
 import io.ibreid.weights.pretrained.TorchvisionResNet;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -274,6 +275,35 @@ class TorchvisionForwardTest {
     assertThat(trunk.getParam("layer4b0downMean").toDoubleVector())
         .containsExactly(sd.get("layer4.0.downsample.1.running_mean").toDoubleArray());
     assertThat(trunk.getParam("conv1Gamma").toDoubleVector()).containsExactly(sd.get("bn1.weight").toDoubleArray());
+  }
+
+  /**
+   * The export's direction of the key mapping: a file loaded into the trunk comes back as torchvision's state dict
+   * with the file's keys in the file's order and every value bit for bit (kernels permuted back from the trunk's
+   * layout, in both precisions' layouts), the {@code num_batches_tracked} buffers as 0-d int64.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"FLOAT", "DOUBLE"})
+  void aLoadedFileComesBackAsTorchvisionsStateDict(String precision) {
+    DataType type = DataType.valueOf(precision);
+    for (String name : List.of("resnet50-w4.pth", "resnet18-w2.pth")) {
+      TorchvisionResNet net = name.startsWith("resnet50") ? TorchvisionResNet.RESNET50 : TorchvisionResNet.RESNET18;
+      int width = name.startsWith("resnet50") ? 4 : 2;
+      ComputationGraph g = graph(net, width, 1, true, name, "auto", type);
+      Map<String, Tensor> back = TorchvisionWeights.stateDict(g.getLayer("trunk"), net, width, 7);
+      StateDict file = Fixtures.stateDict(name);
+      List<String> fileKeys = file.keys().stream().filter(k -> !k.startsWith("fc.")).toList();
+      assertThat(back.keySet()).as(name).containsExactlyElementsOf(fileKeys);
+      back.forEach((k, t) -> {
+        if (k.endsWith("num_batches_tracked")) {
+          assertThat(t.shape()).isEmpty();
+          assertThat(t.toLongArray()).containsExactly(7L);
+        } else {
+          assertThat(t.shape()).as(k).containsExactly(file.get(k).shape());
+          assertThat(t.toFloatArray()).as(k).containsExactly(file.get(k).toFloatArray());
+        }
+      });
+    }
   }
 
   @Test

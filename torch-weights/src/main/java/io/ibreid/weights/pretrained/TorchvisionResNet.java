@@ -125,6 +125,25 @@ public enum TorchvisionResNet {
     return k;
   }
 
+  /** The 0-d {@code int64} buffer every torchvision batch norm has in its state dict after its four tensors. */
+  public static final String BATCHES_TRACKED = "num_batches_tracked";
+
+  /**
+   * torchvision's {@code state_dict()} layout exactly: {@link #keys(int, int)} with each batch norm's 0-d
+   * {@code num_batches_tracked} buffer (shape {@code []}, int64) after its {@code running_var}, as
+   * {@code torchvision.models.resnet50().state_dict()} lists them (320 keys for ResNet-50 at width 64 and {@code numClasses} 1000).
+   */
+  public Map<String, long[]> stateDict(int width, int numClasses) {
+    Map<String, long[]> k = new LinkedHashMap<>();
+    keys(width, numClasses).forEach((key, shape) -> {
+      k.put(key, shape);
+      if (key.endsWith(".running_var")) {
+        k.put(key.substring(0, key.length() - "running_var".length()) + BATCHES_TRACKED, new long[0]);
+      }
+    });
+    return k;
+  }
+
   private static void batchNorm(Map<String, long[]> k, String name, int channels) {
     for (String p : new String[] {"weight", "bias", "running_mean", "running_var"}) {
       k.put(name + "." + p, new long[] {channels});

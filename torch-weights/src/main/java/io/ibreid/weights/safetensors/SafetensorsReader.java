@@ -39,25 +39,9 @@ public final class SafetensorsReader {
   /** @throws IbreidException with one line naming the file when it is not a readable safetensors file */
   public static StateDict read(Path file) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size < 8) {
-        throw new IbreidException(file + ": " + size + " bytes, too short for a safetensors header");
-      }
+      JsonNode header = header(file, ch);
       long n = read(ch, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-      if (n < 0 || n > size - 8 || n > MAX_HEADER_BYTES) {
-        throw new IbreidException(file + ": safetensors header of " + Long.toUnsignedString(n) + " bytes points "
-            + "past the end of the file (" + size + " bytes)" + (n > MAX_HEADER_BYTES ? " or exceeds 100 MB" : ""));
-      }
-      JsonNode header;
-      try {
-        header = JSON.readTree(new String(read(ch, 8, (int) n).array(), StandardCharsets.UTF_8));
-      } catch (JsonProcessingException e) {
-        throw new IbreidException(file + ": safetensors header is not valid JSON ("
-            + e.getOriginalMessage() + ")", e);
-      }
-      if (header == null || !header.isObject()) {
-        throw new IbreidException(file + ": safetensors header is not a JSON object");
-      }
+      long size = ch.size();
       long dataStart = 8 + n;
       long dataSize = size - dataStart;
       Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -74,6 +58,61 @@ public final class SafetensorsReader {
     } catch (IOException e) {
       throw new IbreidException(file + ": cannot read: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The header's {@code __metadata__} (string to string, in the file's order; empty when there is none), without
+   * reading the tensors.
+   *
+   * @throws IbreidException with one line naming the file when it is not a readable safetensors file or its
+   *     metadata is not an object of strings
+   */
+  public static Map<String, String> metadata(Path file) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      JsonNode m = header(file, ch).get("__metadata__");
+      Map<String, String> out = new LinkedHashMap<>();
+      if (m == null) {
+        return out;
+      }
+      if (!m.isObject()) {
+        throw new IbreidException(file + ": safetensors __metadata__ is not a JSON object");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!e.getValue().isTextual()) {
+          throw new IbreidException(file + ": safetensors __metadata__ value of " + e.getKey() + " is "
+              + e.getValue() + "; expected a string");
+        }
+        out.put(e.getKey(), e.getValue().asText());
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IbreidException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** The checked header length and the header as a JSON object. */
+  private static JsonNode header(Path file, FileChannel ch) throws IOException {
+    long size = ch.size();
+    if (size < 8) {
+      throw new IbreidException(file + ": " + size + " bytes, too short for a safetensors header");
+    }
+    long n = read(ch, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    if (n < 0 || n > size - 8 || n > MAX_HEADER_BYTES) {
+      throw new IbreidException(file + ": safetensors header of " + Long.toUnsignedString(n) + " bytes points "
+          + "past the end of the file (" + size + " bytes)" + (n > MAX_HEADER_BYTES ? " or exceeds 100 MB" : ""));
+    }
+    JsonNode header;
+    try {
+      header = JSON.readTree(new String(read(ch, 8, (int) n).array(), StandardCharsets.UTF_8));
+    } catch (JsonProcessingException e) {
+      throw new IbreidException(file + ": safetensors header is not valid JSON ("
+          + e.getOriginalMessage() + ")", e);
+    }
+    if (header == null || !header.isObject()) {
+      throw new IbreidException(file + ": safetensors header is not a JSON object");
+    }
+    return header;
   }
 
   private static Tensor tensor(Path file, FileChannel ch, String name, JsonNode spec, long dataStart, long dataSize)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ibreid.core.IbreidException;
+import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.weights.DType;
 import io.ibreid.weights.Tensor;
 import java.io.BufferedOutputStream;
@@ -12,10 +13,9 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
@@ -23,7 +23,7 @@ import java.util.Map;
  * the JSON header padded with spaces to a multiple of 8, then each tensor row-major little-endian, back to back.
  * Element types as read: float64 stays F64, the other floating types are written as F32 (float16 and bfloat16 were
  * widened exactly when read), integer and boolean types as I64. The file is written to a temporary file in the same
- * folder and moved into place, so a failed write leaves nothing at {@code file}.
+ * folder and moved into place, so a failed write leaves nothing at {@code file} (and a replaced file intact).
  */
 public final class SafetensorsWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,7 +42,23 @@ public final class SafetensorsWriter {
    * @throws IbreidException (one line naming the file) when {@code file} exists or cannot be written
    */
   public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
-    if (Files.exists(file)) {
+    write(file, tensors, metadata, false);
+  }
+
+  /**
+   * As {@link #write(Path, Map, Map)}; with {@code replace} an existing {@code file} is replaced (atomically: it
+   * holds the old bytes until the new file is complete, and keeps them if the write fails). The file is written to
+   * a hidden temporary sibling, synced and renamed into place ({@link AtomicFiles}).
+   *
+   * @throws IbreidException (one line naming the file) when {@code file} is a folder, exists and {@code replace} is
+   *     false, or cannot be written
+   */
+  public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, boolean replace) {
+    if (Files.isDirectory(file)) {
+      throw new IbreidException("cannot write " + file + ": it is a folder; expected a file name such as "
+          + "backbone.safetensors");
+    }
+    if (!replace && Files.exists(file)) {
       throw new IbreidException(file + " already exists; not overwritten (remove it or choose another name)");
     }
     ObjectNode header = JSON.createObjectNode();
@@ -71,12 +87,11 @@ public final class SafetensorsWriter {
       throw new IllegalStateException(e);
     }
     int padded = (text.length + 7) / 8 * 8;
-    Path dir = file.toAbsolutePath().getParent();
     Path tmp = null;
     try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+      tmp = AtomicFiles.temporarySibling(file);
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE), 1 << 20)) {
         out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
         out.write(text);
         out.write(" ".repeat(padded - text.length).getBytes(StandardCharsets.US_ASCII));
@@ -84,14 +99,14 @@ public final class SafetensorsWriter {
           out.write(bytes(t));
         }
       }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file);
+      AtomicFiles.sync(tmp);
+      if (!replace && Files.exists(file)) { // appeared while this one was written
+        throw new IbreidException(file + " already exists; not overwritten (remove it or choose another name)");
       }
+      AtomicFiles.move(tmp, file);
       tmp = null;
     } catch (IOException e) {
-      throw new IbreidException(file + ": cannot write (" + e.getMessage() + ")", e);
+      throw AtomicFiles.failure(file, e);
     } finally {
       if (tmp != null) {
         try {

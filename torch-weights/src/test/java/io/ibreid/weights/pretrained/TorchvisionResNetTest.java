@@ -39,6 +39,24 @@ class TorchvisionResNetTest {
         .containsExactlyEntriesOf(withoutCounters(Fixtures.stateDict("resnet18-w2.pth")));
   }
 
+  /**
+   * {@link TorchvisionResNet#stateDict} is torchvision's own {@code state_dict()} layout, key for key in its order
+   * with every shape and the {@code num_batches_tracked} buffers: at full width against the list
+   * torchvision_state_dicts.py took from {@code torchvision.models.resnetNN()}, at reduced width against the file
+   * PyTorch wrote.
+   */
+  @Test
+  void stateDictIsTorchvisionsKeyForKey() {
+    for (TorchvisionResNet net : TorchvisionResNet.values()) {
+      assertThat(boxed(net.stateDict(64, 1000))).as(net.id())
+          .containsExactlyEntriesOf(Fixtures.torchvisionStateDict(net.id()));
+    }
+    assertThat(TorchvisionResNet.RESNET50.stateDict(64, 1000)).hasSize(320);
+    Map<String, List<Long>> written = new LinkedHashMap<>();
+    Fixtures.stateDict("resnet50-w4.pth").tensors().forEach((k, t) -> written.put(k, boxed(t.shape())));
+    assertThat(boxed(TorchvisionResNet.RESNET50.stateDict(4, 10))).containsExactlyEntriesOf(written);
+  }
+
   /** torchvision's own parameter counts (its weights' metadata, num_params): weights and biases, no buffers. */
   @Test
   void fullWidthParameterCountsAreTorchvisions() {
