@@ -59,15 +59,9 @@ final class DnnlConv implements AutoCloseable {
     long o = u.outChannels();
     long k = u.kernel();
     long s = u.stride();
-    long[] pl = new long[2];
-    long[] pr = new long[2];
-    if (u.same()) {
-      padding(u.inH(), u.outH(), k, s, pl, pr, 0);
-      padding(u.inW(), u.outW(), k, s, pl, pr, 1);
-    } else {
-      java.util.Arrays.fill(pl, u.pad());
-      java.util.Arrays.fill(pr, u.pad());
-    }
+    long[][] pads = paddings(u);
+    long[] pl = pads[0];
+    long[] pr = pads[1];
     long[] strides = {s, s};
     memory.desc srcMd = objects.own(new memory.desc(new long[] {n, c, u.inH(), u.inW()}, memory.data_type.f32,
         memory.format_tag.nhwc));
@@ -125,6 +119,24 @@ final class DnnlConv implements AutoCloseable {
    */
   static boolean supports(ConvUnit u) {
     return !(u.kernel() == 1 && u.stride() > 1 && u.inChannels() % 8 != 0);
+  }
+
+  /**
+   * The unit's padding as oneDNN takes it: {before, after}, each {height, width}; SAME padding as libnd4j computes
+   * it ({@link #padding}), else the unit's explicit padding on every side. Both kept primitives (training and the
+   * BN-folded inference one) use it.
+   */
+  static long[][] paddings(ConvUnit u) {
+    long[] before = new long[2];
+    long[] after = new long[2];
+    if (u.same()) {
+      padding(u.inH(), u.outH(), u.kernel(), u.stride(), before, after, 0);
+      padding(u.inW(), u.outW(), u.kernel(), u.stride(), before, after, 1);
+    } else {
+      java.util.Arrays.fill(before, u.pad());
+      java.util.Arrays.fill(after, u.pad());
+    }
+    return new long[][] {before, after};
   }
 
   /**

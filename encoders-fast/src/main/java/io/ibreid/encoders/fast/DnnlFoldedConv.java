@@ -37,15 +37,9 @@ final class DnnlFoldedConv implements AutoCloseable {
     long o = u.outChannels();
     long k = u.kernel();
     long s = u.stride();
-    long[] pl = new long[2];
-    long[] pr = new long[2];
-    if (u.same()) {
-      DnnlConv.padding(u.inH(), u.outH(), k, s, pl, pr, 0);
-      DnnlConv.padding(u.inW(), u.outW(), k, s, pl, pr, 1);
-    } else {
-      java.util.Arrays.fill(pl, u.pad());
-      java.util.Arrays.fill(pr, u.pad());
-    }
+    long[][] pads = DnnlConv.paddings(u);
+    long[] pl = pads[0];
+    long[] pr = pads[1];
     memory.desc srcMd = objects.own(new memory.desc(new long[] {n, c, u.inH(), u.inW()}, memory.data_type.f32,
         memory.format_tag.nhwc));
     memory.desc dstMd = objects.own(new memory.desc(new long[] {n, o, u.outH(), u.outW()}, memory.data_type.f32,

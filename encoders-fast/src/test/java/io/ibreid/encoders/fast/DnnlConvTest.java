@@ -43,6 +43,18 @@ class DnnlConvTest {
     assertThat(after[0]).isZero();
   }
 
+  @Test
+  void unitPaddingsAreSameOrExplicitPerSide() {
+    // SAME, 3×3 stride 2 over 64×7 → 32×4: height 0 before / 1 after, width 1 / 1 (the hand cases above)
+    long[][] same = DnnlConv.paddings(new ConvUnit("s", 4, 8, 3, 2, 64, 7));
+    assertThat(same[0]).containsExactly(0, 1);
+    assertThat(same[1]).containsExactly(1, 1);
+    // torchvision's stem: 7×7 stride 2, pad 3 on every side
+    long[][] stem = DnnlConv.paddings(new ConvUnit("stem", 3, 64, 7, 2, 3, 256, 128));
+    assertThat(stem[0]).containsExactly(3, 3);
+    assertThat(stem[1]).containsExactly(3, 3);
+  }
+
   @ParameterizedTest(name = "c{0} {1}x{2} -> {3}, k{4} s{5}, {6}")
   @CsvSource({
       "3, 12, 6, 4, 3, 2, YXIO", "3, 12, 6, 4, 3, 2, OYXI", "3, 12, 6, 4, 3, 2, OIYX",
