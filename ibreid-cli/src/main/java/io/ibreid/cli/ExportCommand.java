@@ -6,6 +6,7 @@ import io.ibreid.core.branch.View;
 import io.ibreid.export.OnnxExport;
 import io.ibreid.export.SafetensorsExport;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,8 +40,12 @@ final class ExportCommand implements Callable<Integer> {
   String format;
 
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "File to write (e.g. model.onnx, "
-      + "backbone.safetensors); an existing file is replaced whole, atomically.")
+      + "backbone.safetensors); an existing file is refused unless --overwrite is given.")
   Path out;
+
+  @Option(names = "--overwrite", description = "Replace an existing --out file (whole and atomically: a failed "
+      + "export leaves it as it was).")
+  boolean overwrite;
 
   @Option(names = "--view", defaultValue = "both", description = "both, visible or infrared: the outputs to export "
       + "(default: both).")
@@ -58,6 +63,10 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() {
     if (!FORMATS.contains(format)) {
       throw new IbreidException("--format must be one of " + FORMATS + ", got [" + format + "]");
+    }
+    if (Files.isRegularFile(out) && !overwrite) {
+      throw new IbreidException("--out " + out + " already exists; pass --overwrite to replace it, or choose another "
+          + "file");
     }
     if (format.equals("safetensors")) {
       return safetensors();

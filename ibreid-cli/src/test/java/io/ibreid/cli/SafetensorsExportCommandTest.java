@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (visible: {@code fast-resnet}; infrared and shared: torchvision's ResNet-18 at width 2): the file it writes and
  * what it prints, and each bad request as one line with exit status 2 and nothing left behind — a test feature of
  * several branches without {@code --branch}, an unknown branch, a {@code fast-resnet} branch, an unknown format, an
- * unwritable path, a folder as {@code --out}, ONNX-only options — and an existing {@code --out} replaced whole, as
- * the ONNX export replaces its file.
+ * unwritable path, a folder as {@code --out}, ONNX-only options, an existing {@code --out} without
+ * {@code --overwrite} (left as it was) — and an existing {@code --out} replaced whole with {@code --overwrite}.
  */
 class SafetensorsExportCommandTest {
   @TempDir
@@ -88,14 +88,17 @@ class SafetensorsExportCommandTest {
   }
 
   @Test
-  void anExistingOutIsReplacedWholeAsTheOnnxExportDoes() throws Exception {
+  void anExistingOutIsKeptUnlessOverwriteIsGivenThenReplacedWhole() throws Exception {
     Path out = dir.resolve("existing.safetensors");
     Files.writeString(out, "an older file");
-    IbreidCliTest.Result r = export(out, "safetensors", "--branch", "infrared");
+    DeploymentCommandsTest.oneLine(export(out, "safetensors", "--branch", "infrared"),
+        "--out " + out + " already exists; pass --overwrite to replace it");
+    assertThat(out).hasContent("an older file");
+    IbreidCliTest.Result r = export(out, "safetensors", "--branch", "infrared", "--overwrite");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(SafetensorsReader.metadata(out)).containsEntry("ibreid.branch", "infrared");
-    // a refused export leaves the existing file as it was
-    IbreidCliTest.Result refused = export(out, "safetensors", "--branch", "visible");
+    // a refused export leaves the existing file as it was, even with --overwrite
+    IbreidCliTest.Result refused = export(out, "safetensors", "--branch", "visible", "--overwrite");
     assertThat(refused.code()).isEqualTo(2);
     assertThat(SafetensorsReader.metadata(out)).containsEntry("ibreid.branch", "infrared");
     nothingLeft();
