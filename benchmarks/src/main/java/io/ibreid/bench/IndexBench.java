@@ -25,7 +25,7 @@ import java.util.Set;
  * stored fields of the 10 hits, as {@code ibreid search} returns them); the exact scan's queries per second; build
  * time, bytes on disk and the process's peak RSS. One JSON object per line on stdout.
  *
- * <p>Usage: {@code IndexBench VECTORS_DIR INDEX_DIR M EF_CONSTRUCTION EF1,EF2,... [quantised]}
+ * <p>Usage: {@code IndexBench VECTORS_DIR INDEX_DIR M EF_CONSTRUCTION EF1,EF2,... [quantised] [search-only [exact]]}
  */
 public final class IndexBench {
   private IndexBench() {}
@@ -134,7 +134,8 @@ public final class IndexBench {
     String[] efs = args[4].split(",");
     List<String> flags = java.util.Arrays.asList(args).subList(5, args.length);
     boolean quantised = flags.contains("quantised");
-    boolean searchOnly = flags.contains("search-only"); // reopen the index an earlier run built; searches only
+    // search-only: reopen the index an earlier run built and search it (add "exact" for the exact scan's rate too)
+    boolean searchOnly = flags.contains("search-only");
     String meta = Files.readString(vectors.resolve("vectors.json"));
     int d = Integer.parseInt(meta.replaceAll("(?s).*\"d\": (\\d+).*", "$1"));
     float[][] base = floats(vectors.resolve("base.f32"), d);
@@ -191,7 +192,7 @@ public final class IndexBench {
             load());
       }
     }
-    if (searchOnly) {
+    if (searchOnly && !flags.contains("exact")) {
       index.close();
       return;
     }
