@@ -25,8 +25,10 @@ import picocli.CommandLine.Spec;
  * {@code ibreid weights FILE}: what a PyTorch weights file holds (.pth of either format, .safetensors; read without
  * executing anything), and with {@code --encoder} how it maps onto one of ibreid's torchvision ResNets: the load
  * report a run would log, every backbone key with the file key it comes from, missing keys, shape mismatches and
- * unused keys. {@code --convert OUT.safetensors} writes the backbone's tensors under torchvision's names (the prefix
- * stripped, the classifier and other tensors left out) as a .safetensors file. Exit status 0 when the file loads as
+ * unused keys. {@code --convert OUT.safetensors} writes the file's torchvision state dict under torchvision's names as
+ * a .safetensors file: the prefix stripped, every key of torchvision's layout the file holds under it kept (the
+ * backbone, and {@code fc} and the batch norms' {@code num_batches_tracked} when the file has them, so a plain
+ * torchvision file converts to exactly its own keys), keys outside that layout (a Re-ID classifier) left out. Exit status 0 when the file loads as
  * the encoder (or, without --encoder, when it reads), 2 with one line otherwise.
  */
 @Command(name = "weights", description = {"Show what a PyTorch weights file (.pth, .safetensors) holds and how it "
@@ -54,8 +56,9 @@ final class WeightsCommand implements Callable<Integer> {
       + "mapping instead with it).")
   Boolean keys;
 
-  @Option(names = "--convert", paramLabel = "OUT.safetensors", description = "With --encoder: write the backbone's "
-      + "tensors under torchvision's key names to this new .safetensors file (never overwrites).")
+  @Option(names = "--convert", paramLabel = "OUT.safetensors", description = "With --encoder: write the file's "
+      + "torchvision keys (the backbone, and fc and num_batches_tracked when the file has them) under torchvision's "
+      + "names to this new .safetensors file (never overwrites).")
   Path convert;
 
   @Override
@@ -103,6 +106,10 @@ final class WeightsCommand implements Callable<Integer> {
     // one line, as a run would refuse the file
     Map<String, Tensor> tensors = mapping.requireAll();
     if (convert != null) {
+      // the file's full torchvision state dict: with its fc and num_batches_tracked buffers when it has them
+      Tensor fcBias = sd.get(mapping.prefix() + "fc.bias");
+      int classes = fcBias != null && fcBias.shape().length == 1 ? (int) fcBias.shape()[0] : 0;
+      tensors = mapping.requireAll(network.stateDict(width, classes));
       Map<String, String> meta = new LinkedHashMap<>();
       meta.put("format", "pt");
       meta.put("source", file.getFileName().toString());
@@ -110,8 +117,11 @@ final class WeightsCommand implements Callable<Integer> {
       meta.put("network", network.id());
       meta.put("writer", "ibreid weights --convert");
       SafetensorsWriter.write(convert, tensors, meta);
+      long batches = tensors.keySet().stream().filter(k -> k.endsWith("." + TorchvisionResNet.BATCHES_TRACKED))
+          .count();
       out.println("wrote " + convert + ": " + tensors.size() + " tensors of " + network.id()
-          + " under torchvision's names");
+          + " under torchvision's names (" + (tensors.containsKey("fc.weight") ? "with" : "without") + " fc, "
+          + batches + " num_batches_tracked, as in the file)");
       out.flush();
     }
     return 0;

@@ -51,7 +51,8 @@ class DeploymentCommandsTest {
     Path file = dir.resolve("plain-file");
     Files.writeString(file, "x");
     oneLine(IbreidCliTest.run("export", "--run", tiny.run().toString(), "--format", "onnx", "--out",
-        file.resolve("m.onnx").toString()), "cannot write " + file.resolve("m.onnx"));
+        file.resolve("m.onnx").toString()), "cannot write " + file.resolve("m.onnx") + ": " + file
+        + " is a file, not a folder");
     assertThat(dir.resolve("x")).doesNotExist();
     assertThat(dir.resolve("y.onnx")).doesNotExist();
   }

@@ -118,7 +118,7 @@ class SafetensorsExportCommandTest {
     Path file = dir.resolve("bad-plain-file");
     Files.writeString(file, "x");
     DeploymentCommandsTest.oneLine(export(file.resolve("m.safetensors"), "safetensors", "--branch", "shared"),
-        "cannot write " + file.resolve("m.safetensors"));
+        "cannot write " + file.resolve("m.safetensors") + ": " + file + " is a file, not a folder");
     Files.delete(file);
     Path folder = Files.createDirectories(dir.resolve("bad-folder"));
     DeploymentCommandsTest.oneLine(export(folder, "safetensors", "--branch", "shared"),

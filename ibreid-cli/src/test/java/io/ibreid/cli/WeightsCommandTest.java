@@ -57,9 +57,52 @@ class WeightsCommandTest {
     StateDict written = StateDict.read(converted);
     StateDict original = Fixtures.stateDict("resnet18-w2.pth");
     assertThat(written.format()).isEqualTo(WeightsFormat.SAFETENSORS);
-    assertThat(written.keys()).hasSize(original.keys().size() - 2 - countBatches(original)); // no fc, no counters
+    // the checkpoint holds resnet18-w2.pth under its prefix: the same keys (fc and 20 num_batches_tracked included),
+    // its own classifier left out
+    assertThat(written.keys()).containsExactlyInAnyOrderElementsOf(original.keys());
+    assertThat(countBatches(written)).isEqualTo(20);
+    assertThat(text).contains("wrote " + converted + ": 122 tensors of resnet18 under torchvision's names (with fc, "
+        + "20 num_batches_tracked, as in the file)");
     for (Map.Entry<String, Tensor> e : written.tensors().entrySet()) {
       assertThat(e.getValue().bitwiseEquals(original.get(e.getKey()))).as(e.getKey()).isTrue();
+    }
+  }
+
+  /**
+   * A torchvision ResNet's file converts to exactly its own keys, tensor for tensor: PyTorch's
+   * {@code load_state_dict(strict=True)} of the converted file then reports nothing missing. Its 53 int64
+   * {@code num_batches_tracked} buffers are kept with their values.
+   */
+  @Test
+  void aTorchvisionFileConvertsToExactlyItsKeys(@TempDir Path dir) {
+    Path converted = dir.resolve("r50.safetensors");
+    assertThat(run(fixture("resnet50-w4.pth"), "--encoder", "resnet50", "--width", "4", "--convert",
+        converted.toString())).as(err.toString()).isZero();
+    StateDict source = Fixtures.stateDict("resnet50-w4.pth");
+    StateDict written = StateDict.read(converted);
+    assertThat(source.keys()).hasSize(320);
+    assertThat(countBatches(source)).isEqualTo(53);
+    assertThat(written.keys()).containsExactlyInAnyOrderElementsOf(source.keys());
+    for (String k : source.keys()) {
+      assertThat(written.get(k).bitwiseEquals(source.get(k))).as(k).isTrue();
+    }
+    assertThat(written.get("layer4.2.bn3.num_batches_tracked").shape()).isEmpty();
+    assertThat(out.toString()).contains("320 tensors of resnet50 under torchvision's names (with fc, 53 "
+        + "num_batches_tracked, as in the file)");
+  }
+
+  /** A 2017-style file without num_batches_tracked converts without them: nothing is invented. */
+  @Test
+  void aFileWithoutBatchCountersConvertsWithoutThem(@TempDir Path dir) {
+    Path converted = dir.resolve("r18.safetensors");
+    assertThat(run(fixture("resnet18-w2-v0.1.pth"), "--encoder", "resnet18", "--width", "2", "--convert",
+        converted.toString())).as(err.toString()).isZero();
+    StateDict source = Fixtures.stateDict("resnet18-w2-v0.1.pth");
+    StateDict written = StateDict.read(converted);
+    assertThat(countBatches(source)).isZero();
+    assertThat(written.keys()).containsExactlyInAnyOrderElementsOf(source.keys());
+    for (String k : source.keys()) {
+      assertThat(written.get(k).bitwiseEquals(source.get(k))).as(k).isTrue();
     }
   }
 

@@ -103,8 +103,7 @@ public final class OnnxExport {
       }
       AtomicFiles.write(out, bytes.toByteArray());
     } catch (IOException e) {
-      throw new IbreidException("cannot write " + out + ": " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+      throw AtomicFiles.failure(out, e);
     }
     return new Result(out, bytes.size(), features.dim(), meta, fg.onnx().operatorCounts());
   }

@@ -64,6 +64,19 @@ public final class Fixtures {
    */
   public static Path sysu(Path root, List<Integer> train, List<Integer> val, List<Integer> test,
       Map<Integer, List<Integer>> cams, int perCamera) {
+    return sysu(root, train, val, test, cams, perCamera, (pid, camera, k) -> new int[] {16, 8});
+  }
+
+  /** An image's width and height in {@link #sysu(Path, List, List, List, Map, int, ImageSize)}'s layout. */
+  @FunctionalInterface
+  public interface ImageSize {
+    /** {width, height} of image {@code k} (1-based) of identity {@code pid} in camera {@code camera}. */
+    int[] of(int pid, int camera, int k);
+  }
+
+  /** As {@link #sysu(Path, List, List, List, Map, int)}, with each image's size given by {@code size}. */
+  public static Path sysu(Path root, List<Integer> train, List<Integer> val, List<Integer> test,
+      Map<Integer, List<Integer>> cams, int perCamera, ImageSize size) {
     for (int c = 1; c <= 6; c++) {
       try {
         Files.createDirectories(root.resolve("cam" + c));
@@ -77,7 +90,8 @@ public final class Fixtures {
     cams.forEach((pid, cs) -> {
       for (int c : cs) {
         for (int k = 1; k <= perCamera; k++) {
-          write(root.resolve(String.format("cam%d/%04d/%04d.jpg", c, pid, k)), 16, 8, pid * 100L + c * 10 + k);
+          int[] wh = size.of(pid, c, k);
+          write(root.resolve(String.format("cam%d/%04d/%04d.jpg", c, pid, k)), wh[0], wh[1], pid * 100L + c * 10 + k);
         }
       }
     });

@@ -183,6 +183,41 @@ public final class KeyMapping {
   }
 
   /**
+   * {@link #requireAll()}, then the file's tensors of {@code layout}'s other keys that the file holds under the
+   * prefix (a batch norm's {@code num_batches_tracked}, a classifier), all in {@code layout}'s order: the tensors of
+   * a full state dict such as {@code torchvision.models.resnet50().state_dict()}, with exactly the layout keys the
+   * file has. A layout key the file lacks is left out (never invented); file keys outside the layout are left out.
+   *
+   * @param layout the full state dict's keys and shapes; it holds every model key
+   * @throws IbreidException as {@link #requireAll()}, and (one line naming the key, both shapes and the file) when
+   *     a tensor of {@code layout}'s other keys has another shape
+   */
+  public Map<String, Tensor> requireAll(Map<String, long[]> layout) {
+    Map<String, Tensor> model = requireAll();
+    Map<String, Tensor> all = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : layout.entrySet()) {
+      Tensor t = model.get(e.getKey());
+      if (t == null) {
+        t = file.get(prefix + e.getKey());
+        if (t == null) {
+          continue;
+        }
+        if (!Arrays.equals(t.shape(), e.getValue())) {
+          throw new IbreidException(file.source() + ": " + new Mismatch(e.getKey(), prefix + e.getKey(), t.shape(),
+              e.getValue().clone()));
+        }
+      }
+      all.put(e.getKey(), t);
+    }
+    if (all.size() < model.size()) {
+      List<String> absent = new ArrayList<>(model.keySet());
+      absent.removeAll(all.keySet());
+      throw new IllegalArgumentException("layout lacks model keys " + list(absent, 3));
+    }
+    return all;
+  }
+
+  /**
    * One line like PyTorch's load report: {@code loaded 320 tensors; unused: fc.weight, fc.bias; missing: none},
    * then the shape mismatches and ignored buffers if any; long lists end with the count of the rest.
    */

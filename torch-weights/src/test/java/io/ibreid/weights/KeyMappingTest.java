@@ -31,6 +31,35 @@ class KeyMappingTest {
   }
 
   @Test
+  void requireAllWithALayoutKeepsTheFilesOtherLayoutKeysInLayoutOrder() {
+    StateDict sd = Fixtures.stateDict("resnet50-w4.pth");
+    Map<String, long[]> layout = TorchvisionResNet.RESNET50.stateDict(4, 10);
+    Map<String, Tensor> all = KeyMapping.of(sd, R50, Prefix.auto()).requireAll(layout);
+    assertThat(all.keySet()).containsExactlyElementsOf(sd.keys()); // torchvision's order: the file's
+    assertThat(all.get("bn1.num_batches_tracked").bitwiseEquals(sd.get("bn1.num_batches_tracked"))).isTrue();
+    assertThat(all.get("bn1.num_batches_tracked").dtype()).isEqualTo(DType.I64);
+
+    StateDict old = Fixtures.stateDict("resnet18-w2-v0.1.pth"); // no num_batches_tracked: none invented
+    Map<String, Tensor> none = KeyMapping.of(old, R18, Prefix.auto())
+        .requireAll(TorchvisionResNet.RESNET18.stateDict(2, 10));
+    assertThat(none.keySet()).containsExactlyElementsOf(old.keys());
+
+    StateDict reid = Fixtures.stateDict("reid-checkpoint.pth"); // under the prefix; the classifier left out
+    Map<String, Tensor> base = KeyMapping.of(reid, R18, Prefix.auto())
+        .requireAll(TorchvisionResNet.RESNET18.stateDict(2, 10));
+    assertThat(base.keySet()).containsExactlyElementsOf(Fixtures.stateDict("resnet18-w2.pth").keys());
+  }
+
+  @Test
+  void requireAllWithALayoutRefusesAnOtherKeyOfAnotherShapeInOneLine() {
+    StateDict sd = Fixtures.stateDict("resnet50-w4.pth"); // fc has 10 classes
+    KeyMapping m = KeyMapping.of(sd, R50, Prefix.auto());
+    assertThatThrownBy(() -> m.requireAll(TorchvisionResNet.RESNET50.stateDict(4, 1000)))
+        .isInstanceOf(IbreidException.class)
+        .hasMessage(sd.source() + ": fc.weight has shape [10, 128] in the file, [1000, 128] in the model");
+  }
+
+  @Test
   void theAutomaticPrefixFindsTheStateDictInsideAReidCheckpoint() {
     StateDict sd = Fixtures.stateDict("reid-checkpoint.pth");
     KeyMapping auto = KeyMapping.of(sd, TorchvisionResNet.RESNET18.keys(2, 10), Prefix.auto());

@@ -8,10 +8,12 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -73,10 +75,30 @@ public final class AtomicFiles {
    */
   public static Path temporarySibling(Path target) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
+    createDirectories(dir);
     removeStaleTemporaries(dir, target.getFileName().toString());
     return dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
         + TEMPORARIES.incrementAndGet() + ".tmp");
+  }
+
+  /**
+   * {@link Files#createDirectories}, except that a file where a folder should be (at {@code dir} or above it) is
+   * reported as a {@link NotDirectoryException} naming that file, rather than as a {@link FileAlreadyExistsException}
+   * (at {@code dir}) or a "Not a directory" {@link FileSystemException} (below the file), so that {@link #reason}
+   * says "X is a file, not a folder".
+   */
+  public static Path createDirectories(Path dir) throws IOException {
+    try {
+      return Files.createDirectories(dir);
+    } catch (FileAlreadyExistsException e) {
+      Path file = fileInTheWay(dir);
+      if (file != null) {
+        NotDirectoryException n = new NotDirectoryException(file.toString());
+        n.initCause(e);
+        throw n;
+      }
+      throw e;
+    }
   }
 
   /**
@@ -146,24 +168,79 @@ public final class AtomicFiles {
   }
 
   /**
-   * Why an I/O operation failed, in words that name no file (the caller names the user's file): "permission denied",
-   * "no space left on device", ... A {@link FileSystemException}'s message holds the path it was given, which may be
-   * a temporary file; its reason does not.
+   * Why an I/O operation failed, in words, naming the path it failed on: "/data/out is a file, not a folder",
+   * "/data/in.csv does not exist", "permission denied on /data/out", "No space left on device", ... The caller names
+   * the user's file before it ({@code "cannot write " + target + ": " + reason(e)}). A path that is one of this
+   * class's temporary files is never named (the user never chose it): its folder is, where that says more.
    */
   public static String reason(IOException e) {
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
+    if (!(e instanceof FileSystemException f)) {
+      return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+    Path path = f.getFile() == null ? null : Path.of(f.getFile());
+    boolean temporary = path != null && path.getFileName() != null
+        && TEMPORARY.matcher(path.getFileName().toString()).matches();
+    Path folder = temporary ? path.toAbsolutePath().getParent() : null;
+    if (temporary) {
+      path = null;
+    }
+    String r = f.getReason();
+    if (e instanceof NotDirectoryException || "Not a directory".equals(r)) {
+      Path file = path == null ? null : fileInTheWay(path);
+      if (file != null) {
+        return file + (Files.isRegularFile(file) ? " is a file, not a folder" : " is not a folder");
+      }
+      return path == null ? "a file is where a folder should be" : path + " is not a folder";
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      return path == null ? "the file already exists" : path + " already exists";
     }
     if (e instanceof NoSuchFileException) {
-      return "no such file or folder";
+      if (path == null) {
+        return folder == null ? "no such file or folder" : "the folder " + folder + " does not exist";
+      }
+      return path + " does not exist";
     }
-    if (e instanceof DirectoryNotEmptyException) {
-      return "a folder is in the way";
+    if (e instanceof AccessDeniedException) {
+      if (path == null) {
+        return folder == null ? "permission denied" : "permission denied: the folder " + folder + " is not writable";
+      }
+      return "permission denied on " + (Files.isDirectory(path) ? "the folder " : "") + path;
     }
-    if (e instanceof FileSystemException f) {
-      return f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+    Path other = f.getOtherFile() == null ? null : Path.of(f.getOtherFile());
+    if (e instanceof DirectoryNotEmptyException || "Directory not empty".equals(r)) {
+      Path full = other != null ? other : path;
+      return full == null ? "a folder that is not empty is in the way" : full + " is a folder that is not empty";
     }
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    if ("Is a directory".equals(r)) {
+      Path inTheWay = other != null && Files.isDirectory(other) ? other : path;
+      return inTheWay == null ? "a folder is where a file should be" : inTheWay + " is a folder, not a file";
+    }
+    if (r != null) {
+      return path == null ? r : r + " (" + path + ")";
+    }
+    String kind = e.getClass().getSimpleName().replaceAll("Exception$", "").replaceAll("([a-z])([A-Z])", "$1 $2")
+        .toLowerCase(java.util.Locale.ROOT);
+    return path == null ? kind : kind + " (" + path + ")";
+  }
+
+  /**
+   * The first existing path, from the root down to {@code path}, that is not a folder: the file sitting where a
+   * folder should be; null when there is none.
+   */
+  static Path fileInTheWay(Path path) {
+    Path abs = path.toAbsolutePath().normalize();
+    Path p = abs.getRoot();
+    for (Path name : abs) {
+      p = p == null ? name : p.resolve(name);
+      if (!Files.exists(p)) {
+        return null;
+      }
+      if (!Files.isDirectory(p)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /** The one-line failure of writing {@code target}. */

@@ -249,7 +249,7 @@ public final class RunClaim implements AutoCloseable {
 
   private static void createDirectory(Path runDir) {
     try {
-      Files.createDirectories(runDir);
+      AtomicFiles.createDirectories(runDir);
     } catch (IOException e) {
       throw new IbreidException("cannot create run directory " + runDir + ": " + AtomicFiles.reason(e), e);
     }

@@ -38,7 +38,7 @@ public record RunDirectory(Path root) {
       throw new IbreidException("run directory " + root + " is a file; expected a folder");
     }
     try {
-      Files.createDirectories(root);
+      AtomicFiles.createDirectories(root);
     } catch (IOException e) {
       throw new IbreidException("cannot create run directory " + root + ": " + AtomicFiles.reason(e));
     }
