@@ -65,9 +65,9 @@ public final class Checkpoints {
     Path target = dir.resolve(name);
     Path tmp = dir.resolve("." + name + ".tmp");
     try {
-      Files.createDirectories(dir);
+      AtomicFiles.createDirectories(dir);
       AtomicFiles.deleteTree(tmp);
-      Files.createDirectories(tmp);
+      AtomicFiles.createDirectories(tmp);
       model.save(tmp.resolve(MODEL));
       writeTerms(tmp.resolve(TERMS), objective);
       Map<String, Object> json = new LinkedHashMap<>();
@@ -95,7 +95,9 @@ public final class Checkpoints {
       } catch (IOException ignored) {
         // best effort
       }
-      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      // an I/O failure in words naming the path, never this method's temporary folder (AtomicFiles.reason)
+      String reason = e instanceof IOException io ? AtomicFiles.reason(io)
+          : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new IbreidException("cannot write checkpoint " + target + ": " + reason
           + latestValid().map(p -> "; the previous checkpoint " + p + " is intact").orElse(""), e);
     }
