@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Random;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
@@ -65,6 +66,26 @@ public final class Fixtures {
   public static Path sysu(Path root, List<Integer> train, List<Integer> val, List<Integer> test,
       Map<Integer, List<Integer>> cams, int perCamera) {
     return sysu(root, train, val, test, cams, perCamera, (pid, camera, k) -> new int[] {16, 8});
+  }
+
+  /**
+   * The small SYSU-MM01 folder several tests share: train ids 3, 7; val id 12; test ids 20, 21; id 3 in cameras 1
+   * and 3, id 7 in 1, 3 and 6, id 12 in 2 and 3, id 20 in all six, id 21 in 5 and 6; two JPGs per camera, each of
+   * the size {@code size} gives.
+   */
+  public static Path smallSysu(Path root, ImageSize size) {
+    Map<Integer, List<Integer>> cams = new TreeMap<>();
+    cams.put(3, List.of(1, 3));
+    cams.put(7, List.of(1, 3, 6));
+    cams.put(12, List.of(2, 3));
+    cams.put(20, List.of(1, 2, 3, 4, 5, 6));
+    cams.put(21, List.of(5, 6));
+    return sysu(root, List.of(3, 7), List.of(12), List.of(20, 21), cams, 2, size);
+  }
+
+  /** {@link #smallSysu(Path, ImageSize)} with 16×8 JPGs. */
+  public static Path smallSysu(Path root) {
+    return smallSysu(root, (pid, camera, k) -> new int[] {16, 8});
   }
 
   /** An image's width and height in {@link #sysu(Path, List, List, List, Map, int, ImageSize)}'s layout. */

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,14 +24,9 @@ class ListFilesTest {
   Path dir;
 
   private Path sysu() {
-    Map<Integer, List<Integer>> cams = new TreeMap<>();
-    cams.put(3, List.of(1, 3));
-    cams.put(7, List.of(1, 3, 6));
-    cams.put(12, List.of(2, 3));
-    cams.put(20, List.of(1, 2, 3, 4, 5, 6));
-    cams.put(21, List.of(5, 6));
-    return Fixtures.sysu(dir.resolve("SYSU"), List.of(3, 7), List.of(12), List.of(20, 21), cams, 2);
+    return Fixtures.smallSysu(dir.resolve("SYSU"));
   }
+
 
   private Path regdb() {
     Path root = dir.resolve("RegDB");

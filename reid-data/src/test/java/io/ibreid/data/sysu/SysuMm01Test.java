@@ -11,9 +11,7 @@ import io.ibreid.data.synthetic.SyntheticGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -25,14 +23,9 @@ class SysuMm01Test {
 
   /** train ids 3, 7; val id 12; test ids 20, 21; every id in cams 1 and 3, id 7 also in cam 6, id 20 in all. */
   private Path fixture() {
-    Map<Integer, List<Integer>> cams = new TreeMap<>();
-    cams.put(3, List.of(1, 3));
-    cams.put(7, List.of(1, 3, 6));
-    cams.put(12, List.of(2, 3));
-    cams.put(20, List.of(1, 2, 3, 4, 5, 6));
-    cams.put(21, List.of(5, 6));
-    return Fixtures.sysu(dir.resolve("SYSU"), List.of(3, 7), List.of(12), List.of(20, 21), cams, 2);
+    return Fixtures.smallSysu(dir.resolve("SYSU"));
   }
+
 
   private static SysuMm01 open(Path root) {
     return SysuMm01.open(root, SysuMm01.Options.defaults());
