@@ -2,6 +2,7 @@ package io.ibreid;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.UserFacing;
+import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.branch.View;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.natives.NativeRuntime;
@@ -69,7 +70,7 @@ public final class Embedder {
     try {
       return new Embedder(TrainedRun.open(runDir, checkpoint, registry));
     } catch (RuntimeException e) {
-      throw UserFacing.exception(e);
+      throw UserFacing.exception(e, AtomicFiles::reason);
     }
   }
 
@@ -127,7 +128,7 @@ public final class Embedder {
     try {
       return OnnxExport.write(run, out, options);
     } catch (RuntimeException e) {
-      throw UserFacing.exception(e);
+      throw UserFacing.exception(e, AtomicFiles::reason);
     }
   }
 
@@ -145,7 +146,7 @@ public final class Embedder {
     try {
       return SafetensorsExport.write(run, out, options);
     } catch (RuntimeException e) {
-      throw UserFacing.exception(e);
+      throw UserFacing.exception(e, AtomicFiles::reason);
     }
   }
 

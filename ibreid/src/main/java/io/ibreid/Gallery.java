@@ -2,6 +2,7 @@ package io.ibreid;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.branch.View;
+import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.index.GalleryIndex;
 import io.ibreid.index.IndexFilter;
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class Gallery {
     try {
       lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IbreidException("cannot read --list " + csv + ": " + e.getClass().getSimpleName());
+      throw new IbreidException("cannot read --list " + csv + ": " + AtomicFiles.reason(e));
     }
     List<Image> out = new ArrayList<>();
     Path base = csv.toAbsolutePath().getParent();
@@ -119,7 +120,7 @@ public final class Gallery {
     try {
       lines = Files.readAllLines(list, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IbreidException("cannot read " + list + ": " + e.getClass().getSimpleName());
+      throw new IbreidException("cannot read " + list + ": " + AtomicFiles.reason(e));
     }
     Path base = list.toAbsolutePath().getParent();
     List<Path> out = new ArrayList<>();
@@ -165,7 +166,7 @@ public final class Gallery {
     try {
       t = time != null ? time : Files.getLastModifiedTime(p).toMillis();
     } catch (IOException e) {
-      throw new IbreidException("image " + p + " cannot be read: " + e.getClass().getSimpleName());
+      throw new IbreidException("image " + p + " cannot be read: " + AtomicFiles.reason(e));
     }
     return new Image(p, identity != null ? identity : id, camera != null ? camera : cam,
         modality != null ? modality : mod, t);

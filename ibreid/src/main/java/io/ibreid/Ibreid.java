@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.UserFacing;
+import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.data.TrainingSet;
@@ -167,12 +168,12 @@ public final class Ibreid {
         data = injector.getInstance(TrainingSet.class);
         trainer = injector.getInstance(Trainer.class);
       } catch (RuntimeException e) {
-        throw UserFacing.exception(e);
+        throw UserFacing.exception(e, AtomicFiles::reason);
       }
       try (TrainingSet closing = data) {
         return trainer.train(claim, listener);
       } catch (RuntimeException e) {
-        RuntimeException shown = UserFacing.exception(e);
+        RuntimeException shown = UserFacing.exception(e, AtomicFiles::reason);
         if (log != null) {
           log.failed("training stopped: " + shown.getMessage());
         }

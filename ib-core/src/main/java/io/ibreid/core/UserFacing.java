@@ -3,11 +3,13 @@ package io.ibreid.core;
 import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
 import com.google.inject.spi.Message;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 /**
  * The one place that turns a failure into the exception a user is shown (the facade throws it, the command line prints
@@ -26,6 +28,15 @@ public final class UserFacing {
    * line.
    */
   public static RuntimeException exception(Throwable e) {
+    return exception(e, io -> null);
+  }
+
+  /**
+   * As {@link #exception(Throwable)}, except that a checked {@link IOException} is said by {@code describe} (for
+   * example {@code io.ibreid.core.io.AtomicFiles::reason}: what failed, in words, naming the path) when that gives a
+   * line; the class-name form is used when it gives null.
+   */
+  public static RuntimeException exception(Throwable e, Function<? super IOException, String> describe) {
     Throwable plain = null;
     Throwable t = e;
     for (int depth = 0; depth < MAX_DEPTH && t != null; depth++) {
@@ -45,6 +56,10 @@ public final class UserFacing {
     }
     if (plain instanceof RuntimeException r && !isWrapper(r)) {
       return r;
+    }
+    String described = plain instanceof IOException io ? describe.apply(io) : null;
+    if (described != null) {
+      return new IbreidException(described.lines().findFirst().orElse(""), plain);
     }
     String message = plain.getMessage() == null ? "" : plain.getMessage().lines().findFirst().orElse("");
     return new IbreidException(plain.getClass().getSimpleName() + ": " + message, plain);

@@ -146,6 +146,11 @@ class DeploymentCommandsTest {
         query.toString()), "embed with the run the index was built with");
     oneLine(IbreidCliTest.run("index", "--run", other.toString(), "--images", tiny.data().toString(), "--out",
         index.toString(), "--quiet"), "holds features of run fingerprint");
+    Path noList = dir.resolve("no-such-list.csv");
+    oneLine(IbreidCliTest.run("index", "--run", tiny.run().toString(), "--list", noList.toString(), "--out",
+        index.toString(), "--quiet"), "cannot read --list " + noList + ": " + noList + " does not exist");
+    oneLine(IbreidCliTest.run("index", "--run", tiny.run().toString(), "--delete", noList.toString(), "--out",
+        index.toString()), "cannot read " + noList + ": " + noList + " does not exist");
 
     Path remove = dir.resolve("remove.csv");
     Files.writeString(remove, "path\n" + query + "\n" + dir.resolve("already-gone.jpg") + "\n");
