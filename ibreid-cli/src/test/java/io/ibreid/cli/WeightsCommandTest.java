@@ -91,7 +91,11 @@ class WeightsCommandTest {
         + "num_batches_tracked, as in the file)");
   }
 
-  /** A 2017-style file without num_batches_tracked converts without them: nothing is invented. */
+  /**
+   * A 2017-style file without num_batches_tracked converts without them: nothing is invented. (PyTorch still loads the
+   * result with strict=True: a batch norm fills a missing counter with 0 when the state dict carries no version
+   * metadata, as a safetensors file's does not; checked with PyTorch 1.13.)
+   */
   @Test
   void aFileWithoutBatchCountersConvertsWithoutThem(@TempDir Path dir) {
     Path converted = dir.resolve("r18.safetensors");
