@@ -19,6 +19,8 @@ import java.util.TreeMap;
  */
 final class ThirdResults {
   static final String TRAJECTORY = "trajectory.json";
+  /** The same test in double precision (design.md, Deviations 4): tells a coupling from amplified float rounding. */
+  static final String TRAJECTORY_DOUBLE = "trajectory-double.json";
 
   final AblationPlan plan;
   final Map<String, JsonNode> fingerprints;
@@ -29,18 +31,20 @@ final class ThirdResults {
   final List<String> imported = new ArrayList<>();
   final JsonNode sequential;
   final JsonNode trajectory;
+  final JsonNode trajectoryDouble;
 
   private ThirdResults(AblationPlan plan, Map<String, JsonNode> fingerprints, JsonNode sequential,
-      JsonNode trajectory) {
+      JsonNode trajectory, JsonNode trajectoryDouble) {
     this.plan = plan;
     this.fingerprints = fingerprints;
     this.sequential = sequential;
     this.trajectory = trajectory;
+    this.trajectoryDouble = trajectoryDouble;
   }
 
   static ThirdResults load(AblationPlan plan, Map<String, JsonNode> fingerprints) throws IOException {
     ThirdResults r = new ThirdResults(plan, fingerprints, read(plan.out.resolve(AblationThird.SEQUENTIAL)),
-        read(plan.out.resolve(TRAJECTORY)));
+        read(plan.out.resolve(TRAJECTORY)), read(plan.out.resolve(TRAJECTORY_DOUBLE)));
     for (AblationPlan.Run run : plan.runs) {
       Path d = run.dir();
       put(r.metrics, run.id(), read(d.resolve("metrics.json")));

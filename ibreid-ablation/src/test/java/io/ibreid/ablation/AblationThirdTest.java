@@ -129,6 +129,21 @@ class AblationThirdTest {
     // and report-only too
     Ablation.report(design, out, new AblationListener() {});
     assertThat(Files.readString(out.resolve("ablation.md"))).isEqualTo(md);
+
+    // the trajectory test's two files: float fails the bound, double keeps it: the report reads it as rounding
+    assertThat(md).doesNotContain("trajectory test");
+    Files.writeString(out.resolve(ThirdResults.TRAJECTORY), "{\"summary\": \"float: NOT the same to rounding\", "
+        + "\"sameToRounding\": false}");
+    Ablation.report(design, out, new AblationListener() {});
+    String floatOnly = Files.readString(out.resolve("ablation.md"));
+    assertThat(floatOnly).contains("## full − crossview: the trajectory test (design §9)", "float: NOT the same")
+        .doesNotContain("In double precision");
+    Files.writeString(out.resolve(ThirdResults.TRAJECTORY_DOUBLE), "{\"summary\": \"double: the same to "
+        + "rounding\", \"sameToRounding\": true}");
+    Ablation.report(design, out, new AblationListener() {});
+    assertThat(Files.readString(out.resolve("ablation.md")))
+        .contains("In double precision (design.md, Deviations 4): double: the same to rounding")
+        .contains("not a term or optimiser state coupling the branches");
   }
 
   @Test
