@@ -2,9 +2,9 @@ package io.ibreid;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.UserFacing;
-import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.branch.View;
 import io.ibreid.core.config.RunConfig;
+import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.Plugins;

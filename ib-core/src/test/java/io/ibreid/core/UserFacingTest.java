@@ -3,7 +3,6 @@ package io.ibreid.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ibreid.core.io.AtomicFiles;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -25,7 +25,6 @@ class DatasetCheckTest {
     return Fixtures.smallSysu(dir.resolve("SYSU-MM01"), (pid, c, k) -> new int[] {24 + 8 * k + pid, 12 + c});
   }
 
-
   private static void truncate(Path file) throws Exception {
     byte[] b = Files.readAllBytes(file);
     Files.write(file, Arrays.copyOf(b, b.length / 2));

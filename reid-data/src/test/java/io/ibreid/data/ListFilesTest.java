@@ -27,7 +27,6 @@ class ListFilesTest {
     return Fixtures.smallSysu(dir.resolve("SYSU"));
   }
 
-
   private Path regdb() {
     Path root = dir.resolve("RegDB");
     for (int p = 1; p <= 4; p++) {

@@ -21,11 +21,10 @@ class SysuMm01Test {
   @TempDir
   Path dir;
 
-  /** train ids 3, 7; val id 12; test ids 20, 21; every id in cams 1 and 3, id 7 also in cam 6, id 20 in all. */
+  /** {@link Fixtures#smallSysu}: train ids 3, 7; val id 12; test ids 20, 21 (cameras as it lists them). */
   private Path fixture() {
     return Fixtures.smallSysu(dir.resolve("SYSU"));
   }
-
 
   private static SysuMm01 open(Path root) {
     return SysuMm01.open(root, SysuMm01.Options.defaults());
