@@ -41,8 +41,8 @@ final class AblationCommand implements Callable<Integer> {
   @Option(names = "--design", paramLabel = "v2|v3", description = "Which committed design: v2 (the second ablation, "
       + "docs/ablation-v2; the options below shape it) or v3 (the third, docs/ablation-v3/design.md: fixed blocks, "
       + "pilot, sequential rule; only --iterations, --epochs, --trials, --data, --regdb-data, --corr-data, "
-      + "--no-probes, --probe-threads, --set and --kernels apply). Default: the version in DIR/plan.json when it "
-      + "exists, else v2.")
+      + "--no-probes, --probe-threads, --set and --kernels apply; the other design flags are refused). Default: the "
+      + "version in DIR/plan.json when it exists, else v3.")
   String designVersion;
 
   @Option(names = "--corr-data", paramLabel = "DIR", description = "v3: the correlated lab (default: "
@@ -136,13 +136,18 @@ final class AblationCommand implements Callable<Integer> {
       + "the plan.")
   String kernels = AblationDefaults.KERNELS;
 
+  /** The design flags that shape only the second design; the third refuses them rather than ignore them. */
+  static final List<String> V2_ONLY = List.of("--seeds", "--variants", "--zdim-variant", "--zdims", "--zdim-seeds",
+      "--regdb-variants", "--regdb-seeds", "--regdb-trials");
+
   /** The design the options describe: v2's shaped by the options, or v3's with the options that apply to it. */
   AblationDesign design() throws IOException {
     String version = designVersion;
     if (version == null) {
       Path plan = out.resolve(AblationPlan.FILE);
-      version = "v2";
+      version = "v3";
       if (Files.isRegularFile(plan)) {
+        version = "v2";
         try {
           if (new com.fasterxml.jackson.databind.ObjectMapper().readTree(plan.toFile()).path("version").asInt()
               == AblationV3.VERSION) {
@@ -160,6 +165,12 @@ final class AblationCommand implements Callable<Integer> {
       throw new IbreidException("--pilot-only applies to --design v3");
     }
     if (version.equals("v3")) {
+      for (String v2Only : V2_ONLY) {
+        if (spec != null && spec.commandLine().getParseResult().hasMatchedOption(v2Only)) {
+          throw new IbreidException(v2Only + " applies to --design v2 only; the third design's blocks, seeds and "
+              + "trials are fixed (docs/ablation-v3/design.md)");
+        }
+      }
       Path home = DemoCommand.home();
       AblationDesign d = AblationDesign.third(home.resolve("configs"),
           data == null ? home.resolve(AblationDefaults.SYSU_DATA) : data,

@@ -8,11 +8,13 @@ import io.ibreid.ablation.AblationDefaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The command end to end with real tiny trainings (4 iterations of a 4-wide encoder on 32x16 images of a tiny
@@ -50,7 +52,8 @@ class AblationCommandTest {
 
   /** The tiny budget and model, applied to every run through --set. */
   static List<String> tiny(Path out, Path sysu, Path regdb) {
-    List<String> a = new ArrayList<>(List.of("ablation", "--out", out.toString(), "--seeds", "1", "--iterations",
+    List<String> a = new ArrayList<>(List.of("ablation", "--design", "v2", "--out", out.toString(), "--seeds", "1",
+        "--iterations",
         "4", "--epochs", "2", "--variants", "baseline-ce,vsd-shared", "--zdims", "2,4", "--zdim-seeds", "1",
         "--trials", "2", "--data", sysu.toString(), "--quiet", "--probe-threads", "1"));
     if (regdb == null) {
@@ -188,10 +191,39 @@ class AblationCommandTest {
 
   @Test
   void unknownVariantsAreNamed(@TempDir Path dir) {
-    IbreidCliTest.Result bad = IbreidCliTest.run("ablation", "--out", dir.resolve("a").toString(), "--variants",
-        "nope", "--plan-only");
+    IbreidCliTest.Result bad = IbreidCliTest.run("ablation", "--design", "v2", "--out",
+        dir.resolve("a").toString(), "--variants", "nope", "--plan-only");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).startsWith("ibreid: --variants names [nope], but ");
+  }
+
+  @Test
+  void aNewFolderMeansTheThirdDesignAndAPlanKeepsItsOwn(@TempDir Path dir) throws Exception {
+    assertThat(parse("ablation", "--out", dir.resolve("new").toString()).design().v3()).isNotNull();
+    Path v2 = Files.createDirectories(dir.resolve("v2"));
+    Files.writeString(v2.resolve("plan.json"), "{\"version\": 2}");
+    assertThat(parse("ablation", "--out", v2.toString()).design().v3()).isNull();
+    assertThat(parse("ablation", "--design", "v2", "--out", dir.resolve("new").toString()).design().v3()).isNull();
+  }
+
+  @Test
+  void secondDesignFlagsAreRefusedByTheThirdInOneLine(@TempDir Path dir) {
+    for (String flag : AblationCommand.V2_ONLY) {
+      String value = flag.equals("--variants") || flag.equals("--regdb-variants") ? "baseline-ce"
+          : flag.equals("--zdim-variant") ? "vsd-shared" : "2";
+      IbreidCliTest.Result bad = IbreidCliTest.run("ablation", "--out", dir.resolve("a").toString(), flag, value,
+          "--plan-only");
+      assertThat(bad.code()).as(flag).isEqualTo(2);
+      assertThat(bad.err()).isEqualTo("ibreid: " + flag + " applies to --design v2 only; the third design's blocks, "
+          + "seeds and trials are fixed (docs/ablation-v3/design.md)\n");
+    }
+    assertThat(dir.resolve("a")).doesNotExist();
+  }
+
+  private static AblationCommand parse(String... args) {
+    CommandLine line = new CommandLine(new AblationCommand());
+    line.parseArgs(Arrays.copyOfRange(args, 1, args.length));
+    return line.getCommand();
   }
 
   @Test
