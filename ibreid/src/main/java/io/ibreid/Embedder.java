@@ -4,7 +4,6 @@ import io.ibreid.core.IbreidException;
 import io.ibreid.core.UserFacing;
 import io.ibreid.core.branch.View;
 import io.ibreid.core.config.RunConfig;
-import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.Plugins;
@@ -70,7 +69,7 @@ public final class Embedder {
     try {
       return new Embedder(TrainedRun.open(runDir, checkpoint, registry));
     } catch (RuntimeException e) {
-      throw UserFacing.exception(e, AtomicFiles::reason);
+      throw UserFacing.exception(e);
     }
   }
 
@@ -128,7 +127,7 @@ public final class Embedder {
     try {
       return OnnxExport.write(run, out, options);
     } catch (RuntimeException e) {
-      throw UserFacing.exception(e, AtomicFiles::reason);
+      throw UserFacing.exception(e);
     }
   }
 
@@ -146,7 +145,7 @@ public final class Embedder {
     try {
       return SafetensorsExport.write(run, out, options);
     } catch (RuntimeException e) {
-      throw UserFacing.exception(e, AtomicFiles::reason);
+      throw UserFacing.exception(e);
     }
   }
 

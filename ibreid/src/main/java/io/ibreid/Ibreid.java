@@ -7,7 +7,6 @@ import io.ibreid.core.UserFacing;
 import io.ibreid.core.config.ConfigLoader;
 import io.ibreid.core.config.RunConfig;
 import io.ibreid.core.data.TrainingSet;
-import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.natives.NativeRuntime;
 import io.ibreid.core.plugin.IbreidPlugin;
 import io.ibreid.core.plugin.Plugins;
@@ -168,12 +167,12 @@ public final class Ibreid {
         data = injector.getInstance(TrainingSet.class);
         trainer = injector.getInstance(Trainer.class);
       } catch (RuntimeException e) {
-        throw UserFacing.exception(e, AtomicFiles::reason);
+        throw UserFacing.exception(e);
       }
       try (TrainingSet closing = data) {
         return trainer.train(claim, listener);
       } catch (RuntimeException e) {
-        RuntimeException shown = UserFacing.exception(e, AtomicFiles::reason);
+        RuntimeException shown = UserFacing.exception(e);
         if (log != null) {
           log.failed("training stopped: " + shown.getMessage());
         }

@@ -23,18 +23,18 @@ public final class UserFacing {
 
   /**
    * The {@link IbreidException} found in {@code e}'s cause chain (following Guice's error messages); else the first
-   * exception of the chain that is not a wrapper, if it is a runtime exception; else (a checked exception, or nothing
-   * but wrappers) an {@link IbreidException} whose one line is that exception's simple class name and first message
-   * line.
+   * exception of the chain that is not a wrapper, if it is a runtime exception; else an {@link IbreidException}
+   * whose one line is, for a checked {@link IOException}, what failed in words naming the path
+   * ({@link FileFailures#reason}), and for any other checked exception (or nothing but wrappers) that exception's
+   * simple class name and first message line.
    */
   public static RuntimeException exception(Throwable e) {
-    return exception(e, io -> null);
+    return exception(e, FileFailures::reason);
   }
 
   /**
-   * As {@link #exception(Throwable)}, except that a checked {@link IOException} is said by {@code describe} (for
-   * example {@code io.ibreid.core.io.AtomicFiles::reason}: what failed, in words, naming the path) when that gives a
-   * line; the class-name form is used when it gives null.
+   * As {@link #exception(Throwable)}, except that a checked {@link IOException} is said by {@code describe} when that
+   * gives a line; the class-name form is used when it gives null.
    */
   public static RuntimeException exception(Throwable e, Function<? super IOException, String> describe) {
     Throwable plain = null;

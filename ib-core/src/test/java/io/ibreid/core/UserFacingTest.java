@@ -2,7 +2,6 @@ package io.ibreid.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ibreid.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,7 +32,7 @@ class UserFacingTest {
       real = e;
     }
     assertThat(real).isInstanceOf(NoSuchFileException.class);
-    RuntimeException shown = UserFacing.exception(new UncheckedIOException(real), AtomicFiles::reason);
+    RuntimeException shown = UserFacing.exception(new UncheckedIOException(real));
     assertThat(shown).isInstanceOf(IbreidException.class).hasMessage(missing + " does not exist");
     assertThat(shown.getMessage()).doesNotContain("Exception");
 
@@ -44,17 +43,23 @@ class UserFacingTest {
     } catch (IOException e) {
       blocked = e;
     }
-    assertThat(UserFacing.exception(new ExecutionException(blocked), AtomicFiles::reason).getMessage())
+    assertThat(UserFacing.exception(new ExecutionException(blocked)).getMessage())
         .isEqualTo(file + " is a file, not a folder");
   }
 
   @Test
   void anotherCheckedExceptionKeepsItsClassNameAndFirstLine() {
     Exception odd = new Exception("first line\nsecond line");
-    assertThat(UserFacing.exception(odd, AtomicFiles::reason)).isInstanceOf(IbreidException.class)
+    assertThat(UserFacing.exception(odd)).isInstanceOf(IbreidException.class)
         .hasMessage("Exception: first line");
+  }
+
+  @Test
+  void aDescriptionThatGivesNothingFallsBackToTheClassName() {
     NoSuchFileException io = new NoSuchFileException("/x/y.csv");
-    assertThat(UserFacing.exception(io)).hasMessage("NoSuchFileException: /x/y.csv");
+    assertThat(UserFacing.exception(io)).hasMessage("/x/y.csv does not exist");
+    assertThat(UserFacing.exception(io, e -> null)).hasMessage("NoSuchFileException: /x/y.csv");
+    assertThat(UserFacing.exception(io, e -> "told\nmore")).hasMessage("told");
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.ibreid.cli;
 
 import io.ibreid.core.IbreidException;
 import io.ibreid.core.UserFacing;
-import io.ibreid.core.io.AtomicFiles;
 import io.ibreid.core.natives.NativeRuntime;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -119,7 +118,7 @@ public final class IbreidCli implements Runnable {
 
   /** One line {@code ibreid: <message>} (and with --debug the stack trace); returns the exit status, 2. */
   static int reportFailure(Exception e, PrintWriter err, boolean debug) {
-    Throwable cause = UserFacing.exception(e, AtomicFiles::reason);
+    Throwable cause = UserFacing.exception(e);
     String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     if (!(cause instanceof IbreidException)) {
       message = cause.getClass().getSimpleName() + ": " + message;
