@@ -1,5 +1,6 @@
 package io.ibreid.index;
 
+import io.ibreid.core.FileFailures;
 import io.ibreid.core.IbreidException;
 import java.io.Closeable;
 import java.io.IOException;
@@ -239,6 +240,9 @@ public final class GalleryIndex implements Closeable {
         || e instanceof java.io.EOFException) {
       String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
       return new IbreidException("index " + dir + " is corrupt or incomplete: " + m, e);
+    }
+    if (e instanceof IOException io) {
+      return new IbreidException("index " + dir + ": " + FileFailures.reason(io).lines().findFirst().orElse(""), e);
     }
     String m = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
     return new IbreidException("index " + dir + ": " + e.getClass().getSimpleName() + m, e);

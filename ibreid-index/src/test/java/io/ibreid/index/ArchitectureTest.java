@@ -12,14 +12,15 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * ibreid-index stores vectors and knows nothing of models: it uses Lucene, the JDK and ib-core's one-line exception
- * only; as a library module it writes nothing to the standard streams.
+ * and file-failure wording only; as a library module it writes nothing to the standard streams.
  */
 @AnalyzeClasses(packages = "io.ibreid.index", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
   @ArchTest
   static final ArchRule onlyLuceneAndTheException = classes().that().resideInAPackage("io.ibreid.index..")
       .should().onlyDependOnClassesThat(resideInAnyPackage("io.ibreid.index..", "java..", "org.apache.lucene..")
-          .or(JavaClass.Predicates.equivalentTo(io.ibreid.core.IbreidException.class)))
+          .or(JavaClass.Predicates.equivalentTo(io.ibreid.core.IbreidException.class))
+          .or(JavaClass.Predicates.equivalentTo(io.ibreid.core.FileFailures.class)))
       .because("the index is independent of how its vectors were made");
 
   @ArchTest

@@ -142,6 +142,16 @@ class GalleryIndexTest {
   }
 
   @Test
+  void anIndexFolderUnderAFileIsSaidInWords() throws Exception {
+    Path file = Files.writeString(dir.resolve("galleries"), "a file, not a folder");
+    Path under = file.resolve("index");
+    assertThatThrownBy(() -> GalleryIndex.openForWriting(under, 8, RUN, GalleryIndex.Options.defaults(), Map.of()))
+        .isInstanceOf(IbreidException.class)
+        .hasMessage("index " + under + ": " + file + " is a file, not a folder");
+    assertThat(Files.readString(file)).isEqualTo("a file, not a folder");
+  }
+
+  @Test
   void addsAreResumableWithoutDuplicatesAndDeletesCommit() {
     List<GalleryIndex.Entry> all = entries(0, 300, 8, 2);
     try (GalleryIndex index = create(dir, 8)) {
