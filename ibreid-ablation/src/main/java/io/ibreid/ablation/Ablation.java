@@ -20,7 +20,9 @@ import io.ibreid.eval.run.TrainedRunEvaluation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,8 +97,8 @@ public final class Ablation {
   /**
    * Fingerprints the data, builds the plan's JSON, tells the listener, compares with the plan file.
    *
-   * @param movedDataAllowed a data set whose fingerprint is the plan file's may be at another path (report-only:
-   *     a report needs the files, not the place)
+   * @param movedDataAllowed a data set whose fingerprint is the plan file's may be at another path, and one that is
+   *     absent stands for the plan file's (report-only: a report reads the runs' files, not the images)
    */
   private void fix(boolean movedDataAllowed) throws IOException {
     if (plan.runs.stream().anyMatch(r -> r.data().equals("sysu"))) {
@@ -108,10 +110,22 @@ public final class Ablation {
     if (plan.runs.stream().anyMatch(r -> r.data().equals("corr"))) {
       fingerprints.put("corr", AblationPlan.fingerprint(plan.corrData));
     }
-    planJson = plan.toJson(fingerprints);
     listener.onPlan(plan);
-    if (Files.isRegularFile(planFile)) {
-      JsonNode read = AblationPlan.read(planFile, "restore it, or start a new plan with --new-plan");
+    JsonNode read = Files.isRegularFile(planFile)
+        ? AblationPlan.read(planFile, "restore it, or start a new plan with --new-plan") : null;
+    if (movedDataAllowed && read != null) {
+      // a report reads the runs' files, never the images: a lab that is absent here (a copy of a finished ablation
+      // on another machine) stands for the one the plan fingerprinted
+      for (Map.Entry<String, JsonNode> e : fingerprints.entrySet()) {
+        JsonNode recorded = read.path(e.getKey()).path("fingerprint");
+        if (e.getValue().path("missing").asBoolean(false) && recorded.isObject()
+            && !recorded.path("missing").asBoolean(false)) {
+          e.setValue(recorded);
+        }
+      }
+    }
+    planJson = plan.toJson(fingerprints);
+    if (read != null) {
       try {
         JsonNode was = AblationPlan.upgrade(read);
         difference = AblationPlan.firstDifference(movedDataAllowed ? AblationPlan.relocated(was, planJson) : was,
@@ -165,8 +179,9 @@ public final class Ablation {
   /**
    * Rewrites {@code ablation.md}, {@code ablation.json}, {@code probe.json} and the plots from the runs and probes
    * already in {@code out}; trains nothing. The design must be the plan's, except that a data set may be read from
-   * another folder when its fingerprint is the one the plan recorded (a copy of a finished ablation, reported on
-   * another machine).
+   * another folder when its fingerprint is the one the plan recorded, or be absent (a copy of a finished ablation,
+   * reported on another machine: the report reads the runs' files, never the images). The report keeps the date of
+   * the {@code ablation.json} it replaces.
    *
    * @return {@code OUT/ablation.md}
    * @throws IbreidException when {@code out} has no {@code plan.json} or it was written for another design
@@ -181,11 +196,29 @@ public final class Ablation {
       if (!Files.isRegularFile(a.planFile)) {
         throw new IbreidException("--report-only: no " + a.planFile + " (nothing has run in " + out + ")");
       }
-      a.report();
+      a.report(a.reportDate());
       return out.resolve("ablation.md");
     } finally {
       NativeRuntime.allowDirectKernels(before);
     }
+  }
+
+  /**
+   * The date a rewritten report keeps: the one in the {@code ablation.json} it replaces (report-only trains nothing,
+   * so the results are those of that date, and the rewrite is the same file on any day); today when there is none.
+   */
+  private String reportDate() {
+    Path json = out.resolve("ablation.json");
+    if (Files.isRegularFile(json)) {
+      try {
+        String d = new ObjectMapper().readTree(json.toFile()).path("date").asText("");
+        LocalDate.parse(d);
+        return d;
+      } catch (IOException | DateTimeException unreadable) {
+        // a damaged or foreign ablation.json: the report gets today's date (and the file is rewritten)
+      }
+    }
+    return LocalDate.now().toString();
   }
 
   private void refuseOtherPlan(boolean reportOnly) {
@@ -381,10 +414,15 @@ public final class Ablation {
   }
 
   Path report() throws IOException {
+    return report(LocalDate.now().toString());
+  }
+
+  /** Writes the report dated {@code date} (ISO). */
+  private Path report(String date) throws IOException {
     if (plan.v3 != null) {
-      AblationReportV3.of(plan, fingerprints).write(out);
+      AblationReportV3.of(plan, fingerprints, date).write(out);
     } else {
-      AblationReport.of(plan, fingerprints).write(out);
+      AblationReport.of(plan, fingerprints, date).write(out);
     }
     Path md = out.resolve("ablation.md");
     listener.onReport(md);

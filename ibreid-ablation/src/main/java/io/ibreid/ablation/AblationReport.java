@@ -14,7 +14,6 @@ import io.ibreid.eval.stats.VerdictRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -116,7 +115,7 @@ final class AblationReport {
    * The report of {@code plan}'s runs and probes found on disk ({@code metrics.json}, {@link AblationProbe#FILE} of
    * the probe seed's SYSU runs), dated today.
    */
-  static AblationReport of(AblationPlan plan, Map<String, JsonNode> fingerprints) throws IOException {
+  static AblationReport of(AblationPlan plan, Map<String, JsonNode> fingerprints, String date) throws IOException {
     List<Finished> finished = new ArrayList<>();
     Map<String, JsonNode> probes = new LinkedHashMap<>();
     for (AblationPlan.Run r : plan.runs) {
@@ -129,7 +128,7 @@ final class AblationReport {
         probes.put(r.variant(), AblationPlan.read(p, "delete it to probe the run again"));
       }
     }
-    return new AblationReport(design(plan, fingerprints), finished, probes, LocalDate.now().toString());
+    return new AblationReport(design(plan, fingerprints), finished, probes, date);
   }
 
   /** The report's design and its description paragraph, from the plan and the data sets' fingerprints. */

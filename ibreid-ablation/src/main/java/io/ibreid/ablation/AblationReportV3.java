@@ -14,7 +14,6 @@ import io.ibreid.eval.stats.VerdictRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -61,8 +60,8 @@ final class AblationReportV3 {
     this.date = date;
   }
 
-  static AblationReportV3 of(AblationPlan plan, Map<String, JsonNode> fingerprints) throws IOException {
-    return new AblationReportV3(ThirdResults.load(plan, fingerprints), LocalDate.now().toString());
+  static AblationReportV3 of(AblationPlan plan, Map<String, JsonNode> fingerprints, String date) throws IOException {
+    return new AblationReportV3(ThirdResults.load(plan, fingerprints), date);
   }
 
   /** Every primary claim's verdict on the first look's seeds (1–5). */

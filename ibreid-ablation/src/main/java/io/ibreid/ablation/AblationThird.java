@@ -241,7 +241,7 @@ final class AblationThird {
     if (Files.isRegularFile(file)) {
       return read(AblationPlan.JSON.readTree(file.toFile()));
     }
-    Map<String, Verdict> first = AblationReportV3.of(plan, a.fingerprints).firstLook();
+    Map<String, Verdict> first = AblationReportV3.of(plan, a.fingerprints, "").firstLook() /* verdicts only: no date */;
     SequentialRule.Decision d = decide(plan, first);
     ObjectNode out = AblationPlan.JSON.createObjectNode();
     ObjectNode looks = out.putObject("firstLook");

@@ -185,12 +185,18 @@ class AblationTest {
         .isInstanceOf(IbreidException.class).hasMessage("--kernels fast: expected libnd4j or onednn");
     assertThat(NativeRuntime.directKernelsAllowed()).isTrue();
 
-    // report-only: the same report from the files on disk (its first line carries the date)
+    // report-only: the same report from the files on disk, dated as the report it replaces (so that the rewrite
+    // is the same file on any day)
     Files.delete(md);
+    Path json = out.resolve("ablation.json");
+    Files.writeString(json,
+        Files.readString(json).replaceFirst("\"date\" : \"[0-9-]+\"", "\"date\" : \"2020-01-02\""));
     Recorder third = new Recorder();
     assertThat(Ablation.report(design, out, third)).isEqualTo(md);
     assertThat(third.events).containsExactly("plan 1", "report");
+    assertThat(Files.readString(md).lines().findFirst()).hasValue("# Ablation, 2020-01-02");
     assertThat(Files.readString(md).lines().skip(1)).containsExactlyElementsOf(report.lines().skip(1).toList());
+    assertThat(Files.readString(json)).contains("\"date\" : \"2020-01-02\"");
 
     // the same lab at another path (same fingerprint): report-only reads the runs; training there is still refused
     Path moved = dir.resolve("moved").resolve("sysu");
@@ -211,6 +217,17 @@ class AblationTest {
     assertThatThrownBy(() -> Ablation.report(tinyOn(moved, dir), out, new AblationListener() {}))
         .isInstanceOf(IbreidException.class).hasMessageContaining("sysu.data: ")
         .hasMessageContaining("--report-only needs the options it was run with");
+    // no lab there at all (a copy of a finished ablation on another machine): report-only reads the runs only and
+    // stands the plan's fingerprint for the absent lab; training there is still refused
+    Path absent = dir.resolve("elsewhere").resolve("sysu");
+    String reported = Files.readString(out.resolve("ablation.json"));
+    assertThat(Ablation.report(tinyOn(absent, dir), out, new AblationListener() {})).isEqualTo(md);
+    assertThat(Files.readString(md)).contains("`" + absent + "`", "| baseline-ce | 1 of 1 seeds |");
+    assertThat(Files.readString(out.resolve("ablation.json")).replace(absent.toString(), moved.toString()))
+        .isEqualTo(reported);
+    assertThat(absent).doesNotExist();
+    assertThatThrownBy(() -> Ablation.run(tinyOn(absent, dir), out, false, new AblationListener() {}))
+        .isInstanceOf(IbreidException.class).hasMessageContaining("sysu.data: ");
   }
 
   @Test

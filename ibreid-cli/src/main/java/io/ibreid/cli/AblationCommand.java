@@ -116,7 +116,9 @@ final class AblationCommand implements Callable<Integer> {
   boolean planOnly;
 
   @Option(names = "--report-only", description = "Rewrite ablation.md, ablation.json, probe.json and the plots from "
-      + "the runs and probes already in DIR (the plan must match); train nothing.")
+      + "the runs and probes already in DIR (the plan must match; a lab that is absent stands for the one the plan "
+      + "fingerprinted, so a copy of a finished ablation needs no data); train nothing. The report keeps the date "
+      + "of the ablation.json it replaces.")
   boolean reportOnly;
 
   @Option(names = "--new-plan", description = "Replace an existing plan.json that differs (runs whose config "

@@ -220,6 +220,24 @@ class AblationCommandTest {
     assertThat(dir.resolve("a")).doesNotExist();
   }
 
+  @Test
+  void theCommittedThirdReportIsWhatReportOnlyWritesFromItsFiles(@TempDir Path dir) throws Exception {
+    // a fresh clone: the committed run's files, no lab data (the report reads the runs' files, never the images)
+    Path committed = Path.of("").toAbsolutePath().getParent().resolve("docs").resolve("ablation-v3");
+    Path copy = dir.resolve("ablation-v3");
+    try (var files = Files.walk(committed)) {
+      for (Path p : files.toList()) {
+        Files.copy(p, copy.resolve(committed.relativize(p).toString()));
+      }
+    }
+    IbreidCliTest.Result r = IbreidCliTest.run("ablation", "--out", copy.toString(), "--report-only", "--quiet");
+    assertThat(r.code()).as(r.err()).isZero();
+    for (String name : List.of("ablation.md", "ablation.json", "probe.json", "ablation.png", "zdim.png")) {
+      assertThat(Files.readAllBytes(copy.resolve(name))).as(name)
+          .isEqualTo(Files.readAllBytes(committed.resolve(name)));
+    }
+  }
+
   private static AblationCommand parse(String... args) {
     CommandLine line = new CommandLine(new AblationCommand());
     line.parseArgs(Arrays.copyOfRange(args, 1, args.length));
