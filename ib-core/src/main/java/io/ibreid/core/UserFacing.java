@@ -36,7 +36,7 @@ public final class UserFacing {
    * As {@link #exception(Throwable)}, except that a checked {@link IOException} is said by {@code describe} when that
    * gives a line; the class-name form is used when it gives null.
    */
-  public static RuntimeException exception(Throwable e, Function<? super IOException, String> describe) {
+  static RuntimeException exception(Throwable e, Function<? super IOException, String> describe) {
     Throwable plain = null;
     Throwable t = e;
     for (int depth = 0; depth < MAX_DEPTH && t != null; depth++) {

@@ -113,7 +113,7 @@ final class AblationReport {
 
   /**
    * The report of {@code plan}'s runs and probes found on disk ({@code metrics.json}, {@link AblationProbe#FILE} of
-   * the probe seed's SYSU runs), dated today.
+   * the probe seed's SYSU runs), dated {@code date}.
    */
   static AblationReport of(AblationPlan plan, Map<String, JsonNode> fingerprints, String date) throws IOException {
     List<Finished> finished = new ArrayList<>();

@@ -241,7 +241,8 @@ final class AblationThird {
     if (Files.isRegularFile(file)) {
       return read(AblationPlan.JSON.readTree(file.toFile()));
     }
-    Map<String, Verdict> first = AblationReportV3.of(plan, a.fingerprints, "").firstLook() /* verdicts only: no date */;
+    // the verdicts only: no report is written, so it needs no date
+    Map<String, Verdict> first = AblationReportV3.of(plan, a.fingerprints, "").firstLook();
     SequentialRule.Decision d = decide(plan, first);
     ObjectNode out = AblationPlan.JSON.createObjectNode();
     ObjectNode looks = out.putObject("firstLook");

@@ -53,9 +53,8 @@ class AblationCommandTest {
   /** The tiny budget and model, applied to every run through --set. */
   static List<String> tiny(Path out, Path sysu, Path regdb) {
     List<String> a = new ArrayList<>(List.of("ablation", "--design", "v2", "--out", out.toString(), "--seeds", "1",
-        "--iterations",
-        "4", "--epochs", "2", "--variants", "baseline-ce,vsd-shared", "--zdims", "2,4", "--zdim-seeds", "1",
-        "--trials", "2", "--data", sysu.toString(), "--quiet", "--probe-threads", "1"));
+        "--iterations", "4", "--epochs", "2", "--variants", "baseline-ce,vsd-shared", "--zdims", "2,4",
+        "--zdim-seeds", "1", "--trials", "2", "--data", sysu.toString(), "--quiet", "--probe-threads", "1"));
     if (regdb == null) {
       a.add("--regdb-variants=none");
     } else {

@@ -17,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Crash-safe writes: write a temporary sibling, fsync it, rename it over the target, fsync the folder. A failed write
@@ -26,8 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class AtomicFiles {
   private static final AtomicLong TEMPORARIES = new AtomicLong();
-  /** {@code .NAME.PID-N.tmp}: the temporary siblings {@link #temporarySibling} names. */
-  private static final Pattern TEMPORARY = FileFailures.TEMPORARY;
 
   private AtomicFiles() {}
 
@@ -109,7 +106,7 @@ public final class AtomicFiles {
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix)
         && p.getFileName().toString().endsWith(".tmp"))) {
       for (Path p : s) {
-        Matcher m = TEMPORARY.matcher(p.getFileName().toString());
+        Matcher m = FileFailures.TEMPORARY.matcher(p.getFileName().toString());
         if (m.matches() && (name == null || m.group(1).equals(name)) && !alive(m.group(2))
             && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           Files.deleteIfExists(p);
